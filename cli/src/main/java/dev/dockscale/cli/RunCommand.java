@@ -1,0 +1,42 @@
+package dev.dockscale.cli;
+
+import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.engine.Controller;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run", description = "Runs the reconcile loop until stopped (Ctrl-C). Replicas and balancer keep serving after it stops.")
+final class RunCommand implements Callable<Integer> {
+
+  @Mixin ConfigOption config;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--dry-run", description = "Observe and record decisions, but start, stop and reload nothing.")
+  boolean dryRun;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    DockscaleConfig c = config.load();
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (Stack stack = new Stack(c, spec.commandLine().getErr()::println)) {
+      if (!dryRun) {
+        stack.prepareImages();
+      }
+      Controller controller = stack.controller(dryRun);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        controller.close();
+        stopped.countDown();
+      }));
+      controller.start();
+      spec.commandLine().getErr().printf("dockscale: %s project %s on %s; Ctrl-C stops the loop (the services keep serving; 'dockscale down' removes them)%n",
+          dryRun ? "dry-running" : "running", c.project(), c.balancer().listen());
+      stopped.await();
+    }
+    return 0;
+  }
+}

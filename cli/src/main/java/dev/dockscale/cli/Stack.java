@@ -1,0 +1,68 @@
+package dev.dockscale.cli;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.dockscale.balancer.nginx.NginxBalancer;
+import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.engine.Controller;
+import dev.dockscale.runtime.docker.Docker;
+import dev.dockscale.runtime.docker.DockerRuntime;
+import dev.dockscale.runtime.docker.DockerStatsSource;
+import dev.dockscale.runtime.docker.Images;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** The adapters wired to the core for one config: what {@code run}, {@code demo} and {@code down} use. */
+public final class Stack implements AutoCloseable {
+
+  private final DockscaleConfig config;
+  private final DockerClient docker;
+  private final Images images;
+  private final DockerRuntime runtime;
+  private final DockerStatsSource metrics;
+  private final NginxBalancer balancer;
+
+  public Stack(DockscaleConfig config, Consumer<String> notice) {
+    this.config = config;
+    this.docker = Docker.connect();
+    Docker.requireReachable(docker);
+    this.images = new Images(docker, notice);
+    this.runtime = new DockerRuntime(docker, images);
+    this.metrics = new DockerStatsSource(docker, Clock.systemUTC());
+    this.balancer = new NginxBalancer(docker, images, config);
+  }
+
+  public DockerClient docker() {
+    return docker;
+  }
+
+  public NginxBalancer balancer() {
+    return balancer;
+  }
+
+  /** Builds or pulls every image the config names, before the loop needs them. */
+  public void prepareImages() {
+    images.ensurePresent(config.balancer().image());
+    config.services().values().forEach(s -> images.ensurePresent(s.image()));
+  }
+
+  public Controller controller(boolean dryRun) {
+    return new Controller(config, runtime, metrics, balancer, Clock.systemUTC(), dryRun);
+  }
+
+  /** Removes every container and the network of the config's project. */
+  public List<String> down() {
+    return runtime.removeProject(config.project(), config.networkName());
+  }
+
+  @Override
+  public void close() {
+    metrics.close();
+    try {
+      docker.close();
+    } catch (IOException e) {
+      // Closing the client's connections: nothing left to do.
+    }
+  }
+}

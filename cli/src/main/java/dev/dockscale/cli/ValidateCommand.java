@@ -1,0 +1,38 @@
+package dev.dockscale.cli;
+
+import dev.dockscale.config.ConfigException;
+import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.config.ServiceSpec;
+import dev.dockscale.config.Sizes;
+import dev.dockscale.policy.Durations;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "validate", description = "Checks a config: exit 0 when it is valid, 1 with every problem when not.")
+final class ValidateCommand implements Callable<Integer> {
+
+  @Mixin ConfigOption config;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    DockscaleConfig c;
+    try {
+      c = config.load();
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println(e.getMessage());
+      return 1;
+    }
+    var out = spec.commandLine().getOut();
+    out.printf("%s is valid: project %s, every %s, balancer on %s%n", config.file, c.project(), Durations.format(c.interval()), c.balancer().listen());
+    for (ServiceSpec s : c.services().values()) {
+      out.printf("  %s: %s on port %d, %s-%s replicas of %s CPU / %s, path %s, policy %s: %s%n", s.name(), s.image(), s.port(),
+          s.policy().min(), s.policy().max(), s.resources().cpus(), Sizes.format(s.resources().memoryBytes()), s.path(), s.policy().name(),
+          String.join(", ", s.policy().rules().stream().map(Object::toString).toList()));
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,64 @@
+package dev.dockscale.config;
+
+import dev.dockscale.policy.ScalingPolicy;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One scaled service, validated.
+ *
+ * @param name the service's name (label {@code dockscale.service})
+ * @param image the image each replica runs
+ * @param port the container port the balancer forwards to
+ * @param env environment of each replica; {@code {{name}}}, {@code {{service}}} and {@code
+ *     {{index}}} are replaced per replica
+ * @param resources limits per replica
+ * @param health how readiness is checked (a Docker HEALTHCHECK inside the replica)
+ * @param policy how the replica count is decided
+ * @param path the URL prefix the balancer routes to this service
+ * @param drain on scale-in: time between leaving the balancer and SIGTERM
+ * @param stopTimeout time between SIGTERM and SIGKILL
+ * @param startup the simulator's time from start to ready (the real loop measures it)
+ */
+public record ServiceSpec(
+    String name,
+    String image,
+    int port,
+    Map<String, String> env,
+    Resources resources,
+    HealthSpec health,
+    ScalingPolicy policy,
+    String path,
+    Duration drain,
+    Duration stopTimeout,
+    Duration startup) {
+
+  public ServiceSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(image, "image");
+    env = Map.copyOf(env);
+    Objects.requireNonNull(resources, "resources");
+    Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(policy, "policy");
+  }
+
+  /** Per-replica limits: CPUs (Docker's NanoCPUs), memory in bytes, and an optional cpuset. */
+  public record Resources(double cpus, long memoryBytes, String cpuset) {}
+
+  /**
+   * Readiness: {@code GET path} on the container port must answer 2xx, checked by a Docker
+   * HEALTHCHECK every {@code interval}; {@code retries} failures in a row make it unhealthy.
+   */
+  public record HealthSpec(String path, Duration interval, Duration timeout, int retries, Duration startPeriod) {}
+
+  /** The environment of replica {@code replicaName} (number {@code index}), templates filled in. */
+  public Map<String, String> envFor(String replicaName, int index) {
+    Map<String, String> filled = new java.util.TreeMap<>();
+    env.forEach((key, value) -> filled.put(key, value
+        .replace("{{name}}", replicaName)
+        .replace("{{service}}", name)
+        .replace("{{index}}", Integer.toString(index))));
+    return filled;
+  }
+}

@@ -1,0 +1,181 @@
+package dev.dockscale.loadtest;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A bounded closed-loop HTTP load: up to {@code maxUsers} virtual users, each sending one request
+ * after another. How many are active is asked of a {@link IntSupplier} before every request, so a
+ * ramp is a function of time. It stops by itself at {@code maxDuration} or {@code maxRequests}, and
+ * it sends only to loopback addresses: load goes to the balancer's published port on this machine
+ * and nowhere else.
+ */
+public final class LoadGenerator implements AutoCloseable {
+
+  private static final Pattern GREETING = Pattern.compile("Hello from (\\S+)!");
+  private static final Pattern SERVED_BY = Pattern.compile(" on (\\S+?)( \\(|$)");
+
+  private final URI target;
+  private final int maxUsers;
+  private final IntSupplier activeUsers;
+  private final long maxRequests;
+  private final long deadlineNanos;
+  private final HttpClient client;
+  private final ExecutorService users;
+
+  private final LongAdder ok = new LongAdder();
+  private final Map<Integer, LongAdder> failures = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> byServer = new ConcurrentHashMap<>();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicInteger running = new AtomicInteger();
+  private volatile boolean stopped;
+
+  public LoadGenerator(URI target, int maxUsers, IntSupplier activeUsers, Duration maxDuration, long maxRequests) {
+    requireLoopback(target);
+    if (maxUsers < 1 || maxUsers > 512) {
+      throw new IllegalArgumentException("maxUsers must be from 1 to 512, got " + maxUsers);
+    }
+    this.target = target;
+    this.maxUsers = maxUsers;
+    this.activeUsers = activeUsers;
+    this.maxRequests = maxRequests;
+    this.deadlineNanos = System.nanoTime() + maxDuration.toNanos();
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    this.users = Executors.newFixedThreadPool(maxUsers, r -> {
+      Thread t = new Thread(r, "load-user");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Refuses any target but this machine's loopback. */
+  static void requireLoopback(URI target) {
+    String host = target.getHost();
+    try {
+      if (host == null || !InetAddress.getByName(host).isLoopbackAddress()) {
+        throw new IllegalArgumentException("load goes to loopback addresses only (127.0.0.1, localhost, ::1), not " + target);
+      }
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("unknown host in " + target, e);
+    }
+  }
+
+  public LoadGenerator start() {
+    for (int i = 0; i < maxUsers; i++) {
+      int user = i;
+      users.execute(() -> loop(user));
+    }
+    return this;
+  }
+
+  private void loop(int user) {
+    running.incrementAndGet();
+    try {
+      while (!stopped && System.nanoTime() < deadlineNanos) {
+        if (user >= activeUsers.getAsInt()) {
+          pause(50);
+          continue;
+        }
+        if (sent.incrementAndGet() > maxRequests) {
+          break;
+        }
+        send();
+      }
+    } finally {
+      running.decrementAndGet();
+    }
+  }
+
+  private void send() {
+    HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60)).GET().build();
+    try {
+      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 == 2) {
+        ok.increment();
+        String server = serverOf(response.body());
+        if (server != null) {
+          byServer.computeIfAbsent(server, k -> new LongAdder()).increment();
+        }
+      } else {
+        failures.computeIfAbsent(response.statusCode(), k -> new LongAdder()).increment();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopped = true;
+    } catch (Exception e) {
+      failures.computeIfAbsent(0, k -> new LongAdder()).increment();
+    }
+  }
+
+  /** The replica that answered, from the sample backend's reply ("Hello from X!", "... on X"). */
+  static String serverOf(String body) {
+    Matcher greeting = GREETING.matcher(body);
+    if (greeting.find()) {
+      return greeting.group(1);
+    }
+    Matcher on = SERVED_BY.matcher(body.trim());
+    return on.find() ? on.group(1) : null;
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public long ok() {
+    return ok.sum();
+  }
+
+  /** Non-2xx answers by status; status 0 counts requests that got no answer at all. */
+  public Map<Integer, Long> failures() {
+    Map<Integer, Long> copy = new java.util.TreeMap<>();
+    failures.forEach((k, v) -> copy.put(k, v.sum()));
+    return copy;
+  }
+
+  public long failed() {
+    return failures.values().stream().mapToLong(LongAdder::sum).sum();
+  }
+
+  /** 2xx answers by the replica that served them (the original README's awk check). */
+  public Map<String, Long> byServer() {
+    Map<String, Long> copy = new java.util.TreeMap<>();
+    byServer.forEach((k, v) -> copy.put(k, v.sum()));
+    return copy;
+  }
+
+  public boolean finished() {
+    return running.get() == 0;
+  }
+
+  /** Stops every user and waits for the requests in flight. */
+  @Override
+  public void close() {
+    stopped = true;
+    users.shutdown();
+    try {
+      users.awaitTermination(70, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

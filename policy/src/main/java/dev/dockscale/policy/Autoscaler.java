@@ -1,0 +1,320 @@
+package dev.dockscale.policy;
+
+import dev.dockscale.metrics.Metric;
+import dev.dockscale.policy.Decision.Adjustment;
+import dev.dockscale.policy.Decision.Proposal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The decision core for one service. Each {@link #decide} call takes the replicas that count (not
+ * draining) and returns a {@link Decision}: every metric proposes a count with HPA's rules for
+ * missing data, the safest proposal wins, then the stabilization windows, rate limits, cooldowns and
+ * min/max shape it. Pure: no I/O, time from the injected clock, the same inputs at the same times
+ * always give the same decisions.
+ *
+ * <p>The only state is recent history (recommendations for the windows, scale events for the rate
+ * limits and cooldowns). It is advisory: after a restart it starts empty, which is as safe as a
+ * fresh start.
+ */
+public final class Autoscaler {
+
+  private record Recommendation(Instant at, int replicas) {}
+
+  private record ScaleEvent(Instant at, int before, int after) {
+    int added() {
+      return Math.max(0, after - before);
+    }
+
+    int removed() {
+      return Math.max(0, before - after);
+    }
+  }
+
+  private final ScalingPolicy policy;
+  private final Clock clock;
+  private final Deque<Recommendation> recommendations = new ArrayDeque<>();
+  private final Deque<ScaleEvent> events = new ArrayDeque<>();
+
+  public Autoscaler(ScalingPolicy policy, Clock clock) {
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  public ScalingPolicy policy() {
+    return policy;
+  }
+
+  public Decision decide(List<ReplicaView> replicas) {
+    Instant now = clock.instant();
+    int current = replicas.size();
+    int ready = (int) replicas.stream().filter(ReplicaView::ready).count();
+    List<Proposal> proposals = new ArrayList<>();
+    for (MetricRule rule : policy.rules()) {
+      proposals.add(propose(rule, replicas, current, now));
+    }
+    List<Adjustment> adjustments = new ArrayList<>();
+
+    boolean anyUsable = proposals.stream().anyMatch(Proposal::usable);
+    int recommended = anyUsable ? safest(proposals, current) : current;
+    String reason = anyUsable ? explain(proposals, current, recommended) : "no usable metric: " + noDataNote(proposals);
+
+    int desired = policy.clamp(recommended);
+    if (desired != recommended) {
+      adjustments.add(new Adjustment("replicas", recommended, desired, "within min " + policy.min() + ", max " + policy.max()));
+    }
+    if (anyUsable) {
+      desired = stabilize(desired, current, now, adjustments);
+      desired = rateLimit(desired, current, now, adjustments);
+      desired = coolDown(desired, current, now, adjustments);
+    }
+    // Replicas below min (crashed, removed by hand) are replaced at once, whatever the cooldowns say;
+    // replicas above max (max lowered in config) are removed.
+    int bounded = policy.clamp(desired);
+    if (bounded != desired) {
+      adjustments.add(new Adjustment("replicas", desired, bounded,
+          current < policy.min() ? "replacing replicas below min " + policy.min() : "within min " + policy.min() + ", max " + policy.max()));
+      desired = bounded;
+    }
+    if (!anyUsable && desired != current) {
+      reason = (current < policy.min() ? "below min " + policy.min() : "above max " + policy.max()) + "; " + reason;
+    } else if (!adjustments.isEmpty()) {
+      reason = reason + "; then " + adjustments.get(adjustments.size() - 1).note();
+    }
+
+    if (desired != current) {
+      events.addLast(new ScaleEvent(now, current, desired));
+    }
+    prune(now);
+    return Decision.scaleTo(now, current, ready, desired, reason, proposals, adjustments, replicas);
+  }
+
+  /** One metric's proposal, with HPA's rules for replicas that are starting, warming up or unsampled. */
+  private Proposal propose(MetricRule rule, List<ReplicaView> replicas, int current, Instant now) {
+    Metric metric = rule.metric();
+    Strategy strategy = rule.strategy();
+    Duration warmup = policy.behavior().warmup();
+    double sum = 0;
+    int usable = 0;
+    int notReady = 0;
+    int warming = 0;
+    int unsampled = 0;
+    for (ReplicaView r : replicas) {
+      if (!r.ready()) {
+        notReady++;
+      } else if (Duration.between(r.startedAt(), now).compareTo(warmup) < 0) {
+        warming++;
+      } else if (!r.readings().containsKey(metric)) {
+        unsampled++;
+      } else {
+        sum += r.readings().get(metric);
+        usable++;
+      }
+    }
+    if (usable == 0) {
+      String note = "no usable reading (" + notReady + " not ready, " + warming + " warming up, " + unsampled + " unsampled)";
+      return new Proposal(metric.key(), strategy.describe(), null, 0, current, note);
+    }
+    double average = sum / usable;
+    int proposed = strategy.propose(average, usable, current);
+    if (proposed > current) {
+      int missing = notReady + warming + unsampled;
+      if (missing > 0) {
+        double counted = sum / (usable + missing);
+        int again = strategy.propose(counted, usable + missing, current);
+        String note = String.format("%d replica(s) not ready, warming up or unsampled counted as 0%%: %.1f%%", missing, counted);
+        return new Proposal(metric.key(), strategy.describe(), average, usable + missing, Math.max(current, again), note);
+      }
+    } else if (proposed < current && unsampled > 0) {
+      double counted = (sum + 100.0 * unsampled) / (usable + unsampled);
+      int again = strategy.propose(counted, usable + unsampled, current);
+      String note = String.format("%d ready replica(s) without a sample counted as 100%%: %.1f%%", unsampled, counted);
+      return new Proposal(metric.key(), strategy.describe(), average, usable + unsampled, Math.min(current, again), note);
+    }
+    return new Proposal(metric.key(), strategy.describe(), average, usable, proposed, "");
+  }
+
+  /** Any scale-up beats no change beats a scale-down; the largest scale-up, the smallest scale-down. */
+  static int safest(List<Proposal> proposals, int current) {
+    int up = current;
+    boolean anyHold = false;
+    int down = Integer.MIN_VALUE;
+    for (Proposal p : proposals) {
+      if (!p.usable() || p.proposed() == current) {
+        anyHold = true;
+      } else if (p.proposed() > current) {
+        up = Math.max(up, p.proposed());
+      } else {
+        down = Math.max(down, p.proposed());
+      }
+    }
+    if (up > current) {
+      return up;
+    }
+    return anyHold || down == Integer.MIN_VALUE ? current : down;
+  }
+
+  private static String explain(List<Proposal> proposals, int current, int recommended) {
+    if (recommended == current) {
+      List<String> holding = proposals.stream().filter(p -> p.proposed() == current || !p.usable()).map(Autoscaler::describe).toList();
+      return "hold: " + String.join(", ", holding.isEmpty() ? proposals.stream().map(Autoscaler::describe).toList() : holding);
+    }
+    List<String> deciding = proposals.stream().filter(p -> p.usable() && p.proposed() == recommended).map(Autoscaler::describe).toList();
+    return (recommended > current ? "scale up: " : "scale down: ") + String.join(", ", deciding);
+  }
+
+  private static String describe(Proposal p) {
+    if (!p.usable()) {
+      return p.metric() + " " + p.note();
+    }
+    return String.format("%s %.1f%% over %d replica(s) by %s asks %d", p.metric(), p.utilization(), p.counted(), p.strategy(), p.proposed());
+  }
+
+  private static String noDataNote(List<Proposal> proposals) {
+    return String.join(", ", proposals.stream().map(p -> p.metric() + " " + p.note()).toList());
+  }
+
+  /** HPA's stabilization: up uses the lowest, down the highest recommendation of its window. */
+  private int stabilize(int recommended, int current, Instant now, List<Adjustment> adjustments) {
+    recommendations.addLast(new Recommendation(now, recommended));
+    Behavior b = policy.behavior();
+    int upRecommendation = recommended;
+    int downRecommendation = recommended;
+    for (Recommendation r : recommendations) {
+      Duration age = Duration.between(r.at(), now);
+      if (age.compareTo(b.upWindow()) <= 0) {
+        upRecommendation = Math.min(upRecommendation, r.replicas());
+      }
+      if (age.compareTo(b.downWindow()) <= 0) {
+        downRecommendation = Math.max(downRecommendation, r.replicas());
+      }
+    }
+    int desired = current;
+    if (desired < upRecommendation) {
+      desired = upRecommendation;
+    }
+    if (desired > downRecommendation) {
+      desired = downRecommendation;
+    }
+    if (desired != recommended) {
+      String note = recommended > current
+          ? "scale-up window " + Durations.format(b.upWindow()) + " lowest recommendation " + upRecommendation
+          : "scale-down window " + Durations.format(b.downWindow()) + " highest recommendation " + downRecommendation;
+      adjustments.add(new Adjustment("window", recommended, desired, note));
+    }
+    return desired;
+  }
+
+  private int rateLimit(int desired, int current, Instant now, List<Adjustment> adjustments) {
+    Behavior b = policy.behavior();
+    if (desired > current && !b.upLimits().isEmpty()) {
+      int bound = b.upLimits().select() == RateLimits.Select.MAX ? Integer.MIN_VALUE : Integer.MAX_VALUE;
+      for (RateLimit limit : b.upLimits().limits()) {
+        int periodStart = current - addedWithin(limit.period(), now);
+        int allowed = limit.upperBound(periodStart);
+        bound = b.upLimits().select() == RateLimits.Select.MAX ? Math.max(bound, allowed) : Math.min(bound, allowed);
+      }
+      int limited = Math.max(current, Math.min(desired, bound));
+      if (limited != desired) {
+        adjustments.add(new Adjustment("rate", desired, limited, "scale-up limit " + b.upLimits()));
+      }
+      return limited;
+    }
+    if (desired < current && !b.downLimits().isEmpty()) {
+      int bound = b.downLimits().select() == RateLimits.Select.MAX ? Integer.MAX_VALUE : Integer.MIN_VALUE;
+      for (RateLimit limit : b.downLimits().limits()) {
+        int periodStart = current + removedWithin(limit.period(), now);
+        int allowed = limit.lowerBound(periodStart);
+        bound = b.downLimits().select() == RateLimits.Select.MAX ? Math.min(bound, allowed) : Math.max(bound, allowed);
+      }
+      int limited = Math.min(current, Math.max(desired, bound));
+      if (limited != desired) {
+        adjustments.add(new Adjustment("rate", desired, limited, "scale-down limit " + b.downLimits()));
+      }
+      return limited;
+    }
+    return desired;
+  }
+
+  private int coolDown(int desired, int current, Instant now, List<Adjustment> adjustments) {
+    if (desired == current) {
+      return desired;
+    }
+    Behavior b = policy.behavior();
+    Duration sinceUp = sinceLast(now, true);
+    Duration sinceDown = sinceLast(now, false);
+    if (sinceUp != null && sinceUp.compareTo(b.upCooldown()) < 0) {
+      adjustments.add(new Adjustment("cooldown", desired, current,
+          "last scale-up " + Durations.format(sinceUp) + " ago, cooldown.up " + Durations.format(b.upCooldown())));
+      return current;
+    }
+    if (desired < current && sinceDown != null && sinceDown.compareTo(b.downCooldown()) < 0) {
+      adjustments.add(new Adjustment("cooldown", desired, current,
+          "last scale-down " + Durations.format(sinceDown) + " ago, cooldown.down " + Durations.format(b.downCooldown())));
+      return current;
+    }
+    return desired;
+  }
+
+  private Duration sinceLast(Instant now, boolean up) {
+    var it = events.descendingIterator();
+    while (it.hasNext()) {
+      ScaleEvent e = it.next();
+      if (up ? e.after() > e.before() : e.after() < e.before()) {
+        return Duration.between(e.at(), now);
+      }
+    }
+    return null;
+  }
+
+  private int addedWithin(Duration period, Instant now) {
+    return events.stream().filter(e -> Duration.between(e.at(), now).compareTo(period) < 0).mapToInt(ScaleEvent::added).sum();
+  }
+
+  private int removedWithin(Duration period, Instant now) {
+    return events.stream().filter(e -> Duration.between(e.at(), now).compareTo(period) < 0).mapToInt(ScaleEvent::removed).sum();
+  }
+
+  /** Keeps only the history some window, limit or cooldown can still look at. */
+  private void prune(Instant now) {
+    Behavior b = policy.behavior();
+    Duration keepRecommendations = max(b.upWindow(), b.downWindow());
+    while (!recommendations.isEmpty() && Duration.between(recommendations.peekFirst().at(), now).compareTo(keepRecommendations) > 0) {
+      recommendations.removeFirst();
+    }
+    Duration keepEvents = max(b.upCooldown(), b.downCooldown());
+    for (RateLimit l : b.upLimits().limits()) {
+      keepEvents = max(keepEvents, l.period());
+    }
+    for (RateLimit l : b.downLimits().limits()) {
+      keepEvents = max(keepEvents, l.period());
+    }
+    // Keep the latest up and down events for the cooldowns whatever their age.
+    List<ScaleEvent> kept = new ArrayList<>();
+    boolean lastUpKept = false;
+    boolean lastDownKept = false;
+    var it = events.descendingIterator();
+    while (it.hasNext()) {
+      ScaleEvent e = it.next();
+      boolean up = e.after() > e.before();
+      boolean young = Duration.between(e.at(), now).compareTo(keepEvents) <= 0;
+      if (young || (up && !lastUpKept) || (!up && !lastDownKept)) {
+        kept.add(0, e);
+      }
+      lastUpKept |= up;
+      lastDownKept |= !up;
+    }
+    events.clear();
+    events.addAll(kept);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+}

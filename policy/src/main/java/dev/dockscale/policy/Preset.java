@@ -1,0 +1,93 @@
+package dev.dockscale.policy;
+
+import dev.dockscale.metrics.Metric;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Named policies users can pick in config and compare in the simulator. A preset gives the metric
+ * rules used when a service names none, and the behaviour for every field a service leaves out.
+ */
+public enum Preset {
+  /** The original scripts: CPU threshold 70/20, one replica at a time, no window. */
+  CLASSIC(
+      List.of(new MetricRule(Metric.CPU, new ThresholdStrategy(70, 20, Change.replicas(1)))),
+      new Behavior(
+          Duration.ZERO,
+          Duration.ZERO,
+          RateLimits.none(),
+          RateLimits.none(),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(30),
+          Duration.ZERO)),
+
+  /**
+   * Kubernetes HPA's defaults: target 70 % CPU with tolerance 0.1, evaluated every 15 s (the
+   * simulator's interval for it), 300 s scale-down window, up by max(4 replicas, 100 %) per 15 s,
+   * down by up to 100 % per 15 s.
+   */
+  HPA(
+      List.of(new MetricRule(Metric.CPU, new TargetStrategy(70, 0.1))),
+      new Behavior(
+          Duration.ZERO,
+          Duration.ofSeconds(300),
+          RateLimits.of(
+              RateLimits.Select.MAX,
+              RateLimit.replicas(4, Duration.ofSeconds(15)),
+              RateLimit.percent(100, Duration.ofSeconds(15))),
+          RateLimits.of(RateLimits.Select.MAX, RateLimit.percent(100, Duration.ofSeconds(15))),
+          Duration.ZERO,
+          Duration.ZERO,
+          Duration.ofSeconds(30))),
+
+  /**
+   * dockscale's default: target tracking with headroom (60 % CPU), no wait to scale up and a
+   * generous rate, a short scale-down window and a gentle scale-down rate. Tuned with the simulator
+   * on the reference traces (docs/policies.md).
+   */
+  DOCKSCALE(
+      List.of(new MetricRule(Metric.CPU, new TargetStrategy(60, 0.1))),
+      new Behavior(
+          Duration.ZERO,
+          Duration.ofSeconds(60),
+          RateLimits.of(
+              RateLimits.Select.MAX,
+              RateLimit.replicas(4, Duration.ofSeconds(5)),
+              RateLimit.percent(200, Duration.ofSeconds(5))),
+          RateLimits.of(RateLimits.Select.MAX, RateLimit.percent(50, Duration.ofSeconds(30))),
+          Duration.ZERO,
+          Duration.ZERO,
+          Duration.ofSeconds(3)));
+
+  private final List<MetricRule> rules;
+  private final Behavior behavior;
+
+  Preset(List<MetricRule> rules, Behavior behavior) {
+    this.rules = rules;
+    this.behavior = behavior;
+  }
+
+  public List<MetricRule> rules() {
+    return rules;
+  }
+
+  public Behavior behavior() {
+    return behavior;
+  }
+
+  public String key() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static Optional<Preset> byKey(String key) {
+    return Arrays.stream(values()).filter(p -> p.key().equals(key.toLowerCase(Locale.ROOT))).findFirst();
+  }
+
+  public static String keys() {
+    return Arrays.stream(values()).map(Preset::key).collect(Collectors.joining(", "));
+  }
+}

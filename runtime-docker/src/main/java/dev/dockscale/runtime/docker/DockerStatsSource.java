@@ -1,0 +1,159 @@
+package dev.dockscale.runtime.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.CpuStatsConfig;
+import com.github.dockerjava.api.model.MemoryStatsConfig;
+import com.github.dockerjava.api.model.Statistics;
+import dev.dockscale.metrics.Metric;
+import dev.dockscale.metrics.MetricsSource;
+import dev.dockscale.metrics.ReplicaMetrics;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.OptionalDouble;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CPU and memory per replica from the Docker Engine's stats stream. A one-shot stats call waits a
+ * second for its second sample, so instead each replica gets one long-lived stream (a sample a
+ * second) and {@link #read} returns the latest sample at once. Streams of replicas no longer asked
+ * about are closed.
+ */
+public final class DockerStatsSource implements MetricsSource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DockerStatsSource.class);
+  /** A sample older than this is stale (the stream stalled): the replica counts as unsampled. */
+  private static final Duration STALE = Duration.ofSeconds(5);
+
+  private final DockerClient docker;
+  private final Clock clock;
+  private final Map<String, Stream> streams = new ConcurrentHashMap<>();
+
+  public DockerStatsSource(DockerClient docker, Clock clock) {
+    this.docker = docker;
+    this.clock = clock;
+  }
+
+  /** CPU in cores and memory in bytes, as read from one stats sample. */
+  record Usage(Instant at, double cores, long memoryBytes) {}
+
+  @Override
+  public Map<String, ReplicaMetrics> read(Collection<MeasuredReplica> replicas) {
+    Set<String> wanted = new HashSet<>();
+    Map<String, ReplicaMetrics> result = new HashMap<>();
+    Instant now = clock.instant();
+    for (MeasuredReplica r : replicas) {
+      wanted.add(r.id());
+      Stream stream = streams.computeIfAbsent(r.id(), this::open);
+      Usage usage = stream.latest;
+      if (usage == null || Duration.between(usage.at(), now).compareTo(STALE) > 0) {
+        continue;
+      }
+      Map<Metric, Double> readings = new EnumMap<>(Metric.class);
+      readings.put(Metric.CPU, usage.cores() / r.cpuLimitCores() * 100.0);
+      if (r.memoryLimitBytes() > 0) {
+        readings.put(Metric.MEMORY, usage.memoryBytes() * 100.0 / r.memoryLimitBytes());
+      }
+      result.put(r.id(), new ReplicaMetrics(r.id(), usage.at(), readings));
+    }
+    streams.keySet().stream().filter(id -> !wanted.contains(id)).toList().forEach(id -> streams.remove(id).close());
+    return result;
+  }
+
+  private Stream open(String id) {
+    Stream stream = new Stream(id);
+    docker.statsCmd(id).exec(stream);
+    return stream;
+  }
+
+  /** Cores used between the previous and this sample; empty for the first sample of a stream. */
+  static OptionalDouble cores(Statistics s) {
+    CpuStatsConfig cpu = s.getCpuStats();
+    CpuStatsConfig pre = s.getPreCpuStats();
+    if (cpu == null || pre == null || cpu.getCpuUsage() == null || pre.getCpuUsage() == null
+        || cpu.getSystemCpuUsage() == null || pre.getSystemCpuUsage() == null) {
+      return OptionalDouble.empty();
+    }
+    long cpuDelta = cpu.getCpuUsage().getTotalUsage() - pre.getCpuUsage().getTotalUsage();
+    long systemDelta = cpu.getSystemCpuUsage() - pre.getSystemCpuUsage();
+    if (systemDelta <= 0 || cpuDelta < 0 || pre.getSystemCpuUsage() == 0) {
+      return OptionalDouble.empty();
+    }
+    long online = cpu.getOnlineCpus() != null ? cpu.getOnlineCpus()
+        : cpu.getCpuUsage().getPercpuUsage() != null ? cpu.getCpuUsage().getPercpuUsage().size() : 1;
+    return OptionalDouble.of((double) cpuDelta / systemDelta * online);
+  }
+
+  /** Memory in use less the page cache, as {@code docker stats} shows it. */
+  static long memory(Statistics s) {
+    MemoryStatsConfig m = s.getMemoryStats();
+    if (m == null || m.getUsage() == null) {
+      return 0;
+    }
+    long usage = m.getUsage();
+    if (m.getStats() != null) {
+      // cgroup v1 reports total_inactive_file, v2 inactive_file; docker stats subtracts either.
+      Long inactive = m.getStats().getTotalInactiveFile() != null ? m.getStats().getTotalInactiveFile() : m.getStats().getInactiveFile();
+      if (inactive != null && inactive < usage) {
+        return usage - inactive;
+      }
+    }
+    return usage;
+  }
+
+  @Override
+  public void close() {
+    streams.values().forEach(Stream::close);
+    streams.clear();
+  }
+
+  private final class Stream extends ResultCallback.Adapter<Statistics> {
+    private final String id;
+    private volatile Usage latest;
+
+    Stream(String id) {
+      this.id = id;
+    }
+
+    @Override
+    public void onNext(Statistics s) {
+      OptionalDouble cores = cores(s);
+      if (cores.isPresent()) {
+        latest = new Usage(clock.instant(), cores.getAsDouble(), memory(s));
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      LOG.debug("stats stream of {} ended: {}", id, t.toString());
+      streams.remove(id, this);
+      super.onError(t);
+    }
+
+    @Override
+    public void onComplete() {
+      streams.remove(id, this);
+      super.onComplete();
+    }
+
+    @Override
+    public void close() {
+      try {
+        super.close();
+      } catch (IOException e) {
+        LOG.debug("closing stats stream of {}: {}", id, e.toString());
+      }
+    }
+  }
+}
