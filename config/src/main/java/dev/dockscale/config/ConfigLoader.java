@@ -581,7 +581,7 @@ public final class ConfigLoader {
         best = k;
       }
     }
-    return bestDistance <= Math.max(1, key.length() / 3) ? best : null;
+    return bestDistance <= Math.max(2, key.length() / 3) && bestDistance < key.length() ? best : null;
   }
 
   private static int distance(String a, String b) {

@@ -182,19 +182,20 @@ public final class Autoscaler {
 
   /** HPA's stabilization: up uses the lowest, down the highest recommendation of its window. */
   private int stabilize(int recommended, int current, Instant now, List<Adjustment> adjustments) {
-    recommendations.addLast(new Recommendation(now, recommended));
     Behavior b = policy.behavior();
     int upRecommendation = recommended;
     int downRecommendation = recommended;
+    // A window of length w holds the recommendations younger than w, and always the current one.
     for (Recommendation r : recommendations) {
       Duration age = Duration.between(r.at(), now);
-      if (age.compareTo(b.upWindow()) <= 0) {
+      if (age.compareTo(b.upWindow()) < 0) {
         upRecommendation = Math.min(upRecommendation, r.replicas());
       }
-      if (age.compareTo(b.downWindow()) <= 0) {
+      if (age.compareTo(b.downWindow()) < 0) {
         downRecommendation = Math.max(downRecommendation, r.replicas());
       }
     }
+    recommendations.addLast(new Recommendation(now, recommended));
     int desired = current;
     if (desired < upRecommendation) {
       desired = upRecommendation;

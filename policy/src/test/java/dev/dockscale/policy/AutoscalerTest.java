@@ -1,0 +1,241 @@
+package dev.dockscale.policy;
+
+import static dev.dockscale.policy.Fixtures.LONG_AGO;
+import static dev.dockscale.policy.Fixtures.atCpu;
+import static dev.dockscale.policy.Fixtures.cpu;
+import static dev.dockscale.policy.Fixtures.memory;
+import static dev.dockscale.policy.Fixtures.noBehavior;
+import static dev.dockscale.policy.Fixtures.policy;
+import static dev.dockscale.policy.Fixtures.threshold;
+import static dev.dockscale.policy.Fixtures.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dockscale.metrics.Metric;
+import dev.dockscale.policy.Decision.Action;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AutoscalerTest {
+
+  private final MutableClock clock = MutableClock.atEpoch();
+
+  private Autoscaler autoscaler(ScalingPolicy policy) {
+    return new Autoscaler(policy, clock);
+  }
+
+  @Test
+  void scalesOutWhenAnyMetricIsAboveItsUpThreshold() {
+    Autoscaler a = autoscaler(policy(1, 4, noBehavior(), cpu(threshold(70, 20)), memory(threshold(80, 30))));
+    List<ReplicaView> replicas = List.of(ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, 10.0, Metric.MEMORY, 85.0)));
+    Decision d = a.decide(replicas);
+    assertThat(d.action()).isEqualTo(Action.SCALE_UP);
+    assertThat(d.desired()).isEqualTo(2);
+    assertThat(d.reason()).contains("memory 85.0%");
+  }
+
+  @Test
+  void scalesInOnlyWhenEveryMetricIsBelowItsDownThreshold() {
+    Autoscaler a = autoscaler(policy(1, 4, noBehavior(), cpu(threshold(70, 20)), memory(threshold(80, 30))));
+    List<ReplicaView> cpuLowOnly = List.of(
+        ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.MEMORY, 50.0)),
+        ReplicaView.of("r2", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.MEMORY, 50.0)));
+    assertThat(a.decide(cpuLowOnly).action()).isEqualTo(Action.HOLD);
+
+    List<ReplicaView> bothLow = List.of(
+        ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.MEMORY, 20.0)),
+        ReplicaView.of("r2", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.MEMORY, 20.0)));
+    Decision d = a.decide(bothLow);
+    assertThat(d.action()).isEqualTo(Action.SCALE_DOWN);
+    assertThat(d.desired()).isEqualTo(1);
+  }
+
+  @Test
+  void theLargestScaleUpWinsAndTheSmallestScaleDown() {
+    assertThat(Autoscaler.safest(List.of(proposal(5), proposal(3), proposal(1)), 2)).isEqualTo(5);
+    assertThat(Autoscaler.safest(List.of(proposal(1), proposal(3)), 4)).isEqualTo(3);
+    assertThat(Autoscaler.safest(List.of(proposal(1), proposal(4)), 4)).isEqualTo(4);
+  }
+
+  private static Decision.Proposal proposal(int n) {
+    return new Decision.Proposal("cpu", "test", 50.0, 1, n, "");
+  }
+
+  @Test
+  void staysWithinMinAndMax() {
+    Autoscaler a = autoscaler(policy(2, 3, noBehavior(), cpu(new TargetStrategy(50, 0.1))));
+    assertThat(a.decide(atCpu(3, 100)).desired()).isEqualTo(3);
+    assertThat(a.decide(atCpu(3, 1)).desired()).isEqualTo(2);
+  }
+
+  @Test
+  void replacesReplicasBelowMinEvenDuringACooldown() {
+    Behavior b = noBehavior().withUpCooldown(Duration.ofMinutes(5));
+    Autoscaler a = autoscaler(policy(3, 5, b, cpu(threshold(70, 20))));
+    assertThat(a.decide(atCpu(3, 90)).desired()).isEqualTo(4);
+    clock.advanceSeconds(1);
+    Decision d = a.decide(atCpu(1, 50));
+    assertThat(d.desired()).isEqualTo(3);
+    assertThat(d.adjustments()).anySatisfy(adj -> assertThat(adj.note()).contains("replacing replicas below min 3"));
+  }
+
+  @Test
+  void startsMinReplicasWhenThereAreNone() {
+    Autoscaler a = autoscaler(policy(1, 4, noBehavior(), cpu(threshold(70, 20))));
+    Decision d = a.decide(List.of());
+    assertThat(d.desired()).isEqualTo(1);
+    assertThat(d.reason()).contains("below min 1");
+  }
+
+  @Test
+  void takesNoActionWithoutAnyUsableMetric() {
+    Autoscaler a = autoscaler(policy(1, 4, noBehavior(), cpu(threshold(70, 20))));
+    List<ReplicaView> unsampled = List.of(ReplicaView.of("r1", LONG_AGO, true, Map.of()), ReplicaView.of("r2", LONG_AGO, false, Map.of()));
+    Decision d = a.decide(unsampled);
+    assertThat(d.action()).isEqualTo(Action.HOLD);
+    assertThat(d.reason()).contains("no usable metric").contains("1 not ready").contains("1 unsampled");
+  }
+
+  @Test
+  void notReadyReplicasCountAsZeroWhenDecidingAScaleUp() {
+    Autoscaler a = autoscaler(policy(1, 10, noBehavior(), cpu(threshold(70, 20))));
+    // One ready replica at 90 % asks for one more; with the starting replica counted as 0 % it is 45 %: hold.
+    List<ReplicaView> replicas = with(atCpu(1, 90), ReplicaView.of("new", LONG_AGO, false, Map.of()));
+    Decision d = a.decide(replicas);
+    assertThat(d.desired()).isEqualTo(2);
+    assertThat(d.proposals().get(0).note()).contains("counted as 0%: 45.0%");
+  }
+
+  @Test
+  void notReadyReplicasAreLeftOutWhenDecidingAScaleDown() {
+    Autoscaler a = autoscaler(policy(1, 10, noBehavior(), cpu(new TargetStrategy(50, 0.1))));
+    List<ReplicaView> replicas = with(atCpu(2, 10), ReplicaView.of("new", LONG_AGO, false, Map.of()));
+    Decision d = a.decide(replicas);
+    // 10 % over the two ready replicas asks for ceil(2 * 0.2) = 1.
+    assertThat(d.desired()).isEqualTo(1);
+  }
+
+  @Test
+  void readyReplicasWithoutASampleCountAsFullWhenDecidingAScaleDown() {
+    Autoscaler a = autoscaler(policy(1, 10, noBehavior(), cpu(new TargetStrategy(50, 0.1))));
+    List<ReplicaView> replicas = with(atCpu(2, 10), ReplicaView.of("unsampled", LONG_AGO, true, Map.of()));
+    Decision d = a.decide(replicas);
+    // (10 + 10 + 100) / 3 = 40 % over 3 asks for ceil(3 * 0.8) = 3: no scale-down.
+    assertThat(d.desired()).isEqualTo(3);
+    assertThat(d.proposals().get(0).note()).contains("counted as 100%");
+  }
+
+  @Test
+  void ignoresReadingsDuringWarmUp() {
+    Behavior b = noBehavior().withWarmup(Duration.ofSeconds(30));
+    Autoscaler a = autoscaler(policy(1, 10, b, cpu(threshold(70, 20))));
+    List<ReplicaView> warming = List.of(ReplicaView.of("r1", clock.instant().minusSeconds(10), true, Map.of(Metric.CPU, 99.0)));
+    assertThat(a.decide(warming).action()).isEqualTo(Action.HOLD);
+    clock.advanceSeconds(21);
+    assertThat(a.decide(warming).action()).isEqualTo(Action.SCALE_UP);
+  }
+
+  @Test
+  void scaleDownUsesTheHighestRecommendationOfTheWindow() {
+    Behavior b = noBehavior().withDownWindow(Duration.ofSeconds(60));
+    Autoscaler a = autoscaler(policy(1, 10, b, cpu(new TargetStrategy(50, 0.1))));
+    assertThat(a.decide(atCpu(4, 50)).desired()).isEqualTo(4);
+    clock.advanceSeconds(30);
+    Decision d = a.decide(atCpu(4, 10));
+    assertThat(d.desired()).isEqualTo(4);
+    assertThat(d.adjustments()).extracting(Decision.Adjustment::stage).contains("window");
+    clock.advanceSeconds(31);
+    assertThat(a.decide(atCpu(4, 10)).desired()).isEqualTo(1);
+  }
+
+  @Test
+  void scaleUpUsesTheLowestRecommendationOfItsWindow() {
+    Behavior b = noBehavior().withUpWindow(Duration.ofSeconds(10));
+    Autoscaler a = autoscaler(policy(1, 10, b, cpu(new TargetStrategy(50, 0.1))));
+    assertThat(a.decide(atCpu(2, 50)).desired()).isEqualTo(2);
+    clock.advanceSeconds(5);
+    assertThat(a.decide(atCpu(2, 100)).desired()).isEqualTo(2);
+    clock.advanceSeconds(6);
+    assertThat(a.decide(atCpu(2, 100)).desired()).isEqualTo(4);
+  }
+
+  @Test
+  void scaleUpIsLimitedPerPeriodAndMaxSelectsTheMostGenerousLimit() {
+    Behavior b = noBehavior().withUpLimits(RateLimits.of(RateLimits.Select.MAX,
+        RateLimit.replicas(2, Duration.ofSeconds(15)), RateLimit.percent(100, Duration.ofSeconds(15))));
+    Autoscaler a = autoscaler(policy(1, 100, b, cpu(new TargetStrategy(10, 0.1))));
+    // 1 replica at 100 % of a 10 % target asks for 10; max(1 + 2, 1 * 2) = 3.
+    assertThat(a.decide(atCpu(1, 100)).desired()).isEqualTo(3);
+    clock.advanceSeconds(5);
+    // Still in the same 15 s period that started at 1 replica: no more than 3.
+    assertThat(a.decide(atCpu(3, 100)).desired()).isEqualTo(3);
+    clock.advanceSeconds(11);
+    assertThat(a.decide(atCpu(3, 100)).desired()).isEqualTo(6);
+  }
+
+  @Test
+  void minSelectTakesTheStricterLimit() {
+    Behavior b = noBehavior().withUpLimits(RateLimits.of(RateLimits.Select.MIN,
+        RateLimit.replicas(2, Duration.ofSeconds(15)), RateLimit.percent(100, Duration.ofSeconds(15))));
+    Autoscaler a = autoscaler(policy(1, 100, b, cpu(new TargetStrategy(10, 0.1))));
+    assertThat(a.decide(atCpu(1, 100)).desired()).isEqualTo(2);
+  }
+
+  @Test
+  void scaleDownIsLimitedPerPeriod() {
+    Behavior b = noBehavior().withDownLimits(RateLimits.of(RateLimits.Select.MAX, RateLimit.replicas(1, Duration.ofSeconds(30))));
+    Autoscaler a = autoscaler(policy(1, 100, b, cpu(new TargetStrategy(50, 0.1))));
+    assertThat(a.decide(atCpu(8, 5)).desired()).isEqualTo(7);
+    clock.advanceSeconds(10);
+    assertThat(a.decide(atCpu(7, 5)).desired()).isEqualTo(7);
+    clock.advanceSeconds(21);
+    assertThat(a.decide(atCpu(7, 5)).desired()).isEqualTo(6);
+  }
+
+  @Test
+  void afterAScaleUpNothingChangesUntilTheUpCooldownEnds() {
+    Behavior b = noBehavior().withUpCooldown(Duration.ofSeconds(10));
+    Autoscaler a = autoscaler(policy(1, 10, b, cpu(threshold(70, 20))));
+    assertThat(a.decide(atCpu(1, 90)).desired()).isEqualTo(2);
+    clock.advanceSeconds(5);
+    Decision held = a.decide(atCpu(2, 90));
+    assertThat(held.desired()).isEqualTo(2);
+    assertThat(held.reason()).contains("cooldown.up 10s");
+    assertThat(a.decide(atCpu(2, 5)).desired()).isEqualTo(2);
+    clock.advanceSeconds(5);
+    assertThat(a.decide(atCpu(2, 90)).desired()).isEqualTo(3);
+  }
+
+  @Test
+  void afterAScaleDownOnlyFurtherScaleDownsWait() {
+    Behavior b = noBehavior().withDownCooldown(Duration.ofSeconds(30));
+    Autoscaler a = autoscaler(policy(1, 10, b, cpu(threshold(70, 20))));
+    assertThat(a.decide(atCpu(4, 5)).desired()).isEqualTo(3);
+    clock.advanceSeconds(10);
+    assertThat(a.decide(atCpu(3, 5)).desired()).isEqualTo(3);
+    assertThat(a.decide(atCpu(3, 95)).desired()).isEqualTo(4);
+  }
+
+  @Test
+  void recordsInputsProposalsAndAOneLineReason() {
+    Autoscaler a = autoscaler(policy(1, 4, noBehavior(), cpu(threshold(70, 20))));
+    Decision d = a.decide(atCpu(2, 80));
+    assertThat(d.at()).isEqualTo(clock.instant());
+    assertThat(d.inputs()).hasSize(2);
+    assertThat(d.proposals()).singleElement().satisfies(p -> {
+      assertThat(p.metric()).isEqualTo("cpu");
+      assertThat(p.utilization()).isEqualTo(80.0);
+      assertThat(p.proposed()).isEqualTo(3);
+    });
+    assertThat(d.line()).startsWith("scale-up 2->3").contains("cpu=80.0%/2->3").doesNotContain("\n");
+  }
+
+  @Test
+  void rejectsNaNAndNegativeReadings() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, Double.NaN)))
+        .hasMessageContaining("cpu of replica r1 is NaN");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, -1.0)))
+        .hasMessageContaining("finite number >= 0");
+  }
+}
