@@ -1,0 +1,118 @@
+package dev.dockscale.cli;
+
+import dev.dockscale.config.ConfigLoader;
+import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.engine.Controller;
+import dev.dockscale.engine.Labels;
+import dev.dockscale.engine.ServiceStatus;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One integration test's dockscale project on the real Docker engine: a unique project name (so
+ * every container and network it makes is labelled with it), a free loopback port for the balancer,
+ * and removal of everything it made, whatever the test's outcome.
+ */
+final class ItProject implements AutoCloseable {
+
+  final String project;
+  final int port;
+  final DockscaleConfig config;
+  final Stack stack;
+  final AtomicReference<ServiceStatus> latest = new AtomicReference<>();
+  private Controller controller;
+
+  private ItProject(String project, int port, String yaml) {
+    this.project = project;
+    this.port = port;
+    this.config = ConfigLoader.parse(project + ".yml", yaml);
+    this.stack = new Stack(config, notice -> System.out.println("notice: " + notice));
+  }
+
+  /** {@code serviceYaml} is the service's body, indented by four spaces. */
+  static ItProject create(String kind, String serviceYaml) {
+    String project = "dsit-" + kind + "-" + UUID.randomUUID().toString().substring(0, 6);
+    int port = freePort();
+    String yaml = "project: " + project + "\ninterval: 1s\nservices:\n  web:\n" + serviceYaml + "balancer:\n  listen: 127.0.0.1:" + port + "\n";
+    ItProject p = new ItProject(project, port, yaml);
+    p.stack.prepareImages();
+    return p;
+  }
+
+  static String service(int min, int max, String scale) {
+    return """
+            image: dockscale/sample-backend:latest
+            env: { SERVER_NAME: "{{name}}", SHUTDOWN_GRACE: "5" }
+            resources: { cpus: 0.5, memory: 256m }
+            health: { path: /health }
+            replicas: { min: %d, max: %d }
+            scale:
+        %s
+            drain: 2s
+            stop-timeout: 5s
+        """.formatted(min, max, scale.indent(6).stripTrailing());
+  }
+
+  URI url(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  Controller startLoop() {
+    controller = stack.controller(false);
+    controller.onTick(statuses -> latest.set(statuses.get(0)));
+    controller.start();
+    return controller;
+  }
+
+  void stopLoop() {
+    if (controller != null) {
+      controller.close();
+      controller = null;
+    }
+  }
+
+  long active() {
+    ServiceStatus s = latest.get();
+    return s == null ? 0 : s.active();
+  }
+
+  /** Active and not a single draining or exiting replica left. */
+  boolean settledAt(long count) {
+    ServiceStatus s = latest.get();
+    return s != null && s.active() == count && s.replicas().size() == count && s.ready() == count;
+  }
+
+  /** Containers labelled with this project, in any state. */
+  List<String> containers() {
+    return stack.docker().listContainersCmd().withShowAll(true).withLabelFilter(java.util.Map.of(Labels.PROJECT, project)).exec()
+        .stream().map(c -> c.getNames()[0]).toList();
+  }
+
+  boolean networkExists() {
+    return stack.docker().listNetworksCmd().exec().stream().anyMatch(n -> config.networkName().equals(n.getName()));
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    stopLoop();
+    try {
+      stack.down();
+    } catch (RuntimeException e) {
+      System.out.println("cleanup of " + project + ": " + e.getMessage());
+    } finally {
+      stack.close();
+    }
+  }
+}
