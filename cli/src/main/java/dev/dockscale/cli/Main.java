@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "dockscale 0.1.0",
     description = "Autoscales a web app's containers on Docker, behind nginx.",
-    subcommands = {RunCommand.class, ValidateCommand.class, DownCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, ValidateCommand.class, DownCommand.class, DemoCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

@@ -119,9 +119,12 @@ public final class Autoscaler {
     }
     if (usable == 0) {
       String note = "no usable reading (" + notReady + " not ready, " + warming + " warming up, " + unsampled + " unsampled)";
-      return new Proposal(metric.key(), strategy.describe(), null, 0, current, note);
+      return new Proposal(metric.key(), strategy.describe(), null, 0, current, false, note);
     }
     double average = sum / usable;
+    if (!strategy.opines(average)) {
+      return new Proposal(metric.key(), strategy.describe(), average, usable, current, true, "outside every range");
+    }
     int proposed = strategy.propose(average, usable, current);
     if (proposed > current) {
       int missing = notReady + warming + unsampled;
@@ -129,15 +132,15 @@ public final class Autoscaler {
         double counted = sum / (usable + missing);
         int again = strategy.propose(counted, usable + missing, current);
         String note = String.format("%d replica(s) not ready, warming up or unsampled counted as 0%%: %.1f%%", missing, counted);
-        return new Proposal(metric.key(), strategy.describe(), average, usable + missing, Math.max(current, again), note);
+        return new Proposal(metric.key(), strategy.describe(), average, usable + missing, Math.max(current, again), false, note);
       }
     } else if (proposed < current && unsampled > 0) {
       double counted = (sum + 100.0 * unsampled) / (usable + unsampled);
       int again = strategy.propose(counted, usable + unsampled, current);
       String note = String.format("%d ready replica(s) without a sample counted as 100%%: %.1f%%", unsampled, counted);
-      return new Proposal(metric.key(), strategy.describe(), average, usable + unsampled, Math.min(current, again), note);
+      return new Proposal(metric.key(), strategy.describe(), average, usable + unsampled, Math.min(current, again), false, note);
     }
-    return new Proposal(metric.key(), strategy.describe(), average, usable, proposed, "");
+    return new Proposal(metric.key(), strategy.describe(), average, usable, proposed, false, "");
   }
 
   /** Any scale-up beats no change beats a scale-down; the largest scale-up, the smallest scale-down. */
@@ -146,6 +149,9 @@ public final class Autoscaler {
     boolean anyHold = false;
     int down = Integer.MIN_VALUE;
     for (Proposal p : proposals) {
+      if (p.usable() && p.abstains()) {
+        continue;
+      }
       if (!p.usable() || p.proposed() == current) {
         anyHold = true;
       } else if (p.proposed() > current) {
@@ -162,10 +168,10 @@ public final class Autoscaler {
 
   private static String explain(List<Proposal> proposals, int current, int recommended) {
     if (recommended == current) {
-      List<String> holding = proposals.stream().filter(p -> p.proposed() == current || !p.usable()).map(Autoscaler::describe).toList();
+      List<String> holding = proposals.stream().filter(p -> !p.abstains() && (p.proposed() == current || !p.usable())).map(Autoscaler::describe).toList();
       return "hold: " + String.join(", ", holding.isEmpty() ? proposals.stream().map(Autoscaler::describe).toList() : holding);
     }
-    List<String> deciding = proposals.stream().filter(p -> p.usable() && p.proposed() == recommended).map(Autoscaler::describe).toList();
+    List<String> deciding = proposals.stream().filter(p -> p.votes() && p.proposed() == recommended).map(Autoscaler::describe).toList();
     return (recommended > current ? "scale up: " : "scale down: ") + String.join(", ", deciding);
   }
 

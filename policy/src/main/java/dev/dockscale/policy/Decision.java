@@ -38,16 +38,22 @@ public record Decision(
    *     reading
    * @param counted how many replicas that average was taken over
    * @param proposed the count the metric asked for ({@code current} when it had no opinion)
+   * @param abstains the strategy has no opinion at this utilisation (outside every step range)
    */
-  public record Proposal(String metric, String strategy, Double utilization, int counted, int proposed, String note) {
+  public record Proposal(String metric, String strategy, Double utilization, int counted, int proposed, boolean abstains, String note) {
     public boolean usable() {
       return utilization != null;
+    }
+
+    /** Usable and not abstaining: it takes part in choosing the count. */
+    public boolean votes() {
+      return usable() && !abstains;
     }
 
     @Override
     public String toString() {
       String value = utilization == null ? "n/a" : String.format("%.1f%%", utilization);
-      return metric + "=" + value + "/" + counted + "->" + proposed + (note.isEmpty() ? "" : " (" + note + ")");
+      return metric + "=" + value + "/" + counted + (abstains ? " abstains" : "->" + proposed) + (note.isEmpty() ? "" : " (" + note + ")");
     }
   }
 

@@ -23,7 +23,8 @@ public enum Preset {
           RateLimits.none(),
           Duration.ofSeconds(5),
           Duration.ofSeconds(30),
-          Duration.ZERO)),
+          Duration.ZERO),
+      null),
 
   /**
    * Kubernetes HPA's defaults: target 70 % CPU with tolerance 0.1, evaluated every 15 s (the
@@ -42,33 +43,49 @@ public enum Preset {
           RateLimits.of(RateLimits.Select.MAX, RateLimit.percent(100, Duration.ofSeconds(15))),
           Duration.ZERO,
           Duration.ZERO,
-          Duration.ofSeconds(30))),
+          Duration.ofSeconds(30)),
+      Duration.ofSeconds(15)),
 
   /**
-   * dockscale's default: target tracking with headroom (60 % CPU), no wait to scale up and a
-   * generous rate, a short scale-down window and a gentle scale-down rate. Tuned with the simulator
-   * on the reference traces (docs/policies.md).
+   * dockscale's default, tuned with the simulator on the reference traces (docs/policies.md): target
+   * tracking at 65 % CPU (tolerance 0.1) plus a saturation step (+50 % while CPU is pegged at 95 % or
+   * more, since a pegged reading hides how far demand is above capacity), evaluated every interval
+   * (1 s), up by max(4 replicas, 200 %) per 5 s, an 8 s scale-down window and no scale-down limit:
+   * it reacts in seconds both ways, and the ceiling in target tracking keeps noise from flapping.
    */
   DOCKSCALE(
-      List.of(new MetricRule(Metric.CPU, new TargetStrategy(60, 0.1))),
+      List.of(
+          new MetricRule(Metric.CPU, new TargetStrategy(65, 0.1)),
+          new MetricRule(Metric.CPU, StepStrategy.saturation())),
       new Behavior(
           Duration.ZERO,
-          Duration.ofSeconds(60),
+          Duration.ofSeconds(8),
           RateLimits.of(
               RateLimits.Select.MAX,
               RateLimit.replicas(4, Duration.ofSeconds(5)),
               RateLimit.percent(200, Duration.ofSeconds(5))),
-          RateLimits.of(RateLimits.Select.MAX, RateLimit.percent(50, Duration.ofSeconds(30))),
+          RateLimits.none(),
           Duration.ZERO,
           Duration.ZERO,
-          Duration.ofSeconds(3)));
+          Duration.ofSeconds(3)),
+      null);
 
   private final List<MetricRule> rules;
   private final Behavior behavior;
+  private final Duration interval;
 
-  Preset(List<MetricRule> rules, Behavior behavior) {
+  Preset(List<MetricRule> rules, Behavior behavior, Duration interval) {
     this.rules = rules;
     this.behavior = behavior;
+    this.interval = interval;
+  }
+
+  /**
+   * How often the preset's original evaluates (HPA's sync period is 15 s); empty when it follows the
+   * config's {@code interval}. The simulator uses it to compare presets as they really run.
+   */
+  public Optional<Duration> interval() {
+    return Optional.ofNullable(interval);
   }
 
   public List<MetricRule> rules() {

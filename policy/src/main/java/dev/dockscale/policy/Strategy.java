@@ -10,6 +10,14 @@ public sealed interface Strategy permits ThresholdStrategy, TargetStrategy, Step
 
   int propose(double utilization, int replicas, int current);
 
+  /**
+   * Whether the strategy has an opinion at this utilisation. Step scaling has none outside its
+   * ranges: it then neither asks for a change nor holds other metrics back from one.
+   */
+  default boolean opines(double utilization) {
+    return true;
+  }
+
   /** A short description for decision records, e.g. {@code threshold(up 70, down 20, step 1)}. */
   String describe();
 }

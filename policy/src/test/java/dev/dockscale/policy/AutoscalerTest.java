@@ -59,7 +59,7 @@ class AutoscalerTest {
   }
 
   private static Decision.Proposal proposal(int n) {
-    return new Decision.Proposal("cpu", "test", 50.0, 1, n, "");
+    return new Decision.Proposal("cpu", "test", 50.0, 1, n, false, "");
   }
 
   @Test
