@@ -60,11 +60,12 @@ public final class Reports {
     int i = 0;
     for (Simulator.Result r : results) {
       String id = "chart" + i++;
-      String demand = r.rows().stream().map(row -> "[" + num(row.t()) + "," + num(row.demand()) + "]").collect(Collectors.joining(","));
+      // Demand as the trace gives it, not only where the policy looked at it.
+      String demand = trace.points().stream().map(p -> "[" + num(p.t()) + "," + num(p.demand()) + "]").collect(Collectors.joining(","));
       String capacity = r.rows().stream().map(row -> "[" + num(row.t()) + "," + num(row.ready() * cpus) + "]").collect(Collectors.joining(","));
       String replicas = r.rows().stream().map(row -> "[" + num(row.t()) + "," + row.replicas() + "]").collect(Collectors.joining(","));
       charts.append("<h2>").append(escape(r.policy())).append("</h2>\n<div id=\"").append(id).append("\" class=\"chart\"></div>\n");
-      rows.append("draw('").append(id).append("', [").append(demand).append("], [").append(capacity).append("], [").append(replicas).append("]);\n");
+      rows.append("draw('").append(id).append("', ").append(num(cpus)).append(", [").append(demand).append("], [").append(capacity).append("], [").append(replicas).append("]);\n");
     }
     StringBuilder table = new StringBuilder("<table><tr><th>policy</th><th>container-seconds</th><th>overload-seconds</th>"
         + "<th>unserved core-seconds</th><th>scale events</th><th>direction changes</th></tr>\n");
@@ -85,11 +86,15 @@ public final class Reports {
         %s
         %s
         <script>
-        function draw(id, demand, capacity, replicas) {
+        function draw(id, cpus, demand, capacity, replicas) {
+          // One scale for both axes: n replicas sit at the height of n * cpus cores.
+          const top = Math.max(...demand.map(p => p[1]), ...replicas.map(p => p[1] * cpus), cpus);
+          const cores = Math.ceil(top);
           echarts.init(document.getElementById(id)).setOption({
             animation: false, tooltip: {trigger: 'axis'}, legend: {},
-            xAxis: {type: 'value', name: 't (s)'},
-            yAxis: [{type: 'value', name: 'cores'}, {type: 'value', name: 'replicas', minInterval: 1}],
+            xAxis: {type: 'value', name: 't (s)', max: 'dataMax'},
+            yAxis: [{type: 'value', name: 'cores', max: cores},
+                    {type: 'value', name: 'replicas', max: cores / cpus, splitLine: {show: false}}],
             series: [
               {name: 'demand', type: 'line', step: 'end', showSymbol: false, data: demand},
               {name: 'ready capacity', type: 'line', step: 'end', showSymbol: false, areaStyle: {opacity: 0.15}, data: capacity},
