@@ -87,7 +87,7 @@ public final class SampleBackend {
 
   private void route(HttpExchange exchange) throws IOException {
     inFlight.incrementAndGet();
-    try (exchange) {
+    try {
       if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
         reply(exchange, 405, "only GET is served\n");
         return;
@@ -106,6 +106,8 @@ public final class SampleBackend {
     } catch (RuntimeException | Error e) {
       reply(exchange, 500, "error: " + e + "\n");
     } finally {
+      // Closed only here: a try-with-resources would close the exchange before the catch replies.
+      exchange.close();
       served.incrementAndGet();
       inFlight.decrementAndGet();
     }
