@@ -68,6 +68,13 @@ final class ItProject implements AutoCloseable {
     return controller;
   }
 
+  /** Starts the loop and waits until {@code replicas} are ready and the balancer answers. */
+  Controller startServing(int replicas) {
+    Controller loop = startLoop();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).until(() -> settledAt(replicas) && Http.ok(url("/")));
+    return loop;
+  }
+
   void stopLoop() {
     if (controller != null) {
       controller.close();

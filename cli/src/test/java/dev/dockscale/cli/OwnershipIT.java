@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.HostConfig;
-import dev.dockscale.engine.Controller;
 import dev.dockscale.engine.Labels;
 import dev.dockscale.runtime.docker.LocalBaseImage;
 import java.time.Duration;
@@ -17,13 +16,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** dockscale touches only what carries its labels, on run and on down. */
-class OwnershipIT {
-
-  private ItProject project;
+class OwnershipIT extends DockerIT {
   private final List<String> foreign = new ArrayList<>();
 
   @AfterEach
-  void cleanUp() {
+  void removeForeignContainers() {
     if (project != null) {
       DockerClient docker = project.stack.docker();
       foreign.forEach(id -> {
@@ -33,7 +30,6 @@ class OwnershipIT {
           // Already gone.
         }
       });
-      project.close();
     }
   }
 
@@ -59,8 +55,7 @@ class OwnershipIT {
   @Test
   void leavesContainersWithoutItsLabelsAloneOnRunAndDown() {
     project = ItProject.create("own", ItProject.service(1, 2, "preset: classic\ncpu: { up: 70, down: 20 }\n"));
-    Controller loop = project.startLoop();
-    await().atMost(Duration.ofSeconds(120)).until(() -> project.settledAt(1));
+    project.startServing(1);
 
     // One container with no labels at all, one that claims the service but not dockscale's ownership.
     String plain = startForeign(project.project + "-stranger", Map.of());

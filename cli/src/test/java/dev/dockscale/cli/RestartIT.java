@@ -10,26 +10,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Stopping dockscale leaves the service serving; starting it again adopts what is there. */
-class RestartIT {
-
-  private ItProject project;
-
-  @AfterEach
-  void cleanUp() {
-    if (project != null) {
-      project.close();
-    }
-  }
+class RestartIT extends DockerIT {
 
   @Test
   void adoptsRunningReplicasAfterARestartWithoutCreatingOrReloadingAnything() {
     project = ItProject.create("restart", ItProject.service(3, 4, "preset: classic\ncpu: { up: 95, down: 1 }\n"));
-    project.startLoop();
-    await().atMost(Duration.ofSeconds(120)).until(() -> project.settledAt(3));
+    project.startServing(3);
     await().atMost(Duration.ofSeconds(10)).until(() -> project.stack.balancer().currentConfig().split("max_fails").length - 1 == 3);
 
     Set<String> before = ids(project.latest.get());

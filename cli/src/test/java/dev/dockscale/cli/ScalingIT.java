@@ -5,20 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dockscale.loadtest.LoadGenerator;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The whole loop on the real Docker engine and real nginx: load in, replicas out, and back. */
-class ScalingIT {
-
-  private ItProject project;
-
-  @AfterEach
-  void cleanUp() {
-    if (project != null) {
-      project.close();
-    }
-  }
+class ScalingIT extends DockerIT {
 
   @Test
   void scalesOutUnderCpuLoadAndBackInWithoutAFailedRequest() {
@@ -28,8 +18,7 @@ class ScalingIT {
         memory: { up: 80, down: 30 }
         cooldown: { up: 5s, down: 10s }
         """));
-    project.startLoop();
-    await().atMost(Duration.ofSeconds(120)).until(() -> project.settledAt(1) && Http.ok(project.url("/")));
+    project.startServing(1);
 
     try (LoadGenerator probe = new LoadGenerator(project.url("/"), 1, () -> 1, Duration.ofMinutes(4), 1_000_000).start()) {
       long start = System.nanoTime();
@@ -68,8 +57,7 @@ class ScalingIT {
         memory: { up: 60, down: 30 }
         cooldown: { up: 5s, down: 30s }
         """));
-    project.startLoop();
-    await().atMost(Duration.ofSeconds(120)).until(() -> project.settledAt(1) && Http.ok(project.url("/")));
+    project.startServing(1);
     long start = System.nanoTime();
     try (LoadGenerator load = new LoadGenerator(project.url("/ram?mb=150&seconds=3"), 1, () -> 1, Duration.ofSeconds(90), 1_000).start()) {
       await().atMost(Duration.ofSeconds(60)).until(() -> project.active() >= 2);

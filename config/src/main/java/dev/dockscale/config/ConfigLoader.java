@@ -527,41 +527,29 @@ public final class ConfigLoader {
     }
 
     Duration duration(String key, Duration fallback) {
-      Node c = child(key);
-      if (c.missing()) {
-        return fallback;
-      }
-      try {
-        return dev.dockscale.policy.Durations.parse(c.text());
-      } catch (IllegalArgumentException e) {
-        c.problem(e.getMessage());
-        return fallback;
-      }
+      return parsed(key, fallback, fallback, dev.dockscale.policy.Durations::parse);
     }
 
     long size(String key, long fallback) {
-      Node c = child(key);
-      if (c.missing()) {
-        return fallback;
-      }
-      try {
-        return Sizes.parse(c.text());
-      } catch (IllegalArgumentException e) {
-        c.problem(e.getMessage());
-        return fallback;
-      }
+      return parsed(key, fallback, fallback, Sizes::parse);
     }
 
+    /** A step; {@code null} (after reporting the problem) when it cannot be read. */
     Change change(String key, Change fallback) {
+      return parsed(key, fallback, null, Change::parse);
+    }
+
+    /** The value at {@code key} read by {@code parser}, whose error message becomes the problem. */
+    private <T> T parsed(String key, T fallback, T onError, java.util.function.Function<String, T> parser) {
       Node c = child(key);
       if (c.missing()) {
         return fallback;
       }
       try {
-        return Change.parse(c.text());
+        return parser.apply(c.text());
       } catch (IllegalArgumentException e) {
         c.problem(e.getMessage());
-        return null;
+        return onError;
       }
     }
   }

@@ -223,7 +223,7 @@ public final class Autoscaler {
     if (desired > current && !b.upLimits().isEmpty()) {
       int bound = b.upLimits().select() == RateLimits.Select.MAX ? Integer.MIN_VALUE : Integer.MAX_VALUE;
       for (RateLimit limit : b.upLimits().limits()) {
-        int periodStart = current - addedWithin(limit.period(), now);
+        int periodStart = current - changedWithin(limit.period(), now, ScaleEvent::added);
         int allowed = limit.upperBound(periodStart);
         bound = b.upLimits().select() == RateLimits.Select.MAX ? Math.max(bound, allowed) : Math.min(bound, allowed);
       }
@@ -236,7 +236,7 @@ public final class Autoscaler {
     if (desired < current && !b.downLimits().isEmpty()) {
       int bound = b.downLimits().select() == RateLimits.Select.MAX ? Integer.MAX_VALUE : Integer.MIN_VALUE;
       for (RateLimit limit : b.downLimits().limits()) {
-        int periodStart = current + removedWithin(limit.period(), now);
+        int periodStart = current + changedWithin(limit.period(), now, ScaleEvent::removed);
         int allowed = limit.lowerBound(periodStart);
         bound = b.downLimits().select() == RateLimits.Select.MAX ? Math.min(bound, allowed) : Math.max(bound, allowed);
       }
@@ -280,12 +280,9 @@ public final class Autoscaler {
     return null;
   }
 
-  private int addedWithin(Duration period, Instant now) {
-    return events.stream().filter(e -> Duration.between(e.at(), now).compareTo(period) < 0).mapToInt(ScaleEvent::added).sum();
-  }
-
-  private int removedWithin(Duration period, Instant now) {
-    return events.stream().filter(e -> Duration.between(e.at(), now).compareTo(period) < 0).mapToInt(ScaleEvent::removed).sum();
+  /** Replicas added ({@code ScaleEvent::added}) or removed within the last {@code period}. */
+  private int changedWithin(Duration period, Instant now, java.util.function.ToIntFunction<ScaleEvent> change) {
+    return events.stream().filter(e -> Duration.between(e.at(), now).compareTo(period) < 0).mapToInt(change).sum();
   }
 
   /** Keeps only the history some window, limit or cooldown can still look at. */

@@ -35,7 +35,7 @@ class AutoscalerProperties {
 
   /** Replays utilisations, one per 1 s tick, the replica count following each decision at once. */
   private static List<Decision> replay(ScalingPolicy policy, int start, List<Double> loads) {
-    MutableClock clock = MutableClock.atEpoch();
+    ManualClock clock = new ManualClock(Fixtures.START);
     Autoscaler a = new Autoscaler(policy, clock);
     List<Decision> decisions = new ArrayList<>();
     int replicas = start;
@@ -43,7 +43,7 @@ class AutoscalerProperties {
       Decision d = a.decide(Fixtures.atCpu(replicas, load));
       decisions.add(d);
       replicas = d.desired();
-      clock.advanceSeconds(1);
+      clock.advance(Duration.ofSeconds(1));
     }
     return decisions;
   }
@@ -81,8 +81,8 @@ class AutoscalerProperties {
   @Property
   void moreLoadNeverGivesFewerReplicas(@ForAll("setups") Setup setup, @ForAll @IntRange(min = 0, max = 20) int replicas,
       @ForAll @DoubleRange(min = 0, max = 300) double load, @ForAll @DoubleRange(min = 0, max = 100) double more) {
-    Autoscaler lower = new Autoscaler(setup.policy(), MutableClock.atEpoch());
-    Autoscaler higher = new Autoscaler(setup.policy(), MutableClock.atEpoch());
+    Autoscaler lower = new Autoscaler(setup.policy(), new ManualClock(Fixtures.START));
+    Autoscaler higher = new Autoscaler(setup.policy(), new ManualClock(Fixtures.START));
     int low = lower.decide(Fixtures.atCpu(replicas, load)).desired();
     int high = higher.decide(Fixtures.atCpu(replicas, load + more)).desired();
     assertThat(high).isGreaterThanOrEqualTo(low);

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class AutoscalerTest {
 
-  private final MutableClock clock = MutableClock.atEpoch();
+  private final ManualClock clock = new ManualClock(Fixtures.START);
 
   private Autoscaler autoscaler(ScalingPolicy policy) {
     return new Autoscaler(policy, clock);
@@ -74,7 +74,7 @@ class AutoscalerTest {
     Behavior b = noBehavior().withUpCooldown(Duration.ofMinutes(5));
     Autoscaler a = autoscaler(policy(3, 5, b, cpu(threshold(70, 20))));
     assertThat(a.decide(atCpu(3, 90)).desired()).isEqualTo(4);
-    clock.advanceSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     Decision d = a.decide(atCpu(1, 50));
     assertThat(d.desired()).isEqualTo(3);
     assertThat(d.adjustments()).anySatisfy(adj -> assertThat(adj.note()).contains("replacing replicas below min 3"));
@@ -132,7 +132,7 @@ class AutoscalerTest {
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(threshold(70, 20))));
     List<ReplicaView> warming = List.of(ReplicaView.of("r1", clock.instant().minusSeconds(10), true, Map.of(Metric.CPU, 99.0)));
     assertThat(a.decide(warming).action()).isEqualTo(Action.HOLD);
-    clock.advanceSeconds(21);
+    clock.advance(Duration.ofSeconds(21));
     assertThat(a.decide(warming).action()).isEqualTo(Action.SCALE_UP);
   }
 
@@ -141,11 +141,11 @@ class AutoscalerTest {
     Behavior b = noBehavior().withDownWindow(Duration.ofSeconds(60));
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(new TargetStrategy(50, 0.1))));
     assertThat(a.decide(atCpu(4, 50)).desired()).isEqualTo(4);
-    clock.advanceSeconds(30);
+    clock.advance(Duration.ofSeconds(30));
     Decision d = a.decide(atCpu(4, 10));
     assertThat(d.desired()).isEqualTo(4);
     assertThat(d.adjustments()).extracting(Decision.Adjustment::stage).contains("window");
-    clock.advanceSeconds(31);
+    clock.advance(Duration.ofSeconds(31));
     assertThat(a.decide(atCpu(4, 10)).desired()).isEqualTo(1);
   }
 
@@ -154,9 +154,9 @@ class AutoscalerTest {
     Behavior b = noBehavior().withUpWindow(Duration.ofSeconds(10));
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(new TargetStrategy(50, 0.1))));
     assertThat(a.decide(atCpu(2, 50)).desired()).isEqualTo(2);
-    clock.advanceSeconds(5);
+    clock.advance(Duration.ofSeconds(5));
     assertThat(a.decide(atCpu(2, 100)).desired()).isEqualTo(2);
-    clock.advanceSeconds(6);
+    clock.advance(Duration.ofSeconds(6));
     assertThat(a.decide(atCpu(2, 100)).desired()).isEqualTo(4);
   }
 
@@ -167,10 +167,10 @@ class AutoscalerTest {
     Autoscaler a = autoscaler(policy(1, 100, b, cpu(new TargetStrategy(10, 0.1))));
     // 1 replica at 100 % of a 10 % target asks for 10; max(1 + 2, 1 * 2) = 3.
     assertThat(a.decide(atCpu(1, 100)).desired()).isEqualTo(3);
-    clock.advanceSeconds(5);
+    clock.advance(Duration.ofSeconds(5));
     // Still in the same 15 s period that started at 1 replica: no more than 3.
     assertThat(a.decide(atCpu(3, 100)).desired()).isEqualTo(3);
-    clock.advanceSeconds(11);
+    clock.advance(Duration.ofSeconds(11));
     assertThat(a.decide(atCpu(3, 100)).desired()).isEqualTo(6);
   }
 
@@ -187,9 +187,9 @@ class AutoscalerTest {
     Behavior b = noBehavior().withDownLimits(RateLimits.of(RateLimits.Select.MAX, RateLimit.replicas(1, Duration.ofSeconds(30))));
     Autoscaler a = autoscaler(policy(1, 100, b, cpu(new TargetStrategy(50, 0.1))));
     assertThat(a.decide(atCpu(8, 5)).desired()).isEqualTo(7);
-    clock.advanceSeconds(10);
+    clock.advance(Duration.ofSeconds(10));
     assertThat(a.decide(atCpu(7, 5)).desired()).isEqualTo(7);
-    clock.advanceSeconds(21);
+    clock.advance(Duration.ofSeconds(21));
     assertThat(a.decide(atCpu(7, 5)).desired()).isEqualTo(6);
   }
 
@@ -198,12 +198,12 @@ class AutoscalerTest {
     Behavior b = noBehavior().withUpCooldown(Duration.ofSeconds(10));
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(threshold(70, 20))));
     assertThat(a.decide(atCpu(1, 90)).desired()).isEqualTo(2);
-    clock.advanceSeconds(5);
+    clock.advance(Duration.ofSeconds(5));
     Decision held = a.decide(atCpu(2, 90));
     assertThat(held.desired()).isEqualTo(2);
     assertThat(held.reason()).contains("cooldown.up 10s");
     assertThat(a.decide(atCpu(2, 5)).desired()).isEqualTo(2);
-    clock.advanceSeconds(5);
+    clock.advance(Duration.ofSeconds(5));
     assertThat(a.decide(atCpu(2, 90)).desired()).isEqualTo(3);
   }
 
@@ -212,7 +212,7 @@ class AutoscalerTest {
     Behavior b = noBehavior().withDownCooldown(Duration.ofSeconds(30));
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(threshold(70, 20))));
     assertThat(a.decide(atCpu(4, 5)).desired()).isEqualTo(3);
-    clock.advanceSeconds(10);
+    clock.advance(Duration.ofSeconds(10));
     assertThat(a.decide(atCpu(3, 5)).desired()).isEqualTo(3);
     assertThat(a.decide(atCpu(3, 95)).desired()).isEqualTo(4);
   }

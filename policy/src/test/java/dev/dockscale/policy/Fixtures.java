@@ -10,6 +10,7 @@ import java.util.Map;
 /** Replicas and policies for the decision core's tests. */
 final class Fixtures {
   static final Instant LONG_AGO = Instant.parse("2025-01-01T00:00:00Z");
+  static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
   private Fixtures() {}
 

@@ -3,9 +3,11 @@ package dev.dockscale.simulator;
 import dev.dockscale.metrics.Metric;
 import dev.dockscale.policy.Autoscaler;
 import dev.dockscale.policy.Decision;
+import dev.dockscale.policy.ManualClock;
 import dev.dockscale.policy.ReplicaView;
 import dev.dockscale.policy.ScalingPolicy;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -29,13 +31,20 @@ public final class Simulator {
 
   private record SimReplica(int id, double startedAt, double readyAt) {}
 
+  /** The simulation's t = 0. */
+  static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+  private static Instant at(double seconds) {
+    return START.plusNanos(Math.round(seconds * 1e9));
+  }
+
   private Simulator() {}
 
   public static Result run(String policyName, ScalingPolicy policy, Duration interval, SimulatedService service, Trace trace) {
     if (interval.isZero() || interval.isNegative()) {
       throw new IllegalArgumentException("interval must be > 0");
     }
-    SimulatedClock clock = new SimulatedClock();
+    ManualClock clock = new ManualClock(START);
     Autoscaler autoscaler = new Autoscaler(policy, clock);
     double every = interval.toNanos() / 1e9;
     double step = Math.min(1.0, every);
@@ -57,7 +66,7 @@ public final class Simulator {
 
     for (long i = 0; i <= steps; i++) {
       double t = i * step;
-      clock.set(t);
+      clock.set(at(t));
       Trace.Point point = trace.at(t);
       int ready = (int) replicas.stream().filter(r -> r.readyAt() <= t).count();
       double capacity = ready * service.cpus();
@@ -76,7 +85,7 @@ public final class Simulator {
               readings.put(Metric.MEMORY, memPct);
             }
           }
-          views.add(ReplicaView.of("r" + r.id(), SimulatedClock.START.plusNanos(Math.round(r.startedAt() * 1e9)), isReady, readings));
+          views.add(ReplicaView.of("r" + r.id(), at(r.startedAt()), isReady, readings));
         }
         Decision d = autoscaler.decide(views);
         rows.add(new Row(policyName, t, point.demand(), replicas.size(), ready, cpuPct, d.desired(), d.action().key(), d.reason()));

@@ -8,7 +8,6 @@ import com.github.dockerjava.api.model.Statistics;
 import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;
 import dev.dockscale.metrics.ReplicaMetrics;
-import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -6,24 +6,23 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-final class MutableClock extends Clock {
+/**
+ * A clock that moves only when told: the simulator's time, and the tests'. The decision core reads
+ * it like any other clock.
+ */
+public final class ManualClock extends Clock {
   private Instant now;
 
-  MutableClock(Instant start) {
+  public ManualClock(Instant start) {
     this.now = start;
   }
 
-  static MutableClock atEpoch() {
-    return new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  public void set(Instant instant) {
+    now = instant;
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     now = now.plus(d);
-  }
-
-  void advanceSeconds(long s) {
-    advance(Duration.ofSeconds(s));
   }
 
   @Override
