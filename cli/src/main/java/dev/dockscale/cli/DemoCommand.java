@@ -52,18 +52,21 @@ final class DemoCommand implements Callable<Integer> {
     int min = config.services().get("web").policy().min();
 
     try (Stack stack = new Stack(config, line -> out.println("notice: " + line))) {
-      Thread cleanup = new Thread(() -> {
-        out.println("cleaning up: " + String.join(", ", stack.down()));
-        out.flush();
-      });
-      Runtime.getRuntime().addShutdownHook(cleanup);
       out.println("building images when missing (the first time takes a minute or two) ...");
       out.flush();
       stack.prepareImages();
 
       AtomicReference<ServiceStatus> latest = new AtomicReference<>();
       AtomicReference<Decision> lastChange = new AtomicReference<>();
-      try (Controller controller = stack.controller(false)) {
+      Controller controller = stack.controller(false);
+      // On Ctrl-C: stop the loop first (so it re-creates nothing), then remove everything.
+      Thread cleanup = new Thread(() -> {
+        controller.close();
+        out.println("cleaning up: " + String.join(", ", stack.down()));
+        out.flush();
+      });
+      Runtime.getRuntime().addShutdownHook(cleanup);
+      try (controller) {
         controller.onTick(statuses -> {
           ServiceStatus s = statuses.get(0);
           latest.set(s);

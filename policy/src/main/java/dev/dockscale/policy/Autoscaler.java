@@ -63,7 +63,7 @@ public final class Autoscaler {
 
     boolean anyUsable = proposals.stream().anyMatch(Proposal::usable);
     int recommended = anyUsable ? safest(proposals, current) : current;
-    String reason = anyUsable ? explain(proposals, current, recommended) : "no usable metric: " + noDataNote(proposals);
+    String why = anyUsable ? explain(proposals, current, recommended) : "no usable metric: " + noDataNote(proposals);
 
     int desired = policy.clamp(recommended);
     if (desired != recommended) {
@@ -82,11 +82,10 @@ public final class Autoscaler {
           current < policy.min() ? "replacing replicas below min " + policy.min() : "within min " + policy.min() + ", max " + policy.max()));
       desired = bounded;
     }
-    if (!anyUsable && desired != current) {
-      reason = (current < policy.min() ? "below min " + policy.min() : "above max " + policy.max()) + "; " + reason;
-    } else if (!adjustments.isEmpty()) {
-      reason = reason + "; then " + adjustments.get(adjustments.size() - 1).note();
-    }
+    // "<what happens> (<what shaped it>): <what the metrics said>"
+    String action = desired > current ? "scale up" : desired < current ? "scale down" : "hold";
+    String shapedBy = adjustments.isEmpty() ? "" : " (" + adjustments.get(adjustments.size() - 1).note() + ")";
+    String reason = action + shapedBy + ": " + why;
 
     if (desired != current) {
       events.addLast(new ScaleEvent(now, current, desired));
@@ -169,10 +168,10 @@ public final class Autoscaler {
   private static String explain(List<Proposal> proposals, int current, int recommended) {
     if (recommended == current) {
       List<String> holding = proposals.stream().filter(p -> !p.abstains() && (p.proposed() == current || !p.usable())).map(Autoscaler::describe).toList();
-      return "hold: " + String.join(", ", holding.isEmpty() ? proposals.stream().map(Autoscaler::describe).toList() : holding);
+      return String.join(", ", holding.isEmpty() ? proposals.stream().map(Autoscaler::describe).toList() : holding);
     }
     List<String> deciding = proposals.stream().filter(p -> p.votes() && p.proposed() == recommended).map(Autoscaler::describe).toList();
-    return (recommended > current ? "scale up: " : "scale down: ") + String.join(", ", deciding);
+    return String.join(", ", deciding);
   }
 
   private static String describe(Proposal p) {

@@ -85,7 +85,7 @@ class AutoscalerTest {
     Autoscaler a = autoscaler(policy(1, 4, noBehavior(), cpu(threshold(70, 20))));
     Decision d = a.decide(List.of());
     assertThat(d.desired()).isEqualTo(1);
-    assertThat(d.reason()).contains("below min 1");
+    assertThat(d.reason()).startsWith("scale up (within min 1, max 4): no usable metric");
   }
 
   @Test
