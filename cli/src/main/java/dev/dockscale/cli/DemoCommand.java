@@ -40,13 +40,22 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--users", defaultValue = "12", description = "virtual users at the top of the ramp (default: ${DEFAULT-VALUE})")
   int users;
 
+  @Option(names = "--preset", defaultValue = "classic",
+      description = "the policy: classic (the original scripts' thresholds), hpa or dockscale (default: ${DEFAULT-VALUE})")
+  String preset;
+
   @Option(names = "--quiet-max", defaultValue = "120s", description = "longest wait after the load for the return to min (default: ${DEFAULT-VALUE})")
   String quietMax;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    DockscaleConfig config = ConfigLoader.parse("demo.yml", demoYaml().replace("127.0.0.1:8080", listen));
+    String yaml = demoYaml().replace("127.0.0.1:8080", listen);
+    if (!"classic".equals(preset)) {
+      // The demo's thresholds are classic's; another preset brings its own rules and behaviour.
+      yaml = yaml.replaceAll("(?s)    scale:\\n.*?(?=    drain:)", "    scale: { preset: " + preset + " }\n");
+    }
+    DockscaleConfig config = ConfigLoader.parse("demo.yml", yaml);
     Duration loadFor = dev.dockscale.policy.Durations.parse(load);
     Duration quiet = dev.dockscale.policy.Durations.parse(quietMax);
     int min = config.services().get("web").policy().min();

@@ -24,6 +24,7 @@ final class ItProject implements AutoCloseable {
   final DockscaleConfig config;
   final Stack stack;
   final AtomicReference<ServiceStatus> latest = new AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicInteger ticks = new java.util.concurrent.atomic.AtomicInteger();
   private Controller controller;
 
   private ItProject(String project, int port, String yaml) {
@@ -63,7 +64,10 @@ final class ItProject implements AutoCloseable {
 
   Controller startLoop() {
     controller = stack.controller(false);
-    controller.onTick(statuses -> latest.set(statuses.get(0)));
+    controller.onTick(statuses -> {
+      latest.set(statuses.get(0));
+      ticks.incrementAndGet();
+    });
     controller.start();
     return controller;
   }
@@ -73,6 +77,12 @@ final class ItProject implements AutoCloseable {
     Controller loop = startLoop();
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).until(() -> settledAt(replicas) && Http.ok(url("/")));
     return loop;
+  }
+
+  /** Waits until the loop has run {@code n} more ticks. */
+  void awaitTicks(int n) {
+    int target = ticks.get() + n;
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(n * 5L + 10)).until(() -> ticks.get() >= target);
   }
 
   void stopLoop() {

@@ -2,13 +2,11 @@ package dev.dockscale.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.dockscale.engine.Labels;
 import dev.dockscale.runtime.docker.LocalBaseImage;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +58,7 @@ class OwnershipIT extends DockerIT {
     // One container with no labels at all, one that claims the service but not dockscale's ownership.
     String plain = startForeign(project.project + "-stranger", Map.of());
     String impostor = startForeign(project.project + "-web-9", Map.of(Labels.SERVICE, "web", Labels.PROJECT, project.project));
-    await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    project.awaitTicks(4);
     assertThat(project.settledAt(1)).as("foreign containers are not counted as replicas").isTrue();
     assertThat(running(plain)).isTrue();
     assertThat(running(impostor)).isTrue();

@@ -28,8 +28,8 @@ class ScalingIT extends DockerIT {
             .until(() -> project.active() >= 2 && load.byServer().size() >= 2);
         secondServing = Duration.ofNanos(System.nanoTime() - start);
         System.out.printf("[figure] load start -> second replica serving through nginx: %.1f s%n", secondServing.toMillis() / 1000.0);
-        // Hold the load a little longer so the scale-out settles under it.
-        await().pollDelay(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(11)).until(() -> true);
+        // Hold the load for ten more ticks, so the scale-out goes on under it.
+        project.awaitTicks(10);
         load.close();
         System.out.printf("[figure] cpu load: %d ok, %d failed, by replica %s%n", load.ok(), load.failed(), load.byServer());
         assertThat(load.failures()).as("non-2xx answers under load").isEmpty();

@@ -11,15 +11,25 @@ import java.util.stream.Collectors;
  * the balancer join here later as further constants; the decision core does not change for them.
  */
 public enum Metric {
-  CPU("cpu", "CPU time used, in % of the replica's CPU limit"),
-  MEMORY("memory", "memory in use (less page cache), in % of the replica's memory limit");
+  CPU("cpu", "CPU time used, in % of the replica's CPU limit", 100),
+  MEMORY("memory", "memory in use (less page cache), in % of the replica's memory limit", 100);
 
   private final String key;
   private final String meaning;
+  private final double full;
 
-  Metric(String key, String meaning) {
+  Metric(String key, String meaning, double full) {
     this.key = key;
     this.meaning = meaning;
+    this.full = full;
+  }
+
+  /**
+   * The reading of a replica that has used all it is given: what a ready replica without a sample
+   * is assumed to read when a scale-down is being decided.
+   */
+  public double full() {
+    return full;
   }
 
   /** The name used in config, decision records and logs. */

@@ -130,13 +130,13 @@ public final class Autoscaler {
       if (missing > 0) {
         double counted = sum / (usable + missing);
         int again = strategy.propose(counted, usable + missing, current);
-        String note = String.format("%d replica(s) not ready, warming up or unsampled counted as 0%%: %.1f%%", missing, counted);
+        String note = String.format("%d replica(s) not ready, warming up or unsampled counted as 0: %.1f", missing, counted);
         return new Proposal(metric.key(), strategy.describe(), average, usable + missing, Math.max(current, again), false, note);
       }
     } else if (proposed < current && unsampled > 0) {
-      double counted = (sum + 100.0 * unsampled) / (usable + unsampled);
+      double counted = (sum + metric.full() * unsampled) / (usable + unsampled);
       int again = strategy.propose(counted, usable + unsampled, current);
-      String note = String.format("%d ready replica(s) without a sample counted as 100%%: %.1f%%", unsampled, counted);
+      String note = String.format("%d ready replica(s) without a sample counted as full (%.0f): %.1f", unsampled, metric.full(), counted);
       return new Proposal(metric.key(), strategy.describe(), average, usable + unsampled, Math.min(current, again), false, note);
     }
     return new Proposal(metric.key(), strategy.describe(), average, usable, proposed, false, "");

@@ -88,7 +88,7 @@ public record Decision(
     return desired != current;
   }
 
-  /** One log line: action, counts, every metric's proposal, every adjustment, the reason. */
+  /** One log line: action, counts, every metric's proposal, every adjustment, the inputs, the reason. */
   public String line() {
     StringBuilder b = new StringBuilder();
     b.append(action.key()).append(' ').append(current).append("->").append(desired);
@@ -97,7 +97,14 @@ public record Decision(
     if (!adjustments.isEmpty()) {
       b.append(" adjusted[").append(adjustments.stream().map(Adjustment::toString).collect(Collectors.joining("; "))).append(']');
     }
+    b.append(" inputs[").append(inputs.stream().map(Decision::input).collect(Collectors.joining("; "))).append(']');
     b.append(" reason: ").append(reason);
+    return b.toString();
+  }
+
+  private static String input(ReplicaView r) {
+    StringBuilder b = new StringBuilder(r.id()).append(r.ready() ? "" : " not-ready");
+    r.readings().forEach((metric, value) -> b.append(' ').append(metric.key()).append('=').append(String.format("%.1f", value)));
     return b.toString();
   }
 }

@@ -104,7 +104,7 @@ class AutoscalerTest {
     List<ReplicaView> replicas = with(atCpu(1, 90), ReplicaView.of("new", LONG_AGO, false, Map.of()));
     Decision d = a.decide(replicas);
     assertThat(d.desired()).isEqualTo(2);
-    assertThat(d.proposals().get(0).note()).contains("counted as 0%: 45.0%");
+    assertThat(d.proposals().get(0).note()).contains("counted as 0: 45.0");
   }
 
   @Test
@@ -123,7 +123,7 @@ class AutoscalerTest {
     Decision d = a.decide(replicas);
     // (10 + 10 + 100) / 3 = 40 % over 3 asks for ceil(3 * 0.8) = 3: no scale-down.
     assertThat(d.desired()).isEqualTo(3);
-    assertThat(d.proposals().get(0).note()).contains("counted as 100%");
+    assertThat(d.proposals().get(0).note()).contains("counted as full (100)");
   }
 
   @Test

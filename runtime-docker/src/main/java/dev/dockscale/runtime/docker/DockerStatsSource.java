@@ -5,6 +5,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.CpuStatsConfig;
 import com.github.dockerjava.api.model.MemoryStatsConfig;
 import com.github.dockerjava.api.model.Statistics;
+import dev.dockscale.metrics.InvalidReadingException;
 import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;
 import dev.dockscale.metrics.ReplicaMetrics;
@@ -64,7 +65,12 @@ public final class DockerStatsSource implements MetricsSource {
       if (r.memoryLimitBytes() > 0) {
         readings.put(Metric.MEMORY, usage.memoryBytes() * 100.0 / r.memoryLimitBytes());
       }
-      result.put(r.id(), new ReplicaMetrics(r.id(), usage.at(), readings));
+      try {
+        result.put(r.id(), new ReplicaMetrics(r.id(), usage.at(), readings));
+      } catch (InvalidReadingException e) {
+        // One bad sample leaves this replica unsampled for a tick; it never stops the loop.
+        LOG.warn("ignoring a sample of {}: {}", r.id(), e.getMessage());
+      }
     }
     streams.keySet().stream().filter(id -> !wanted.contains(id)).toList().forEach(id -> streams.remove(id).close());
     return result;

@@ -99,6 +99,14 @@ public final class Images {
     } finally {
       deleteTree(context);
     }
+    // The image the tag pointed at before is dangling now: remove it unless a container still uses it.
+    existing.ifPresent(old -> {
+      try {
+        docker.removeImageCmd(old.getId()).exec();
+      } catch (RuntimeException inUse) {
+        LOG.debug("kept the previous {} ({}): {}", recipe.tag(), old.getId(), inUse.getMessage());
+      }
+    });
   }
 
   /** The official base when present or pullable; else the local base, built when missing. */
