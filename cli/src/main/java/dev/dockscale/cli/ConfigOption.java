@@ -7,7 +7,10 @@ import picocli.CommandLine.Option;
 
 /** {@code --config FILE}, shared by the commands that read a config. */
 final class ConfigOption {
-  @Option(names = {"-c", "--config"}, defaultValue = "dockscale.yml", description = "the config file (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = {"-c", "--config"},
+      defaultValue = "dockscale.yml",
+      description = "the config file (default: ${DEFAULT-VALUE})")
   Path file;
 
   DockscaleConfig load() {

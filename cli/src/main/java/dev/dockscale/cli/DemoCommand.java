@@ -23,28 +23,46 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "demo", description = {
-    "Builds what is missing, starts the balancer, the sample backend and the loop, drives a bounded load",
-    "ramp at the balancer on 127.0.0.1 (about a minute), then quiet, printing a line per interval;",
-    "removes everything at the end or on Ctrl-C."})
+@Command(
+    name = "demo",
+    description = {
+      "Builds what is missing, starts the balancer, the sample backend and the loop, drives a bounded load",
+      "ramp at the balancer on 127.0.0.1 (about a minute), then quiet, printing a line per interval;",
+      "removes everything at the end or on Ctrl-C."
+    })
 final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--listen", defaultValue = "127.0.0.1:8080", description = "where the balancer is published (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--listen",
+      defaultValue = "127.0.0.1:8080",
+      description = "where the balancer is published (default: ${DEFAULT-VALUE})")
   String listen;
 
-  @Option(names = "--load", defaultValue = "60s", description = "how long the load lasts (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--load",
+      defaultValue = "60s",
+      description = "how long the load lasts (default: ${DEFAULT-VALUE})")
   String load;
 
-  @Option(names = "--users", defaultValue = "12", description = "virtual users at the top of the ramp (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--users",
+      defaultValue = "12",
+      description = "virtual users at the top of the ramp (default: ${DEFAULT-VALUE})")
   int users;
 
-  @Option(names = "--preset", defaultValue = "classic",
-      description = "the policy: classic (the original scripts' thresholds), hpa or dockscale (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--preset",
+      defaultValue = "classic",
+      description =
+          "the policy: classic (the original scripts' thresholds), hpa or dockscale (default: ${DEFAULT-VALUE})")
   String preset;
 
-  @Option(names = "--quiet-max", defaultValue = "120s", description = "longest wait after the load for the return to min (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--quiet-max",
+      defaultValue = "120s",
+      description = "longest wait after the load for the return to min (default: ${DEFAULT-VALUE})")
   String quietMax;
 
   @Override
@@ -53,7 +71,9 @@ final class DemoCommand implements Callable<Integer> {
     String yaml = demoYaml().replace("127.0.0.1:8080", listen);
     if (!"classic".equals(preset)) {
       // The demo's thresholds are classic's; another preset brings its own rules and behaviour.
-      yaml = yaml.replaceAll("(?s)    scale:\\n.*?(?=    drain:)", "    scale: { preset: " + preset + " }\n");
+      yaml =
+          yaml.replaceAll(
+              "(?s)    scale:\\n.*?(?=    drain:)", "    scale: { preset: " + preset + " }\n");
     }
     DockscaleConfig config = ConfigLoader.parse("demo.yml", yaml);
     Duration loadFor = dev.dockscale.policy.Durations.parse(load);
@@ -69,40 +89,55 @@ final class DemoCommand implements Callable<Integer> {
       AtomicReference<Decision> lastChange = new AtomicReference<>();
       Controller controller = stack.controller(false);
       // On Ctrl-C: stop the loop first (so it re-creates nothing), then remove everything.
-      Thread cleanup = new Thread(() -> {
-        controller.close();
-        out.println("cleaning up: " + String.join(", ", stack.down()));
-        out.flush();
-      });
+      Thread cleanup =
+          new Thread(
+              () -> {
+                controller.close();
+                out.println("cleaning up: " + String.join(", ", stack.down()));
+                out.flush();
+              });
       Runtime.getRuntime().addShutdownHook(cleanup);
       try (controller) {
-        controller.onTick(statuses -> {
-          ServiceStatus s = statuses.get(0);
-          latest.set(s);
-          if (s.decision().changes() || s.decision().desired() != s.decision().current()) {
-            lastChange.set(s.decision());
-          }
-        });
+        controller.onTick(
+            statuses -> {
+              ServiceStatus s = statuses.get(0);
+              latest.set(s);
+              if (s.decision().changes() || s.decision().desired() != s.decision().current()) {
+                lastChange.set(s.decision());
+              }
+            });
         controller.start();
         URI base = URI.create("http://" + config.balancer().listen() + "/");
-        out.println("waiting for the first replica behind http://" + config.balancer().listen() + "/ ...");
+        out.println(
+            "waiting for the first replica behind http://" + config.balancer().listen() + "/ ...");
         out.flush();
-        if (!waitFor(() -> latest.get() != null && latest.get().ready() >= 1 && Http.ok(base), Duration.ofSeconds(120))) {
-          out.println("the first replica did not become ready within 120 s; see dockscale-demo.log");
+        if (!waitFor(
+            () -> latest.get() != null && latest.get().ready() >= 1 && Http.ok(base),
+            Duration.ofSeconds(120))) {
+          out.println(
+              "the first replica did not become ready within 120 s; see dockscale-demo.log");
           return 2;
         }
         long start = System.nanoTime();
         long rampMs = Math.max(1, loadFor.toMillis() * 2 / 3);
         URI cpu = URI.create("http://" + config.balancer().listen() + "/cpu?ms=40");
-        try (LoadGenerator gen = new LoadGenerator(cpu, users, () -> {
-          long ms = (System.nanoTime() - start) / 1_000_000;
-          if (ms >= loadFor.toMillis()) {
-            return 0;
-          }
-          return (int) Math.max(1, Math.min(users, 1 + (users - 1) * ms / rampMs));
-        }, loadFor.plus(quiet), 5_000_000).start()) {
+        try (LoadGenerator gen =
+            new LoadGenerator(
+                    cpu,
+                    users,
+                    () -> {
+                      long ms = (System.nanoTime() - start) / 1_000_000;
+                      if (ms >= loadFor.toMillis()) {
+                        return 0;
+                      }
+                      return (int) Math.max(1, Math.min(users, 1 + (users - 1) * ms / rampMs));
+                    },
+                    loadFor.plus(quiet),
+                    5_000_000)
+                .start()) {
           out.printf("load: up to %d users on %s for %s, then quiet%n", users, cpu, load);
-          out.println("  time  phase  replicas(ready)   cpu%  mem%    served  failed  last decision");
+          out.println(
+              "  time  phase  replicas(ready)   cpu%  mem%    served  failed  last decision");
           long quietSince = -1;
           while (true) {
             long ms = (System.nanoTime() - start) / 1_000_000;
@@ -111,13 +146,16 @@ final class DemoCommand implements Callable<Integer> {
             print(out, ms, loading, s, gen, lastChange.get());
             if (!loading) {
               quietSince = quietSince < 0 ? ms : quietSince;
-              if ((s.active() <= min && s.replicas().size() == s.active()) || ms - quietSince > quiet.toMillis()) {
+              if ((s.active() <= min && s.replicas().size() == s.active())
+                  || ms - quietSince > quiet.toMillis()) {
                 break;
               }
             }
             Thread.sleep(config.interval().toMillis());
           }
-          out.printf("done: %d requests served, %d failed %s, answered by %s%n", gen.ok(), gen.failed(), gen.failures(), gen.byServer());
+          out.printf(
+              "done: %d requests served, %d failed %s, answered by %s%n",
+              gen.ok(), gen.failed(), gen.failures(), gen.byServer());
         }
       }
       Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -126,25 +164,55 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void print(PrintWriter out, long ms, boolean loading, ServiceStatus s, LoadGenerator gen, Decision last) {
+  private static void print(
+      PrintWriter out,
+      long ms,
+      boolean loading,
+      ServiceStatus s,
+      LoadGenerator gen,
+      Decision last) {
     String cpu = average(s, Metric.CPU);
     String mem = average(s, Metric.MEMORY);
-    String decision = last == null ? "-" : last.action().key() + " " + last.current() + "->" + last.desired() + ": " + last.reason();
+    String decision =
+        last == null
+            ? "-"
+            : last.action().key()
+                + " "
+                + last.current()
+                + "->"
+                + last.desired()
+                + ": "
+                + last.reason();
     if (decision.length() > 90) {
       decision = decision.substring(0, 87) + "...";
     }
-    out.printf("%5.0fs  %-5s  %4d(%d)%10s %5s %5s %9d %7d  %s%n", ms / 1000.0, loading ? "load" : "quiet", s.active(), s.ready(), "", cpu, mem,
-        gen.ok(), gen.failed(), decision);
+    out.printf(
+        "%5.0fs  %-5s  %4d(%d)%10s %5s %5s %9d %7d  %s%n",
+        ms / 1000.0,
+        loading ? "load" : "quiet",
+        s.active(),
+        s.ready(),
+        "",
+        cpu,
+        mem,
+        gen.ok(),
+        gen.failed(),
+        decision);
     out.flush();
   }
 
   private static String average(ServiceStatus s, Metric metric) {
     List<ReplicaView> inputs = s.decision().inputs();
-    OptionalDouble avg = inputs.stream().filter(r -> r.readings().containsKey(metric)).mapToDouble(r -> r.readings().get(metric)).average();
+    OptionalDouble avg =
+        inputs.stream()
+            .filter(r -> r.readings().containsKey(metric))
+            .mapToDouble(r -> r.readings().get(metric))
+            .average();
     return avg.isPresent() ? String.format("%.0f", avg.getAsDouble()) : "-";
   }
 
-  static boolean waitFor(java.util.function.BooleanSupplier condition, Duration max) throws InterruptedException {
+  static boolean waitFor(java.util.function.BooleanSupplier condition, Duration max)
+      throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
     while (System.nanoTime() < deadline) {
       if (condition.getAsBoolean()) {

@@ -8,7 +8,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "down", description = "Removes everything dockscale created for the config's project: replicas, balancer, network.")
+@Command(
+    name = "down",
+    description =
+        "Removes everything dockscale created for the config's project: replicas, balancer, network.")
 final class DownCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;

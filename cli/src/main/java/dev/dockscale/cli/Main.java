@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "dockscale 0.1.0",
     description = "Autoscales a web app's containers on Docker, behind nginx.",
-    subcommands = {RunCommand.class, ValidateCommand.class, DownCommand.class, DemoCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      DownCommand.class,
+      DemoCommand.class,
+      SimulateCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
 
   public static void main(String[] args) {
@@ -23,10 +30,11 @@ public final class Main {
 
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("dockscale: " + e.getMessage());
-      return e instanceof dev.dockscale.config.ConfigException ? 1 : 2;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("dockscale: " + e.getMessage());
+          return e instanceof dev.dockscale.config.ConfigException ? 1 : 2;
+        });
     return cli;
   }
 }

@@ -10,13 +10,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "run", description = "Runs the reconcile loop until stopped (Ctrl-C). Replicas and balancer keep serving after it stops.")
+@Command(
+    name = "run",
+    description =
+        "Runs the reconcile loop until stopped (Ctrl-C). Replicas and balancer keep serving after it stops.")
 final class RunCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
   @Spec CommandSpec spec;
 
-  @Option(names = "--dry-run", description = "Observe and record decisions, but start, stop and reload nothing.")
+  @Option(
+      names = "--dry-run",
+      description = "Observe and record decisions, but start, stop and reload nothing.")
   boolean dryRun;
 
   @Override
@@ -28,13 +33,19 @@ final class RunCommand implements Callable<Integer> {
         stack.prepareImages();
       }
       Controller controller = stack.controller(dryRun);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        controller.close();
-        stopped.countDown();
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    controller.close();
+                    stopped.countDown();
+                  }));
       controller.start();
-      spec.commandLine().getErr().printf("dockscale: %s project %s on %s; Ctrl-C stops the loop (the services keep serving; 'dockscale down' removes them)%n",
-          dryRun ? "dry-running" : "running", c.project(), c.balancer().listen());
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "dockscale: %s project %s on %s; Ctrl-C stops the loop (the services keep serving; 'dockscale down' removes them)%n",
+              dryRun ? "dry-running" : "running", c.project(), c.balancer().listen());
       stopped.await();
     }
     return 0;

@@ -22,35 +22,58 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-@Command(name = "simulate", description = {
-    "Replays a load trace through the decision core: what would each policy have done?",
-    "Policies: classic, hpa, dockscale (presets, within the service's min/max), or config (the service's own)."})
+@Command(
+    name = "simulate",
+    description = {
+      "Replays a load trace through the decision core: what would each policy have done?",
+      "Policies: classic, hpa, dockscale (presets, within the service's min/max), or config (the service's own)."
+    })
 final class SimulateCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
   @Spec CommandSpec spec;
 
-  @Option(names = "--trace", required = true, description = "CSV with header t,demand (+ optional memory_mb)")
+  @Option(
+      names = "--trace",
+      required = true,
+      description = "CSV with header t,demand (+ optional memory_mb)")
   Path trace;
 
-  @Option(names = "--service", description = "the service to simulate (default: the first in the config)")
+  @Option(
+      names = "--service",
+      description = "the service to simulate (default: the first in the config)")
   String service;
 
-  @Option(names = "--policy", description = "a policy to run; repeat to compare side by side (default: config)")
+  @Option(
+      names = "--policy",
+      description = "a policy to run; repeat to compare side by side (default: config)")
   List<String> policies = new ArrayList<>();
 
-  @Option(names = "--out", required = true, description = "CSV of every decision: " + Reports.CSV_HEADER)
+  @Option(
+      names = "--out",
+      required = true,
+      description = "CSV of every decision: " + Reports.CSV_HEADER)
   Path out;
 
-  @Option(names = "--report", description = "an HTML report with charts of demand, capacity and replicas")
+  @Option(
+      names = "--report",
+      description = "an HTML report with charts of demand, capacity and replicas")
   Path report;
 
   @Override
   public Integer call() throws IOException {
     DockscaleConfig c = config.load();
-    ServiceSpec s = service == null ? c.services().values().iterator().next() : c.services().get(service);
+    ServiceSpec s =
+        service == null ? c.services().values().iterator().next() : c.services().get(service);
     if (s == null) {
-      throw new ParameterException(spec.commandLine(), "no service '" + service + "' in " + config.file + "; it has " + String.join(", ", c.services().keySet()));
+      throw new ParameterException(
+          spec.commandLine(),
+          "no service '"
+              + service
+              + "' in "
+              + config.file
+              + "; it has "
+              + String.join(", ", c.services().keySet()));
     }
     Trace t;
     try {
@@ -67,8 +90,16 @@ final class SimulateCommand implements Callable<Integer> {
       if ("config".equals(name)) {
         policy = s.policy();
       } else {
-        Preset preset = Preset.byKey(name).orElseThrow(() -> new ParameterException(spec.commandLine(),
-            "unknown policy '" + name + "': use config or one of " + Preset.keys()));
+        Preset preset =
+            Preset.byKey(name)
+                .orElseThrow(
+                    () ->
+                        new ParameterException(
+                            spec.commandLine(),
+                            "unknown policy '"
+                                + name
+                                + "': use config or one of "
+                                + Preset.keys()));
         policy = ScalingPolicy.of(preset, s.policy().min(), s.policy().max());
         interval = preset.interval().orElse(interval);
       }

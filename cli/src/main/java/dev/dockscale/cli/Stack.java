@@ -13,7 +13,10 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** The adapters wired to the core for one config: what {@code run}, {@code demo} and {@code down} use. */
+/**
+ * The adapters wired to the core for one config: what {@code run}, {@code demo} and {@code down}
+ * use.
+ */
 public final class Stack implements AutoCloseable {
 
   private final DockscaleConfig config;

@@ -11,7 +11,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "validate", description = "Checks a config: exit 0 when it is valid, 1 with every problem when not.")
+@Command(
+    name = "validate",
+    description = "Checks a config: exit 0 when it is valid, 1 with every problem when not.")
 final class ValidateCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
@@ -27,10 +29,21 @@ final class ValidateCommand implements Callable<Integer> {
       return 1;
     }
     var out = spec.commandLine().getOut();
-    out.printf("%s is valid: project %s, every %s, balancer on %s%n", config.file, c.project(), Durations.format(c.interval()), c.balancer().listen());
+    out.printf(
+        "%s is valid: project %s, every %s, balancer on %s%n",
+        config.file, c.project(), Durations.format(c.interval()), c.balancer().listen());
     for (ServiceSpec s : c.services().values()) {
-      out.printf("  %s: %s on port %d, %s-%s replicas of %s CPU / %s, path %s, policy %s: %s%n", s.name(), s.image(), s.port(),
-          s.policy().min(), s.policy().max(), s.resources().cpus(), Sizes.format(s.resources().memoryBytes()), s.path(), s.policy().name(),
+      out.printf(
+          "  %s: %s on port %d, %s-%s replicas of %s CPU / %s, path %s, policy %s: %s%n",
+          s.name(),
+          s.image(),
+          s.port(),
+          s.policy().min(),
+          s.policy().max(),
+          s.resources().cpus(),
+          Sizes.format(s.resources().memoryBytes()),
+          s.path(),
+          s.policy().name(),
           String.join(", ", s.policy().rules().stream().map(Object::toString).toList()));
     }
     return 0;

@@ -2,7 +2,10 @@ package dev.dockscale.cli;
 
 import org.junit.jupiter.api.AfterEach;
 
-/** An integration test on the real engine: whatever its project made is removed afterwards, even on failure. */
+/**
+ * An integration test on the real engine: whatever its project made is removed afterwards, even on
+ * failure.
+ */
 abstract class DockerIT {
 
   protected ItProject project;

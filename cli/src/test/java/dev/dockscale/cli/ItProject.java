@@ -24,7 +24,8 @@ final class ItProject implements AutoCloseable {
   final DockscaleConfig config;
   final Stack stack;
   final AtomicReference<ServiceStatus> latest = new AtomicReference<>();
-  private final java.util.concurrent.atomic.AtomicInteger ticks = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger ticks =
+      new java.util.concurrent.atomic.AtomicInteger();
   private Controller controller;
 
   private ItProject(String project, int port, String yaml) {
@@ -38,7 +39,14 @@ final class ItProject implements AutoCloseable {
   static ItProject create(String kind, String serviceYaml) {
     String project = "dsit-" + kind + "-" + UUID.randomUUID().toString().substring(0, 6);
     int port = freePort();
-    String yaml = "project: " + project + "\ninterval: 1s\nservices:\n  web:\n" + serviceYaml + "balancer:\n  listen: 127.0.0.1:" + port + "\n";
+    String yaml =
+        "project: "
+            + project
+            + "\ninterval: 1s\nservices:\n  web:\n"
+            + serviceYaml
+            + "balancer:\n  listen: 127.0.0.1:"
+            + port
+            + "\n";
     ItProject p = new ItProject(project, port, yaml);
     p.stack.prepareImages();
     return p;
@@ -55,7 +63,8 @@ final class ItProject implements AutoCloseable {
         %s
             drain: 2s
             stop-timeout: 5s
-        """.formatted(min, max, scale.indent(6).stripTrailing());
+        """
+        .formatted(min, max, scale.indent(6).stripTrailing());
   }
 
   URI url(String path) {
@@ -64,10 +73,11 @@ final class ItProject implements AutoCloseable {
 
   Controller startLoop() {
     controller = stack.controller(false);
-    controller.onTick(statuses -> {
-      latest.set(statuses.get(0));
-      ticks.incrementAndGet();
-    });
+    controller.onTick(
+        statuses -> {
+          latest.set(statuses.get(0));
+          ticks.incrementAndGet();
+        });
     controller.start();
     return controller;
   }
@@ -75,14 +85,18 @@ final class ItProject implements AutoCloseable {
   /** Starts the loop and waits until {@code replicas} are ready and the balancer answers. */
   Controller startServing(int replicas) {
     Controller loop = startLoop();
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).until(() -> settledAt(replicas) && Http.ok(url("/")));
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(120))
+        .until(() -> settledAt(replicas) && Http.ok(url("/")));
     return loop;
   }
 
   /** Waits until the loop has run {@code n} more ticks. */
   void awaitTicks(int n) {
     int target = ticks.get() + n;
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(n * 5L + 10)).until(() -> ticks.get() >= target);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(n * 5L + 10))
+        .until(() -> ticks.get() >= target);
   }
 
   void stopLoop() {
@@ -105,12 +119,20 @@ final class ItProject implements AutoCloseable {
 
   /** Containers labelled with this project, in any state. */
   List<String> containers() {
-    return stack.docker().listContainersCmd().withShowAll(true).withLabelFilter(java.util.Map.of(Labels.PROJECT, project)).exec()
-        .stream().map(c -> c.getNames()[0]).toList();
+    return stack
+        .docker()
+        .listContainersCmd()
+        .withShowAll(true)
+        .withLabelFilter(java.util.Map.of(Labels.PROJECT, project))
+        .exec()
+        .stream()
+        .map(c -> c.getNames()[0])
+        .toList();
   }
 
   boolean networkExists() {
-    return stack.docker().listNetworksCmd().exec().stream().anyMatch(n -> config.networkName().equals(n.getName()));
+    return stack.docker().listNetworksCmd().exec().stream()
+        .anyMatch(n -> config.networkName().equals(n.getName()));
   }
 
   private static int freePort() {

@@ -21,51 +21,65 @@ class OwnershipIT extends DockerIT {
   void removeForeignContainers() {
     if (project != null) {
       DockerClient docker = project.stack.docker();
-      foreign.forEach(id -> {
-        try {
-          docker.removeContainerCmd(id).withForce(true).exec();
-        } catch (RuntimeException ignored) {
-          // Already gone.
-        }
-      });
+      foreign.forEach(
+          id -> {
+            try {
+              docker.removeContainerCmd(id).withForce(true).exec();
+            } catch (RuntimeException ignored) {
+              // Already gone.
+            }
+          });
     }
   }
 
   private String startForeign(String name, Map<String, String> labels) {
     DockerClient docker = project.stack.docker();
     String image = LocalBaseImage.ensure(docker);
-    String id = docker.createContainerCmd(image)
-        .withName(name)
-        .withLabels(labels)
-        .withCmd("sleep", "600")
-        .withHostConfig(HostConfig.newHostConfig().withNetworkMode(project.config.networkName()))
-        .exec()
-        .getId();
+    String id =
+        docker
+            .createContainerCmd(image)
+            .withName(name)
+            .withLabels(labels)
+            .withCmd("sleep", "600")
+            .withHostConfig(
+                HostConfig.newHostConfig().withNetworkMode(project.config.networkName()))
+            .exec()
+            .getId();
     docker.startContainerCmd(id).exec();
     foreign.add(id);
     return id;
   }
 
   private boolean running(String id) {
-    return Boolean.TRUE.equals(project.stack.docker().inspectContainerCmd(id).exec().getState().getRunning());
+    return Boolean.TRUE.equals(
+        project.stack.docker().inspectContainerCmd(id).exec().getState().getRunning());
   }
 
   @Test
   void leavesContainersWithoutItsLabelsAloneOnRunAndDown() {
-    project = ItProject.create("own", ItProject.service(1, 2, "preset: classic\ncpu: { up: 70, down: 20 }\n"));
+    project =
+        ItProject.create(
+            "own", ItProject.service(1, 2, "preset: classic\ncpu: { up: 70, down: 20 }\n"));
     project.startServing(1);
 
-    // One container with no labels at all, one that claims the service but not dockscale's ownership.
+    // One container with no labels at all, one that claims the service but not dockscale's
+    // ownership.
     String plain = startForeign(project.project + "-stranger", Map.of());
-    String impostor = startForeign(project.project + "-web-9", Map.of(Labels.SERVICE, "web", Labels.PROJECT, project.project));
+    String impostor =
+        startForeign(
+            project.project + "-web-9",
+            Map.of(Labels.SERVICE, "web", Labels.PROJECT, project.project));
     project.awaitTicks(4);
     assertThat(project.settledAt(1)).as("foreign containers are not counted as replicas").isTrue();
     assertThat(running(plain)).isTrue();
     assertThat(running(impostor)).isTrue();
-    assertThat(project.stack.balancer().currentConfig()).doesNotContain("-web-9").doesNotContain("-stranger");
+    assertThat(project.stack.balancer().currentConfig())
+        .doesNotContain("-web-9")
+        .doesNotContain("-stranger");
 
     project.stopLoop();
-    assertThatThrownBy(project.stack::down).hasMessageContaining("network " + project.config.networkName() + " was kept");
+    assertThatThrownBy(project.stack::down)
+        .hasMessageContaining("network " + project.config.networkName() + " was kept");
     assertThat(running(plain)).as("unlabelled container after down").isTrue();
     assertThat(running(impostor)).as("container without dockscale.managed after down").isTrue();
     assertThat(project.containers()).containsExactly("/" + project.project + "-web-9");

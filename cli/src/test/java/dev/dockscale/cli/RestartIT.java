@@ -17,9 +17,13 @@ class RestartIT extends DockerIT {
 
   @Test
   void adoptsRunningReplicasAfterARestartWithoutCreatingOrReloadingAnything() {
-    project = ItProject.create("restart", ItProject.service(3, 4, "preset: classic\ncpu: { up: 95, down: 1 }\n"));
+    project =
+        ItProject.create(
+            "restart", ItProject.service(3, 4, "preset: classic\ncpu: { up: 95, down: 1 }\n"));
     project.startServing(3);
-    await().atMost(Duration.ofSeconds(10)).until(() -> project.stack.balancer().currentConfig().split("max_fails").length - 1 == 3);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> project.stack.balancer().currentConfig().split("max_fails").length - 1 == 3);
 
     Set<String> before = ids(project.latest.get());
     List<String> containersBefore = project.containers();

@@ -10,7 +10,9 @@ public class ConfigException extends RuntimeException {
   public record Problem(String path, int line, String message) {
     @Override
     public String toString() {
-      return (line > 0 ? "line " + line + ": " : "") + (path.isEmpty() ? "" : path + ": ") + message;
+      return (line > 0 ? "line " + line + ": " : "")
+          + (path.isEmpty() ? "" : path + ": ")
+          + message;
     }
   }
 
@@ -32,7 +34,8 @@ public class ConfigException extends RuntimeException {
   }
 
   private static String render(String source, List<Problem> problems) {
-    String head = source + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems");
+    String head =
+        source + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems");
     return head + "\n" + problems.stream().map(p -> "  " + p).collect(Collectors.joining("\n"));
   }
 }

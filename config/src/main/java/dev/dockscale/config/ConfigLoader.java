@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
 
   static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,30}");
-  static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._/:-]{0,254}(@sha256:[a-f0-9]{64})?");
+  static final Pattern IMAGE =
+      Pattern.compile("[a-z0-9][a-z0-9._/:-]{0,254}(@sha256:[a-f0-9]{64})?");
   static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9/_.~-]*");
   static final Pattern CPUSET = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
@@ -64,7 +65,8 @@ public final class ConfigLoader {
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw new ConfigException(file.toString(), List.of(new Problem("", 0, "cannot read the file: " + e.getMessage())));
+      throw new ConfigException(
+          file.toString(), List.of(new Problem("", 0, "cannot read the file: " + e.getMessage())));
     }
     return parse(file.toString(), text);
   }
@@ -80,12 +82,21 @@ public final class ConfigLoader {
       indexLines(mapper, yaml);
       root = mapper.readTree(yaml);
     } catch (IOException e) {
-      int line = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null ? j.getLocation().getLineNr() : 0;
+      int line =
+          e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                  && j.getLocation() != null
+              ? j.getLocation().getLineNr()
+              : 0;
       String message = e.getMessage().lines().findFirst().orElse("");
-      throw new ConfigException(source, List.of(new Problem("", line, "not valid YAML: " + message)));
+      throw new ConfigException(
+          source, List.of(new Problem("", line, "not valid YAML: " + message)));
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
-      throw new ConfigException(source, List.of(new Problem("", 0, "the file is empty: it needs at least 'services:' with one service")));
+      throw new ConfigException(
+          source,
+          List.of(
+              new Problem(
+                  "", 0, "the file is empty: it needs at least 'services:' with one service")));
     }
     Node top = new Node("", root);
     DockscaleConfig config = config(top);
@@ -115,7 +126,11 @@ public final class ConfigLoader {
     top.allow("project", "interval", "services", "balancer");
     String project = top.string("project", "dockscale");
     if (!NAME.matcher(project).matches()) {
-      top.child("project").problem("'" + project + "' is not a valid project name: use 1-31 lower-case letters, digits and '-', starting with a letter or digit");
+      top.child("project")
+          .problem(
+              "'"
+                  + project
+                  + "' is not a valid project name: use 1-31 lower-case letters, digits and '-', starting with a letter or digit");
     }
     Duration interval = top.duration("interval", Duration.ofSeconds(1));
     if (interval.compareTo(Duration.ofMillis(100)) < 0) {
@@ -125,22 +140,34 @@ public final class ConfigLoader {
     Map<String, ServiceSpec> services = new LinkedHashMap<>();
     Node servicesNode = top.child("services");
     if (servicesNode.missing() || !servicesNode.node.isObject() || servicesNode.node.isEmpty()) {
-      servicesNode.problem("at least one service is required, e.g.\n    services:\n      web:\n        image: dockscale/sample-backend:latest\n        replicas: { min: 1, max: 4 }");
+      servicesNode.problem(
+          "at least one service is required, e.g.\n    services:\n      web:\n        image: dockscale/sample-backend:latest\n        replicas: { min: 1, max: 4 }");
     } else {
       Set<String> paths = new java.util.HashSet<>();
-      servicesNode.node.fieldNames().forEachRemaining(name -> {
-        Node s = servicesNode.child(name);
-        if (!NAME.matcher(name).matches()) {
-          s.problem("'" + name + "' is not a valid service name: use 1-31 lower-case letters, digits and '-'");
-        }
-        ServiceSpec spec = service(name, s);
-        if (spec != null) {
-          if (!paths.add(spec.path())) {
-            s.child("path").problem("path " + spec.path() + " is already routed to another service; give each service its own path");
-          }
-          services.put(name, spec);
-        }
-      });
+      servicesNode
+          .node
+          .fieldNames()
+          .forEachRemaining(
+              name -> {
+                Node s = servicesNode.child(name);
+                if (!NAME.matcher(name).matches()) {
+                  s.problem(
+                      "'"
+                          + name
+                          + "' is not a valid service name: use 1-31 lower-case letters, digits and '-'");
+                }
+                ServiceSpec spec = service(name, s);
+                if (spec != null) {
+                  if (!paths.add(spec.path())) {
+                    s.child("path")
+                        .problem(
+                            "path "
+                                + spec.path()
+                                + " is already routed to another service; give each service its own path");
+                  }
+                  services.put(name, spec);
+                }
+              });
     }
 
     Node b = top.child("balancer");
@@ -154,7 +181,11 @@ public final class ConfigLoader {
     } else {
       host = listen.substring(0, colon);
       if (!HOST.matcher(host).matches()) {
-        b.child("listen").problem("host '" + host + "' must be an IPv4 address or localhost, e.g. 127.0.0.1 (0.0.0.0 publishes on every interface)");
+        b.child("listen")
+            .problem(
+                "host '"
+                    + host
+                    + "' must be an IPv4 address or localhost, e.g. 127.0.0.1 (0.0.0.0 publishes on every interface)");
       }
       try {
         port = Integer.parseInt(listen.substring(colon + 1));
@@ -162,12 +193,20 @@ public final class ConfigLoader {
           b.child("listen").problem("port must be from 1 to 65535, got " + port);
         }
       } catch (NumberFormatException e) {
-        b.child("listen").problem("port '" + listen.substring(colon + 1) + "' is not a number: write e.g. 127.0.0.1:8080");
+        b.child("listen")
+            .problem(
+                "port '"
+                    + listen.substring(colon + 1)
+                    + "' is not a number: write e.g. 127.0.0.1:8080");
       }
     }
     String balancerImage = b.string("image", DEFAULT_BALANCER_IMAGE);
     checkImage(b.child("image"), balancerImage);
-    return new DockscaleConfig(project, interval, services, new BalancerSpec("localhost".equals(host) ? "127.0.0.1" : host, port, balancerImage));
+    return new DockscaleConfig(
+        project,
+        interval,
+        services,
+        new BalancerSpec("localhost".equals(host) ? "127.0.0.1" : host, port, balancerImage));
   }
 
   private ServiceSpec service(String name, Node s) {
@@ -175,7 +214,18 @@ public final class ConfigLoader {
       s.problem("a service is a map with at least image and replicas");
       return null;
     }
-    s.allow("image", "port", "env", "resources", "health", "replicas", "scale", "path", "drain", "stop-timeout", "startup");
+    s.allow(
+        "image",
+        "port",
+        "env",
+        "resources",
+        "health",
+        "replicas",
+        "scale",
+        "path",
+        "drain",
+        "stop-timeout",
+        "startup");
     String image = s.required("image");
     if (image != null) {
       checkImage(s.child("image"), image);
@@ -188,15 +238,23 @@ public final class ConfigLoader {
       if (!envNode.node.isObject()) {
         envNode.problem("env is a map of NAME: value");
       } else {
-        envNode.node.fields().forEachRemaining(e -> {
-          if (!ENV_KEY.matcher(e.getKey()).matches()) {
-            envNode.child(e.getKey()).problem("'" + e.getKey() + "' is not a valid environment variable name");
-          } else if (e.getValue().isContainerNode()) {
-            envNode.child(e.getKey()).problem("an environment value must be a string, number or boolean");
-          } else {
-            env.put(e.getKey(), e.getValue().asText());
-          }
-        });
+        envNode
+            .node
+            .fields()
+            .forEachRemaining(
+                e -> {
+                  if (!ENV_KEY.matcher(e.getKey()).matches()) {
+                    envNode
+                        .child(e.getKey())
+                        .problem("'" + e.getKey() + "' is not a valid environment variable name");
+                  } else if (e.getValue().isContainerNode()) {
+                    envNode
+                        .child(e.getKey())
+                        .problem("an environment value must be a string, number or boolean");
+                  } else {
+                    env.put(e.getKey(), e.getValue().asText());
+                  }
+                });
       }
     }
 
@@ -209,7 +267,8 @@ public final class ConfigLoader {
     }
     String cpuset = r.string("cpuset", "");
     if (!cpuset.isEmpty() && !CPUSET.matcher(cpuset).matches()) {
-      r.child("cpuset").problem("'" + cpuset + "' is not a cpuset: write e.g. \"0\", \"0-1\" or \"0,2\"");
+      r.child("cpuset")
+          .problem("'" + cpuset + "' is not a cpuset: write e.g. \"0\", \"0-1\" or \"0,2\"");
     }
 
     Node h = s.child("health");
@@ -233,8 +292,18 @@ public final class ConfigLoader {
     if (image == null || policy == null) {
       return null;
     }
-    return new ServiceSpec(name, image, port, env, new Resources(cpus, memory, cpuset),
-        new HealthSpec(healthPath, healthInterval, healthTimeout, retries, startPeriod), policy, path, drain, stopTimeout, startup);
+    return new ServiceSpec(
+        name,
+        image,
+        port,
+        env,
+        new Resources(cpus, memory, cpuset),
+        new HealthSpec(healthPath, healthInterval, healthTimeout, retries, startPeriod),
+        policy,
+        path,
+        drain,
+        stopTimeout,
+        startup);
   }
 
   private ScalingPolicy policy(String name, Node s) {
@@ -255,7 +324,9 @@ public final class ConfigLoader {
     String presetKey = scale.string("preset", Preset.DOCKSCALE.key());
     Preset preset = Preset.byKey(presetKey).orElse(null);
     if (preset == null) {
-      scale.child("preset").problem("unknown preset '" + presetKey + "': use one of " + Preset.keys());
+      scale
+          .child("preset")
+          .problem("unknown preset '" + presetKey + "': use one of " + Preset.keys());
       preset = Preset.DOCKSCALE;
     }
     List<MetricRule> rules = new ArrayList<>();
@@ -275,13 +346,19 @@ public final class ConfigLoader {
     Behavior b = preset.behavior();
     Node cooldown = scale.child("cooldown");
     cooldown.allow("up", "down");
-    b = b.withUpCooldown(cooldown.duration("up", b.upCooldown())).withDownCooldown(cooldown.duration("down", b.downCooldown()));
+    b =
+        b.withUpCooldown(cooldown.duration("up", b.upCooldown()))
+            .withDownCooldown(cooldown.duration("down", b.downCooldown()));
     Node window = scale.child("window");
     window.allow("up", "down");
-    b = b.withUpWindow(window.duration("up", b.upWindow())).withDownWindow(window.duration("down", b.downWindow()));
+    b =
+        b.withUpWindow(window.duration("up", b.upWindow()))
+            .withDownWindow(window.duration("down", b.downWindow()));
     Node limits = scale.child("limits");
     limits.allow("up", "down", "up-select", "down-select");
-    b = b.withUpLimits(rateLimits(limits, "up", b.upLimits())).withDownLimits(rateLimits(limits, "down", b.downLimits()));
+    b =
+        b.withUpLimits(rateLimits(limits, "up", b.upLimits()))
+            .withDownLimits(rateLimits(limits, "down", b.downLimits()));
     b = b.withWarmup(scale.duration("warmup", b.warmup()));
     if (max < min || min < 0) {
       return null;
@@ -291,14 +368,16 @@ public final class ConfigLoader {
 
   private Strategy strategy(Node m) {
     if (!m.node.isObject()) {
-      m.problem("write { up: 70, down: 20 } (threshold), { target: 60 } (target tracking) or { steps: [...] } (step scaling)");
+      m.problem(
+          "write { up: 70, down: 20 } (threshold), { target: 60 } (target tracking) or { steps: [...] } (step scaling)");
       return null;
     }
     boolean threshold = m.has("up") || m.has("down");
     boolean target = m.has("target");
     boolean steps = m.has("steps");
     if ((threshold ? 1 : 0) + (target ? 1 : 0) + (steps ? 1 : 0) != 1) {
-      m.problem("give exactly one strategy: up/down (threshold), target (target tracking) or steps (step scaling)");
+      m.problem(
+          "give exactly one strategy: up/down (threshold), target (target tracking) or steps (step scaling)");
       return null;
     }
     try {
@@ -322,7 +401,8 @@ public final class ConfigLoader {
       m.allow("steps");
       Node list = m.child("steps");
       if (!list.node.isArray() || list.node.isEmpty()) {
-        list.problem("steps is a list, e.g. [ { above: 90, add: 2 }, { above: 70, add: 1 }, { below: 20, remove: 1 } ]");
+        list.problem(
+            "steps is a list, e.g. [ { above: 90, add: 2 }, { above: 70, add: 1 }, { below: 20, remove: 1 } ]");
         return null;
       }
       List<StepStrategy.Step> parsed = new ArrayList<>();
@@ -334,7 +414,8 @@ public final class ConfigLoader {
           continue;
         }
         double from = step.decimal("above", 0, 0, 10_000);
-        double to = step.has("below") ? step.decimal("below", 0, 0, 10_000) : Double.POSITIVE_INFINITY;
+        double to =
+            step.has("below") ? step.decimal("below", 0, 0, 10_000) : Double.POSITIVE_INFINITY;
         if (!step.has("above") && !step.has("below")) {
           step.problem("a step needs above and/or below");
           continue;
@@ -365,14 +446,17 @@ public final class ConfigLoader {
     } else if ("min".equals(selectKey)) {
       select = RateLimits.Select.MIN;
     } else {
-      limits.child(direction + "-select").problem("use max (the limit allowing the most change wins) or min");
+      limits
+          .child(direction + "-select")
+          .problem("use max (the limit allowing the most change wins) or min");
       select = RateLimits.Select.MAX;
     }
     if (list.missing()) {
       return new RateLimits(fallback.limits(), select);
     }
     if (!list.node.isArray()) {
-      list.problem("a list of limits, e.g. [ { replicas: 4, period: 15s }, { percent: 100, period: 15s } ], or [] for none");
+      list.problem(
+          "a list of limits, e.g. [ { replicas: 4, period: 15s }, { percent: 100, period: 15s } ], or [] for none");
       return fallback;
     }
     List<RateLimit> parsed = new ArrayList<>();
@@ -399,13 +483,19 @@ public final class ConfigLoader {
 
   private void checkImage(Node at, String image) {
     if (!IMAGE.matcher(image).matches()) {
-      at.problem("'" + image + "' is not an image reference: write e.g. dockscale/sample-backend:latest (lower case, no spaces)");
+      at.problem(
+          "'"
+              + image
+              + "' is not an image reference: write e.g. dockscale/sample-backend:latest (lower case, no spaces)");
     }
   }
 
   private void checkPath(Node at, String path) {
     if (!URL_PATH.matcher(path).matches()) {
-      at.problem("'" + path + "' is not a URL path: it starts with / and holds letters, digits and / _ . ~ - only");
+      at.problem(
+          "'"
+              + path
+              + "' is not a URL path: it starts with / and holds letters, digits and / _ . ~ - only");
     }
   }
 
@@ -416,7 +506,8 @@ public final class ConfigLoader {
 
     Node(String path, JsonNode node) {
       this.path = path;
-      this.node = node == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : node;
+      this.node =
+          node == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : node;
     }
 
     boolean missing() {
@@ -436,7 +527,8 @@ public final class ConfigLoader {
     }
 
     int line() {
-      String pointer = "/" + path.replace("~", "~0").replaceAll("\\[(\\d+)]", ".$1").replace(".", "/");
+      String pointer =
+          "/" + path.replace("~", "~0").replaceAll("\\[(\\d+)]", ".$1").replace(".", "/");
       if (path.isEmpty()) {
         return 0;
       }
@@ -462,12 +554,21 @@ public final class ConfigLoader {
         return;
       }
       Set<String> known = Set.of(keys);
-      node.fieldNames().forEachRemaining(k -> {
-        if (!known.contains(k)) {
-          String hint = closest(k, keys);
-          child(k).problem("unknown key '" + k + "'" + (hint == null ? "" : " (did you mean '" + hint + "'?)") + "; known here: " + String.join(", ", keys));
-        }
-      });
+      node.fieldNames()
+          .forEachRemaining(
+              k -> {
+                if (!known.contains(k)) {
+                  String hint = closest(k, keys);
+                  child(k)
+                      .problem(
+                          "unknown key '"
+                              + k
+                              + "'"
+                              + (hint == null ? "" : " (did you mean '" + hint + "'?)")
+                              + "; known here: "
+                              + String.join(", ", keys));
+                }
+              });
     }
 
     String required(String key) {
@@ -498,7 +599,14 @@ public final class ConfigLoader {
         return fallback;
       }
       if (!c.node.canConvertToInt() || !c.node.isIntegralNumber()) {
-        c.problem("must be a whole number from " + min + " to " + max + ", got '" + c.node.asText() + "'");
+        c.problem(
+            "must be a whole number from "
+                + min
+                + " to "
+                + max
+                + ", got '"
+                + c.node.asText()
+                + "'");
         return fallback;
       }
       int value = c.node.intValue();
@@ -515,7 +623,14 @@ public final class ConfigLoader {
         return fallback;
       }
       if (!c.node.isNumber()) {
-        c.problem("must be a number from " + fmt(min) + " to " + fmt(max) + ", got '" + c.node.asText() + "'");
+        c.problem(
+            "must be a number from "
+                + fmt(min)
+                + " to "
+                + fmt(max)
+                + ", got '"
+                + c.node.asText()
+                + "'");
         return fallback;
       }
       double value = c.node.doubleValue();
@@ -540,7 +655,8 @@ public final class ConfigLoader {
     }
 
     /** The value at {@code key} read by {@code parser}, whose error message becomes the problem. */
-    private <T> T parsed(String key, T fallback, T onError, java.util.function.Function<String, T> parser) {
+    private <T> T parsed(
+        String key, T fallback, T onError, java.util.function.Function<String, T> parser) {
       Node c = child(key);
       if (c.missing()) {
         return fallback;
@@ -569,7 +685,9 @@ public final class ConfigLoader {
         best = k;
       }
     }
-    return bestDistance <= Math.max(2, key.length() / 3) && bestDistance < key.length() ? best : null;
+    return bestDistance <= Math.max(2, key.length() / 3) && bestDistance < key.length()
+        ? best
+        : null;
   }
 
   private static int distance(String a, String b) {

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param services the scaled services, by name, in file order
  * @param balancer the nginx load balancer in front of them
  */
-public record DockscaleConfig(String project, Duration interval, Map<String, ServiceSpec> services, BalancerSpec balancer) {
+public record DockscaleConfig(
+    String project, Duration interval, Map<String, ServiceSpec> services, BalancerSpec balancer) {
 
   public DockscaleConfig {
     Objects.requireNonNull(project, "project");

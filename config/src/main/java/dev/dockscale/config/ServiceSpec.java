@@ -50,15 +50,20 @@ public record ServiceSpec(
    * Readiness: {@code GET path} on the container port must answer 2xx, checked by a Docker
    * HEALTHCHECK every {@code interval}; {@code retries} failures in a row make it unhealthy.
    */
-  public record HealthSpec(String path, Duration interval, Duration timeout, int retries, Duration startPeriod) {}
+  public record HealthSpec(
+      String path, Duration interval, Duration timeout, int retries, Duration startPeriod) {}
 
   /** The environment of replica {@code replicaName} (number {@code index}), templates filled in. */
   public Map<String, String> envFor(String replicaName, int index) {
     Map<String, String> filled = new java.util.TreeMap<>();
-    env.forEach((key, value) -> filled.put(key, value
-        .replace("{{name}}", replicaName)
-        .replace("{{service}}", name)
-        .replace("{{index}}", Integer.toString(index))));
+    env.forEach(
+        (key, value) ->
+            filled.put(
+                key,
+                value
+                    .replace("{{name}}", replicaName)
+                    .replace("{{service}}", name)
+                    .replace("{{index}}", Integer.toString(index))));
     return filled;
   }
 }

@@ -14,16 +14,18 @@ public final class Sizes {
   public static long parse(String text) {
     Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a size: write e.g. 256m, 1g or 536870912");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a size: write e.g. 256m, 1g or 536870912");
     }
     double value = Double.parseDouble(m.group(1));
-    long unit = switch (m.group(2)) {
-      case "k" -> 1L << 10;
-      case "m" -> 1L << 20;
-      case "g" -> 1L << 30;
-      case "t" -> 1L << 40;
-      default -> 1L;
-    };
+    long unit =
+        switch (m.group(2)) {
+          case "k" -> 1L << 10;
+          case "m" -> 1L << 20;
+          case "g" -> 1L << 30;
+          case "t" -> 1L << 40;
+          default -> 1L;
+        };
     return Math.round(value * unit);
   }
 

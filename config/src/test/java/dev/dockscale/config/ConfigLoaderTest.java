@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
 
-  static final String FULL = """
+  static final String FULL =
+      """
       interval: 1s
       services:
         web:
@@ -57,7 +58,8 @@ class ConfigLoaderTest {
     assertThat(web.policy().max()).isEqualTo(4);
     assertThat(web.policy().rules()).hasSize(2);
     assertThat(web.policy().rules().get(0).metric()).isEqualTo(Metric.CPU);
-    assertThat(web.policy().rules().get(0).strategy()).isEqualTo(new ThresholdStrategy(70, 20, dev.dockscale.policy.Change.replicas(1)));
+    assertThat(web.policy().rules().get(0).strategy())
+        .isEqualTo(new ThresholdStrategy(70, 20, dev.dockscale.policy.Change.replicas(1)));
     assertThat(web.policy().behavior().upCooldown()).isEqualTo(Duration.ofSeconds(5));
     assertThat(web.policy().behavior().downCooldown()).isEqualTo(Duration.ofSeconds(30));
     assertThat(web.envFor("dockscale-web-3", 3)).containsEntry("SERVER_NAME", "dockscale-web-3");
@@ -65,7 +67,9 @@ class ConfigLoaderTest {
 
   @Test
   void everyKeyButImageAndReplicasHasADefault() {
-    DockscaleConfig c = ConfigLoader.parse("t.yml", "services:\n  web:\n    image: app:1\n    replicas: { max: 3 }\n");
+    DockscaleConfig c =
+        ConfigLoader.parse(
+            "t.yml", "services:\n  web:\n    image: app:1\n    replicas: { max: 3 }\n");
     ServiceSpec web = c.services().get("web");
     assertThat(web.port()).isEqualTo(8000);
     assertThat(web.health().path()).isEqualTo("/health");
@@ -77,7 +81,10 @@ class ConfigLoaderTest {
 
   @Test
   void readsTargetAndStepStrategiesAndBehaviour() {
-    DockscaleConfig c = ConfigLoader.parse("t.yml", """
+    DockscaleConfig c =
+        ConfigLoader.parse(
+            "t.yml",
+            """
         services:
           web:
             image: app:1
@@ -109,34 +116,46 @@ class ConfigLoaderTest {
 
   @Test
   void namesTheFieldPathAndLineOfEachProblem() {
-    ConfigException e = problems("""
+    ConfigException e =
+        problems(
+            """
         services:
           web:
             image: app:1
             replicas: { min: 5, max: 2 }
             resources: { cpus: fast }
         """);
-    assertThat(e.problems()).extracting(ConfigException.Problem::path)
+    assertThat(e.problems())
+        .extracting(ConfigException.Problem::path)
         .contains("services.web.replicas.max", "services.web.resources.cpus");
-    assertThat(e.getMessage()).contains("line 4: services.web.replicas.max: max (2) must be >= min (5)");
-    assertThat(e.getMessage()).contains("line 5: services.web.resources.cpus: must be a number from 0.01 to 1024, got 'fast'");
+    assertThat(e.getMessage())
+        .contains("line 4: services.web.replicas.max: max (2) must be >= min (5)");
+    assertThat(e.getMessage())
+        .contains(
+            "line 5: services.web.resources.cpus: must be a number from 0.01 to 1024, got 'fast'");
   }
 
   @Test
   void requiresImageAndReplicas() {
     ConfigException e = problems("services:\n  web:\n    port: 80\n");
-    assertThat(e.getMessage()).contains("services.web.image: required").contains("services.web.replicas: required");
+    assertThat(e.getMessage())
+        .contains("services.web.image: required")
+        .contains("services.web.replicas: required");
   }
 
   @Test
   void suggestsTheKeyAMisspeltOneMeant() {
-    ConfigException e = problems("services:\n  web:\n    image: app:1\n    replicas: { max: 2 }\n    scael: {}\n");
-    assertThat(e.getMessage()).contains("line 5: services.web.scael: unknown key 'scael' (did you mean 'scale'?)");
+    ConfigException e =
+        problems("services:\n  web:\n    image: app:1\n    replicas: { max: 2 }\n    scael: {}\n");
+    assertThat(e.getMessage())
+        .contains("line 5: services.web.scael: unknown key 'scael' (did you mean 'scale'?)");
   }
 
   @Test
   void rejectsValuesThatWouldReachNginxOrDockerUnchecked() {
-    ConfigException e = problems("""
+    ConfigException e =
+        problems(
+            """
         project: My Project
         services:
           web:
@@ -147,14 +166,24 @@ class ConfigLoaderTest {
         balancer:
           listen: example.com:80
         """);
-    assertThat(e.problems()).extracting(ConfigException.Problem::path)
-        .contains("project", "services.web.image", "services.web.path", "services.web.env.BAD-NAME", "balancer.listen");
+    assertThat(e.problems())
+        .extracting(ConfigException.Problem::path)
+        .contains(
+            "project",
+            "services.web.image",
+            "services.web.path",
+            "services.web.env.BAD-NAME",
+            "balancer.listen");
   }
 
   @Test
   void rejectsAnUnknownPresetAndConflictingStrategies() {
-    ConfigException e = problems("services:\n  web:\n    image: a:1\n    replicas: { max: 2 }\n    scale:\n      preset: fast\n      cpu: { up: 70, target: 50 }\n");
-    assertThat(e.getMessage()).contains("unknown preset 'fast': use one of classic, hpa, dockscale").contains("give exactly one strategy");
+    ConfigException e =
+        problems(
+            "services:\n  web:\n    image: a:1\n    replicas: { max: 2 }\n    scale:\n      preset: fast\n      cpu: { up: 70, target: 50 }\n");
+    assertThat(e.getMessage())
+        .contains("unknown preset 'fast': use one of classic, hpa, dockscale")
+        .contains("give exactly one strategy");
   }
 
   @Test
@@ -166,7 +195,9 @@ class ConfigLoaderTest {
 
   @Test
   void rejectsTwoServicesOnOnePath() {
-    ConfigException e = problems("services:\n  a:\n    image: a:1\n    replicas: { max: 2 }\n  b:\n    image: b:1\n    replicas: { max: 2 }\n");
+    ConfigException e =
+        problems(
+            "services:\n  a:\n    image: a:1\n    replicas: { max: 2 }\n  b:\n    image: b:1\n    replicas: { max: 2 }\n");
     assertThat(e.getMessage()).contains("services.b.path: path / is already routed");
   }
 

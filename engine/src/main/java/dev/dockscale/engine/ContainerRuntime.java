@@ -16,7 +16,10 @@ public interface ContainerRuntime {
   /** The service's replicas, found by label (draining ones included). */
   List<Replica> replicas(String project, String service);
 
-  /** Creates and starts replica number {@code index} of the service, with its limits and health check. */
+  /**
+   * Creates and starts replica number {@code index} of the service, with its limits and health
+   * check.
+   */
   Replica start(String project, String network, ServiceSpec spec, int index);
 
   /** Marks a replica as draining, in a way that outlives a restart of dockscale. */

@@ -39,7 +39,13 @@ public final class Controller implements AutoCloseable {
   private int failures;
   private volatile boolean closed;
 
-  public Controller(DockscaleConfig config, ContainerRuntime runtime, MetricsSource metrics, Balancer balancer, Clock clock, boolean dryRun) {
+  public Controller(
+      DockscaleConfig config,
+      ContainerRuntime runtime,
+      MetricsSource metrics,
+      Balancer balancer,
+      Clock clock,
+      boolean dryRun) {
     this.config = config;
     this.runtime = runtime;
     this.balancer = balancer;
@@ -47,7 +53,16 @@ public final class Controller implements AutoCloseable {
     this.loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "dockscale-loop"));
     this.stopper = Executors.newCachedThreadPool(r -> daemon(r, "dockscale-stop"));
     for (ServiceSpec spec : config.services().values()) {
-      reconcilers.add(new ServiceReconciler(config.project(), config.networkName(), spec, runtime, metrics, clock, dryRun, stopper));
+      reconcilers.add(
+          new ServiceReconciler(
+              config.project(),
+              config.networkName(),
+              spec,
+              runtime,
+              metrics,
+              clock,
+              dryRun,
+              stopper));
     }
   }
 
@@ -77,7 +92,11 @@ public final class Controller implements AutoCloseable {
     } catch (RuntimeException e) {
       failures++;
       next = backoff(config.interval(), failures);
-      LOG.warn("tick failed ({} in a row), next try in {}: {}", failures, dev.dockscale.policy.Durations.format(next), e.toString());
+      LOG.warn(
+          "tick failed ({} in a row), next try in {}: {}",
+          failures,
+          dev.dockscale.policy.Durations.format(next),
+          e.toString());
     }
     if (!closed) {
       loop.schedule(this::tickAndReschedule, next.toMillis(), TimeUnit.MILLISECONDS);
@@ -102,7 +121,9 @@ public final class Controller implements AutoCloseable {
       try {
         ServiceStatus status = reconciler.reconcile();
         statuses.add(status);
-        routes.add(new Balancer.Route(reconciler.spec().name(), reconciler.spec().path(), reconciler.backends(status)));
+        routes.add(
+            new Balancer.Route(
+                reconciler.spec().name(), reconciler.spec().path(), reconciler.backends(status)));
       } finally {
         MDC.remove("service");
       }

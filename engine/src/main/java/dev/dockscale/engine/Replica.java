@@ -14,7 +14,14 @@ import java.time.Instant;
  * @param startedAt when it was last started
  * @param draining whether it was taken out of rotation for scale-in
  */
-public record Replica(String id, String name, int index, State state, String address, Instant startedAt, boolean draining) {
+public record Replica(
+    String id,
+    String name,
+    int index,
+    State state,
+    String address,
+    Instant startedAt,
+    boolean draining) {
 
   public enum State {
     /** Created, restarting or running without a passing health check yet. */

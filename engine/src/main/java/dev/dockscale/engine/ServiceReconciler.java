@@ -45,11 +45,19 @@ final class ServiceReconciler {
 
   /** When each draining replica was first seen out of the balancer. */
   private final Map<String, Instant> outOfBalancerSince = new HashMap<>();
+
   /** Replicas being stopped right now, by id. */
   private final Set<String> stopping = ConcurrentHashMap.newKeySet();
 
-  ServiceReconciler(String project, String network, ServiceSpec spec, ContainerRuntime runtime, MetricsSource metrics,
-      Clock clock, boolean dryRun, ExecutorService stopper) {
+  ServiceReconciler(
+      String project,
+      String network,
+      ServiceSpec spec,
+      ContainerRuntime runtime,
+      MetricsSource metrics,
+      Clock clock,
+      boolean dryRun,
+      ExecutorService stopper) {
     this.project = project;
     this.network = network;
     this.spec = spec;
@@ -68,16 +76,30 @@ final class ServiceReconciler {
   ServiceStatus reconcile() {
     List<Replica> observed = runtime.replicas(project, spec.name());
     List<String> acted = new ArrayList<>();
-    List<Replica> active = observed.stream().filter(Replica::active).sorted(Comparator.comparingInt(Replica::index)).toList();
+    List<Replica> active =
+        observed.stream()
+            .filter(Replica::active)
+            .sorted(Comparator.comparingInt(Replica::index))
+            .toList();
 
-    List<MeasuredReplica> measured = active.stream()
-        .map(r -> new MeasuredReplica(r.id(), spec.resources().cpus(), spec.resources().memoryBytes()))
-        .toList();
+    List<MeasuredReplica> measured =
+        active.stream()
+            .map(
+                r ->
+                    new MeasuredReplica(
+                        r.id(), spec.resources().cpus(), spec.resources().memoryBytes()))
+            .toList();
     Map<String, ReplicaMetrics> readings = metrics.read(measured);
-    List<ReplicaView> views = active.stream()
-        .map(r -> ReplicaView.of(r.name(), r.startedAt(), r.ready(),
-            readings.containsKey(r.id()) ? readings.get(r.id()).readings() : Map.of()))
-        .toList();
+    List<ReplicaView> views =
+        active.stream()
+            .map(
+                r ->
+                    ReplicaView.of(
+                        r.name(),
+                        r.startedAt(),
+                        r.ready(),
+                        readings.containsKey(r.id()) ? readings.get(r.id()).readings() : Map.of()))
+            .toList();
     Decision decision = autoscaler.decide(views);
     DECISIONS.info("{} {}", spec.name(), decision.line());
 
@@ -100,20 +122,32 @@ final class ServiceReconciler {
         taken.add(index);
         Replica started = runtime.start(project, network, spec, index);
         acted.add("started " + started.name());
-        LOG.info("{}: started {} ({} -> {})", spec.name(), started.name(), decision.current(), decision.desired());
+        LOG.info(
+            "{}: started {} ({} -> {})",
+            spec.name(),
+            started.name(),
+            decision.current(),
+            decision.desired());
       }
     } else if (decision.desired() < active.size()) {
       for (Replica victim : victims(active, active.size() - decision.desired())) {
         runtime.markDraining(victim);
         acted.add("draining " + victim.name());
-        LOG.info("{}: draining {} ({} -> {}); out of the balancer now, stopped after {}", spec.name(), victim.name(),
-            decision.current(), decision.desired(), dev.dockscale.policy.Durations.format(spec.drain()));
+        LOG.info(
+            "{}: draining {} ({} -> {}); out of the balancer now, stopped after {}",
+            spec.name(),
+            victim.name(),
+            decision.current(),
+            decision.desired(),
+            dev.dockscale.policy.Durations.format(spec.drain()));
       }
     }
     Instant now = clock.instant();
     for (Replica r : observed) {
       Instant since = outOfBalancerSince.get(r.id());
-      if (r.draining() && since != null && !Duration.between(since, now).minus(spec.drain()).isNegative()) {
+      if (r.draining()
+          && since != null
+          && !Duration.between(since, now).minus(spec.drain()).isNegative()) {
         stop(r, "drained", acted);
       }
     }
@@ -145,7 +179,9 @@ final class ServiceReconciler {
   /** Scale-in takes replicas that are not ready first, then the newest. */
   static List<Replica> victims(List<Replica> active, int count) {
     return active.stream()
-        .sorted(Comparator.comparing(Replica::ready).thenComparing(Comparator.comparingInt(Replica::index).reversed()))
+        .sorted(
+            Comparator.comparing(Replica::ready)
+                .thenComparing(Comparator.comparingInt(Replica::index).reversed()))
         .limit(count)
         .toList();
   }
@@ -156,14 +192,15 @@ final class ServiceReconciler {
     }
     acted.add("stopping " + replica.name() + " (" + why + ")");
     LOG.info("{}: stopping {} ({})", spec.name(), replica.name(), why);
-    stopper.execute(() -> {
-      try {
-        runtime.stopAndRemove(replica, spec.stopTimeout());
-      } catch (RuntimeException e) {
-        LOG.warn("{}: could not stop {}: {}", spec.name(), replica.name(), e.getMessage());
-      } finally {
-        stopping.remove(replica.id());
-      }
-    });
+    stopper.execute(
+        () -> {
+          try {
+            runtime.stopAndRemove(replica, spec.stopTimeout());
+          } catch (RuntimeException e) {
+            LOG.warn("{}: could not stop {}: {}", spec.name(), replica.name(), e.getMessage());
+          } finally {
+            stopping.remove(replica.id());
+          }
+        });
   }
 }

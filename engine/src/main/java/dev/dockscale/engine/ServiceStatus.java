@@ -10,7 +10,8 @@ import java.util.List;
  * @param decision the decision record of this tick
  * @param acted what the tick did about it (started, drained, stopped), empty when nothing
  */
-public record ServiceStatus(String service, List<Replica> replicas, Decision decision, List<String> acted) {
+public record ServiceStatus(
+    String service, List<Replica> replicas, Decision decision, List<String> acted) {
 
   public ServiceStatus {
     replicas = List.copyOf(replicas);

@@ -10,15 +10,28 @@ import org.junit.jupiter.api.Test;
 class ServiceReconcilerTest {
 
   private static Replica replica(int index, Replica.State state) {
-    return new Replica("id" + index, "p-web-" + index, index, state, "172.18.0." + (index + 1), Instant.EPOCH, false);
+    return new Replica(
+        "id" + index,
+        "p-web-" + index,
+        index,
+        state,
+        "172.18.0." + (index + 1),
+        Instant.EPOCH,
+        false);
   }
 
   @Test
   void scaleInTakesReplicasThatAreNotReadyFirstThenTheNewest() {
-    List<Replica> active = List.of(replica(1, Replica.State.READY), replica(2, Replica.State.STARTING), replica(3, Replica.State.READY),
-        replica(4, Replica.State.READY));
+    List<Replica> active =
+        List.of(
+            replica(1, Replica.State.READY),
+            replica(2, Replica.State.STARTING),
+            replica(3, Replica.State.READY),
+            replica(4, Replica.State.READY));
     assertThat(ServiceReconciler.victims(active, 1)).extracting(Replica::index).containsExactly(2);
-    assertThat(ServiceReconciler.victims(active, 3)).extracting(Replica::index).containsExactly(2, 4, 3);
+    assertThat(ServiceReconciler.victims(active, 3))
+        .extracting(Replica::index)
+        .containsExactly(2, 4, 3);
   }
 
   @Test
@@ -31,9 +44,15 @@ class ServiceReconcilerTest {
   @Test
   void aReplicaIsReadyOnlyWhenHealthyAndAddressable() {
     assertThat(replica(1, Replica.State.READY).ready()).isTrue();
-    assertThat(new Replica("x", "p-web-1", 1, Replica.State.READY, "", Instant.EPOCH, false).ready()).isFalse();
+    assertThat(
+            new Replica("x", "p-web-1", 1, Replica.State.READY, "", Instant.EPOCH, false).ready())
+        .isFalse();
     assertThat(replica(1, Replica.State.UNHEALTHY).ready()).isFalse();
-    assertThat(new Replica("x", "p-web-1-draining", 1, Replica.State.READY, "1.2.3.4", Instant.EPOCH, true).active()).isFalse();
+    assertThat(
+            new Replica(
+                    "x", "p-web-1-draining", 1, Replica.State.READY, "1.2.3.4", Instant.EPOCH, true)
+                .active())
+        .isFalse();
     assertThat(replica(1, Replica.State.GONE).active()).isFalse();
   }
 }

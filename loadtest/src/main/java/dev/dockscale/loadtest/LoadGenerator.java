@@ -46,7 +46,8 @@ public final class LoadGenerator implements AutoCloseable {
   private final AtomicInteger running = new AtomicInteger();
   private volatile boolean stopped;
 
-  public LoadGenerator(URI target, int maxUsers, IntSupplier activeUsers, Duration maxDuration, long maxRequests) {
+  public LoadGenerator(
+      URI target, int maxUsers, IntSupplier activeUsers, Duration maxDuration, long maxRequests) {
     requireLoopback(target);
     if (maxUsers < 1 || maxUsers > 512) {
       throw new IllegalArgumentException("maxUsers must be from 1 to 512, got " + maxUsers);
@@ -56,12 +57,19 @@ public final class LoadGenerator implements AutoCloseable {
     this.activeUsers = activeUsers;
     this.maxRequests = maxRequests;
     this.deadlineNanos = System.nanoTime() + maxDuration.toNanos();
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-    this.users = Executors.newFixedThreadPool(maxUsers, r -> {
-      Thread t = new Thread(r, "load-user");
-      t.setDaemon(true);
-      return t;
-    });
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    this.users =
+        Executors.newFixedThreadPool(
+            maxUsers,
+            r -> {
+              Thread t = new Thread(r, "load-user");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Refuses any target but this machine's loopback. */
@@ -69,7 +77,8 @@ public final class LoadGenerator implements AutoCloseable {
     String host = target.getHost();
     try {
       if (host == null || !InetAddress.getByName(host).isLoopbackAddress()) {
-        throw new IllegalArgumentException("load goes to loopback addresses only (127.0.0.1, localhost, ::1), not " + target);
+        throw new IllegalArgumentException(
+            "load goes to loopback addresses only (127.0.0.1, localhost, ::1), not " + target);
       }
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("unknown host in " + target, e);
@@ -103,7 +112,8 @@ public final class LoadGenerator implements AutoCloseable {
   }
 
   private void send() {
-    HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60)).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60)).GET().build();
     try {
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() / 100 == 2) {

@@ -4,8 +4,8 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * Where readings come from: the Docker Engine's stats today, the balancer and Prometheus later.
- * A source keeps the latest sample per replica; {@link #read} never blocks on a slow sample.
+ * Where readings come from: the Docker Engine's stats today, the balancer and Prometheus later. A
+ * source keeps the latest sample per replica; {@link #read} never blocks on a slow sample.
  */
 public interface MetricsSource extends AutoCloseable {
 

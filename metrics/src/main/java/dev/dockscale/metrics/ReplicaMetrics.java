@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.OptionalDouble;
 
 /**
- * One replica's latest readings. Readings are checked at this boundary: a NaN, infinite or
- * negative value is a bug in the source and is rejected here, never averaged into a decision.
+ * One replica's latest readings. Readings are checked at this boundary: a NaN, infinite or negative
+ * value is a bug in the source and is rejected here, never averaged into a decision.
  */
 public record ReplicaMetrics(String replica, Instant sampledAt, Map<Metric, Double> readings) {
 
@@ -23,7 +23,8 @@ public record ReplicaMetrics(String replica, Instant sampledAt, Map<Metric, Doub
   }
 
   public static ReplicaMetrics of(String replica, Instant sampledAt, Map<Metric, Double> readings) {
-    return new ReplicaMetrics(replica, sampledAt, readings.isEmpty() ? Map.of() : new EnumMap<>(readings));
+    return new ReplicaMetrics(
+        replica, sampledAt, readings.isEmpty() ? Map.of() : new EnumMap<>(readings));
   }
 
   public OptionalDouble get(Metric metric) {
@@ -34,7 +35,12 @@ public record ReplicaMetrics(String replica, Instant sampledAt, Map<Metric, Doub
   public static double requireReading(String replica, Metric metric, Double value) {
     if (value == null || value.isNaN() || value.isInfinite() || value < 0) {
       throw new InvalidReadingException(
-          "reading " + metric.key() + " of replica " + replica + " is " + value
+          "reading "
+              + metric.key()
+              + " of replica "
+              + replica
+              + " is "
+              + value
               + "; a reading must be a finite number >= 0 (the metrics source is at fault)");
     }
     return value;

@@ -15,9 +15,9 @@ import java.util.Objects;
 /**
  * The decision core for one service. Each {@link #decide} call takes the replicas that count (not
  * draining) and returns a {@link Decision}: every metric proposes a count with HPA's rules for
- * missing data, the safest proposal wins, then the stabilization windows, rate limits, cooldowns and
- * min/max shape it. Pure: no I/O, time from the injected clock, the same inputs at the same times
- * always give the same decisions.
+ * missing data, the safest proposal wins, then the stabilization windows, rate limits, cooldowns
+ * and min/max shape it. Pure: no I/O, time from the injected clock, the same inputs at the same
+ * times always give the same decisions.
  *
  * <p>The only state is recent history (recommendations for the windows, scale events for the rate
  * limits and cooldowns). It is advisory: after a restart it starts empty, which is as safe as a
@@ -63,28 +63,43 @@ public final class Autoscaler {
 
     boolean anyUsable = proposals.stream().anyMatch(Proposal::usable);
     int recommended = anyUsable ? safest(proposals, current) : current;
-    String why = anyUsable ? explain(proposals, current, recommended) : "no usable metric: " + noDataNote(proposals);
+    String why =
+        anyUsable
+            ? explain(proposals, current, recommended)
+            : "no usable metric: " + noDataNote(proposals);
 
     int desired = policy.clamp(recommended);
     if (desired != recommended) {
-      adjustments.add(new Adjustment("replicas", recommended, desired, "within min " + policy.min() + ", max " + policy.max()));
+      adjustments.add(
+          new Adjustment(
+              "replicas",
+              recommended,
+              desired,
+              "within min " + policy.min() + ", max " + policy.max()));
     }
     if (anyUsable) {
       desired = stabilize(desired, current, now, adjustments);
       desired = rateLimit(desired, current, now, adjustments);
       desired = coolDown(desired, current, now, adjustments);
     }
-    // Replicas below min (crashed, removed by hand) are replaced at once, whatever the cooldowns say;
-    // replicas above max (max lowered in config) are removed.
+    // Replicas below min (crashed, removed by hand) are replaced at once, whatever the
+    // cooldowns say; replicas above max (max lowered in config) are removed.
     int bounded = policy.clamp(desired);
     if (bounded != desired) {
-      adjustments.add(new Adjustment("replicas", desired, bounded,
-          current < policy.min() ? "replacing replicas below min " + policy.min() : "within min " + policy.min() + ", max " + policy.max()));
+      adjustments.add(
+          new Adjustment(
+              "replicas",
+              desired,
+              bounded,
+              current < policy.min()
+                  ? "replacing replicas below min " + policy.min()
+                  : "within min " + policy.min() + ", max " + policy.max()));
       desired = bounded;
     }
     // "<what happens> (<what shaped it>): <what the metrics said>"
     String action = desired > current ? "scale up" : desired < current ? "scale down" : "hold";
-    String shapedBy = adjustments.isEmpty() ? "" : " (" + adjustments.get(adjustments.size() - 1).note() + ")";
+    String shapedBy =
+        adjustments.isEmpty() ? "" : " (" + adjustments.get(adjustments.size() - 1).note() + ")";
     String reason = action + shapedBy + ": " + why;
 
     if (desired != current) {
@@ -94,7 +109,10 @@ public final class Autoscaler {
     return Decision.scaleTo(now, current, ready, desired, reason, proposals, adjustments, replicas);
   }
 
-  /** One metric's proposal, with HPA's rules for replicas that are starting, warming up or unsampled. */
+  /**
+   * One metric's proposal, with HPA's rules for replicas that are starting, warming up or
+   * unsampled.
+   */
   private Proposal propose(MetricRule rule, List<ReplicaView> replicas, int current, Instant now) {
     Metric metric = rule.metric();
     Strategy strategy = rule.strategy();
@@ -117,12 +135,20 @@ public final class Autoscaler {
       }
     }
     if (usable == 0) {
-      String note = "no usable reading (" + notReady + " not ready, " + warming + " warming up, " + unsampled + " unsampled)";
+      String note =
+          "no usable reading ("
+              + notReady
+              + " not ready, "
+              + warming
+              + " warming up, "
+              + unsampled
+              + " unsampled)";
       return new Proposal(metric.key(), strategy.describe(), null, 0, current, false, note);
     }
     double average = sum / usable;
     if (!strategy.opines(average)) {
-      return new Proposal(metric.key(), strategy.describe(), average, usable, current, true, "outside every range");
+      return new Proposal(
+          metric.key(), strategy.describe(), average, usable, current, true, "outside every range");
     }
     int proposed = strategy.propose(average, usable, current);
     if (proposed > current) {
@@ -130,19 +156,41 @@ public final class Autoscaler {
       if (missing > 0) {
         double counted = sum / (usable + missing);
         int again = strategy.propose(counted, usable + missing, current);
-        String note = String.format("%d replica(s) not ready, warming up or unsampled counted as 0: %.1f", missing, counted);
-        return new Proposal(metric.key(), strategy.describe(), average, usable + missing, Math.max(current, again), false, note);
+        String note =
+            String.format(
+                "%d replica(s) not ready, warming up or unsampled counted as 0: %.1f",
+                missing, counted);
+        return new Proposal(
+            metric.key(),
+            strategy.describe(),
+            average,
+            usable + missing,
+            Math.max(current, again),
+            false,
+            note);
       }
     } else if (proposed < current && unsampled > 0) {
       double counted = (sum + metric.full() * unsampled) / (usable + unsampled);
       int again = strategy.propose(counted, usable + unsampled, current);
-      String note = String.format("%d ready replica(s) without a sample counted as full (%.0f): %.1f", unsampled, metric.full(), counted);
-      return new Proposal(metric.key(), strategy.describe(), average, usable + unsampled, Math.min(current, again), false, note);
+      String note =
+          String.format(
+              "%d ready replica(s) without a sample counted as full (%.0f): %.1f",
+              unsampled, metric.full(), counted);
+      return new Proposal(
+          metric.key(),
+          strategy.describe(),
+          average,
+          usable + unsampled,
+          Math.min(current, again),
+          false,
+          note);
     }
     return new Proposal(metric.key(), strategy.describe(), average, usable, proposed, false, "");
   }
 
-  /** Any scale-up beats no change beats a scale-down; the largest scale-up, the smallest scale-down. */
+  /**
+   * Any scale-up beats no change beats a scale-down; the largest scale-up, the smallest scale-down.
+   */
   static int safest(List<Proposal> proposals, int current) {
     int up = current;
     boolean anyHold = false;
@@ -167,10 +215,20 @@ public final class Autoscaler {
 
   private static String explain(List<Proposal> proposals, int current, int recommended) {
     if (recommended == current) {
-      List<String> holding = proposals.stream().filter(p -> !p.abstains() && (p.proposed() == current || !p.usable())).map(Autoscaler::describe).toList();
-      return String.join(", ", holding.isEmpty() ? proposals.stream().map(Autoscaler::describe).toList() : holding);
+      List<String> holding =
+          proposals.stream()
+              .filter(p -> !p.abstains() && (p.proposed() == current || !p.usable()))
+              .map(Autoscaler::describe)
+              .toList();
+      return String.join(
+          ", ",
+          holding.isEmpty() ? proposals.stream().map(Autoscaler::describe).toList() : holding);
     }
-    List<String> deciding = proposals.stream().filter(p -> p.votes() && p.proposed() == recommended).map(Autoscaler::describe).toList();
+    List<String> deciding =
+        proposals.stream()
+            .filter(p -> p.votes() && p.proposed() == recommended)
+            .map(Autoscaler::describe)
+            .toList();
     return String.join(", ", deciding);
   }
 
@@ -178,7 +236,9 @@ public final class Autoscaler {
     if (!p.usable()) {
       return p.metric() + " " + p.note();
     }
-    return String.format("%s %.1f%% over %d replica(s) by %s asks %d", p.metric(), p.utilization(), p.counted(), p.strategy(), p.proposed());
+    return String.format(
+        "%s %.1f%% over %d replica(s) by %s asks %d",
+        p.metric(), p.utilization(), p.counted(), p.strategy(), p.proposed());
   }
 
   private static String noDataNote(List<Proposal> proposals) {
@@ -209,9 +269,16 @@ public final class Autoscaler {
       desired = downRecommendation;
     }
     if (desired != recommended) {
-      String note = recommended > current
-          ? "scale-up window " + Durations.format(b.upWindow()) + " lowest recommendation " + upRecommendation
-          : "scale-down window " + Durations.format(b.downWindow()) + " highest recommendation " + downRecommendation;
+      String note =
+          recommended > current
+              ? "scale-up window "
+                  + Durations.format(b.upWindow())
+                  + " lowest recommendation "
+                  + upRecommendation
+              : "scale-down window "
+                  + Durations.format(b.downWindow())
+                  + " highest recommendation "
+                  + downRecommendation;
       adjustments.add(new Adjustment("window", recommended, desired, note));
     }
     return desired;
@@ -220,11 +287,15 @@ public final class Autoscaler {
   private int rateLimit(int desired, int current, Instant now, List<Adjustment> adjustments) {
     Behavior b = policy.behavior();
     if (desired > current && !b.upLimits().isEmpty()) {
-      int bound = b.upLimits().select() == RateLimits.Select.MAX ? Integer.MIN_VALUE : Integer.MAX_VALUE;
+      int bound =
+          b.upLimits().select() == RateLimits.Select.MAX ? Integer.MIN_VALUE : Integer.MAX_VALUE;
       for (RateLimit limit : b.upLimits().limits()) {
         int periodStart = current - changedWithin(limit.period(), now, ScaleEvent::added);
         int allowed = limit.upperBound(periodStart);
-        bound = b.upLimits().select() == RateLimits.Select.MAX ? Math.max(bound, allowed) : Math.min(bound, allowed);
+        bound =
+            b.upLimits().select() == RateLimits.Select.MAX
+                ? Math.max(bound, allowed)
+                : Math.min(bound, allowed);
       }
       int limited = Math.max(current, Math.min(desired, bound));
       if (limited != desired) {
@@ -233,15 +304,20 @@ public final class Autoscaler {
       return limited;
     }
     if (desired < current && !b.downLimits().isEmpty()) {
-      int bound = b.downLimits().select() == RateLimits.Select.MAX ? Integer.MAX_VALUE : Integer.MIN_VALUE;
+      int bound =
+          b.downLimits().select() == RateLimits.Select.MAX ? Integer.MAX_VALUE : Integer.MIN_VALUE;
       for (RateLimit limit : b.downLimits().limits()) {
         int periodStart = current + changedWithin(limit.period(), now, ScaleEvent::removed);
         int allowed = limit.lowerBound(periodStart);
-        bound = b.downLimits().select() == RateLimits.Select.MAX ? Math.min(bound, allowed) : Math.max(bound, allowed);
+        bound =
+            b.downLimits().select() == RateLimits.Select.MAX
+                ? Math.min(bound, allowed)
+                : Math.max(bound, allowed);
       }
       int limited = Math.min(current, Math.max(desired, bound));
       if (limited != desired) {
-        adjustments.add(new Adjustment("rate", desired, limited, "scale-down limit " + b.downLimits()));
+        adjustments.add(
+            new Adjustment("rate", desired, limited, "scale-down limit " + b.downLimits()));
       }
       return limited;
     }
@@ -256,13 +332,27 @@ public final class Autoscaler {
     Duration sinceUp = sinceLast(now, true);
     Duration sinceDown = sinceLast(now, false);
     if (sinceUp != null && sinceUp.compareTo(b.upCooldown()) < 0) {
-      adjustments.add(new Adjustment("cooldown", desired, current,
-          "last scale-up " + Durations.format(sinceUp) + " ago, cooldown.up " + Durations.format(b.upCooldown())));
+      adjustments.add(
+          new Adjustment(
+              "cooldown",
+              desired,
+              current,
+              "last scale-up "
+                  + Durations.format(sinceUp)
+                  + " ago, cooldown.up "
+                  + Durations.format(b.upCooldown())));
       return current;
     }
     if (desired < current && sinceDown != null && sinceDown.compareTo(b.downCooldown()) < 0) {
-      adjustments.add(new Adjustment("cooldown", desired, current,
-          "last scale-down " + Durations.format(sinceDown) + " ago, cooldown.down " + Durations.format(b.downCooldown())));
+      adjustments.add(
+          new Adjustment(
+              "cooldown",
+              desired,
+              current,
+              "last scale-down "
+                  + Durations.format(sinceDown)
+                  + " ago, cooldown.down "
+                  + Durations.format(b.downCooldown())));
       return current;
     }
     return desired;
@@ -280,15 +370,21 @@ public final class Autoscaler {
   }
 
   /** Replicas added ({@code ScaleEvent::added}) or removed within the last {@code period}. */
-  private int changedWithin(Duration period, Instant now, java.util.function.ToIntFunction<ScaleEvent> change) {
-    return events.stream().filter(e -> Duration.between(e.at(), now).compareTo(period) < 0).mapToInt(change).sum();
+  private int changedWithin(
+      Duration period, Instant now, java.util.function.ToIntFunction<ScaleEvent> change) {
+    return events.stream()
+        .filter(e -> Duration.between(e.at(), now).compareTo(period) < 0)
+        .mapToInt(change)
+        .sum();
   }
 
   /** Keeps only the history some window, limit or cooldown can still look at. */
   private void prune(Instant now) {
     Behavior b = policy.behavior();
     Duration keepRecommendations = max(b.upWindow(), b.downWindow());
-    while (!recommendations.isEmpty() && Duration.between(recommendations.peekFirst().at(), now).compareTo(keepRecommendations) > 0) {
+    while (!recommendations.isEmpty()
+        && Duration.between(recommendations.peekFirst().at(), now).compareTo(keepRecommendations)
+            > 0) {
       recommendations.removeFirst();
     }
     Duration keepEvents = max(b.upCooldown(), b.downCooldown());

@@ -4,16 +4,16 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How fast a service may move, whatever its metrics ask for (HPA's {@code behavior}, plus
- * cooldowns and warm-up).
+ * How fast a service may move, whatever its metrics ask for (HPA's {@code behavior}, plus cooldowns
+ * and warm-up).
  *
  * @param upWindow scale-up uses the lowest recommendation of this window (0: none)
  * @param downWindow scale-down uses the highest recommendation of this window
  * @param upLimits how many replicas may be added per period
  * @param downLimits how many replicas may be removed per period
  * @param upCooldown after a scale-up, no further change for this long
- * @param downCooldown after a scale-down, no further scale-down for this long (a scale-up may
- *     still happen: being short of capacity is never made to wait)
+ * @param downCooldown after a scale-down, no further scale-down for this long (a scale-up may still
+ *     happen: being short of capacity is never made to wait)
  * @param warmup a replica's readings are ignored for this long after it started
  */
 public record Behavior(

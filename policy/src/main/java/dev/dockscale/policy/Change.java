@@ -11,7 +11,8 @@ public record Change(double amount, boolean percent) {
       throw new IllegalArgumentException("a step must be a number > 0, got " + amount);
     }
     if (!percent && amount != Math.rint(amount)) {
-      throw new IllegalArgumentException("a step in replicas must be a whole number, got " + amount);
+      throw new IllegalArgumentException(
+          "a step in replicas must be a whole number, got " + amount);
     }
   }
 
@@ -32,7 +33,10 @@ public record Change(double amount, boolean percent) {
       }
       return new Change(Double.parseDouble(trimmed), false);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a step: write a whole number of replicas (2) or a percentage (50%)");
+      throw new IllegalArgumentException(
+          "'"
+              + text
+              + "' is not a step: write a whole number of replicas (2) or a percentage (50%)");
     }
   }
 

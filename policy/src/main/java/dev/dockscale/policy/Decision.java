@@ -40,7 +40,14 @@ public record Decision(
    * @param proposed the count the metric asked for ({@code current} when it had no opinion)
    * @param abstains the strategy has no opinion at this utilisation (outside every step range)
    */
-  public record Proposal(String metric, String strategy, Double utilization, int counted, int proposed, boolean abstains, String note) {
+  public record Proposal(
+      String metric,
+      String strategy,
+      Double utilization,
+      int counted,
+      int proposed,
+      boolean abstains,
+      String note) {
     public boolean usable() {
       return utilization != null;
     }
@@ -53,7 +60,13 @@ public record Decision(
     @Override
     public String toString() {
       String value = utilization == null ? "n/a" : String.format("%.1f%%", utilization);
-      return metric + "=" + value + "/" + counted + (abstains ? " abstains" : "->" + proposed) + (note.isEmpty() ? "" : " (" + note + ")");
+      return metric
+          + "="
+          + value
+          + "/"
+          + counted
+          + (abstains ? " abstains" : "->" + proposed)
+          + (note.isEmpty() ? "" : " (" + note + ")");
     }
   }
 
@@ -74,37 +87,68 @@ public record Decision(
   }
 
   public static Decision scaleTo(
-      Instant at, int current, int ready, int desired, String reason, List<Proposal> proposals, List<Adjustment> adjustments, List<ReplicaView> inputs) {
-    Action action = desired > current ? Action.SCALE_UP : desired < current ? Action.SCALE_DOWN : Action.HOLD;
-    return new Decision(at, current, ready, desired, action, reason, proposals, adjustments, inputs);
+      Instant at,
+      int current,
+      int ready,
+      int desired,
+      String reason,
+      List<Proposal> proposals,
+      List<Adjustment> adjustments,
+      List<ReplicaView> inputs) {
+    Action action =
+        desired > current ? Action.SCALE_UP : desired < current ? Action.SCALE_DOWN : Action.HOLD;
+    return new Decision(
+        at, current, ready, desired, action, reason, proposals, adjustments, inputs);
   }
 
   public static Decision hold(
-      Instant at, int current, int ready, String reason, List<Proposal> proposals, List<Adjustment> adjustments, List<ReplicaView> inputs) {
-    return new Decision(at, current, ready, current, Action.HOLD, reason, proposals, adjustments, inputs);
+      Instant at,
+      int current,
+      int ready,
+      String reason,
+      List<Proposal> proposals,
+      List<Adjustment> adjustments,
+      List<ReplicaView> inputs) {
+    return new Decision(
+        at, current, ready, current, Action.HOLD, reason, proposals, adjustments, inputs);
   }
 
   public boolean changes() {
     return desired != current;
   }
 
-  /** One log line: action, counts, every metric's proposal, every adjustment, the inputs, the reason. */
+  /**
+   * One log line: action, counts, every metric's proposal, every adjustment, the inputs, the
+   * reason.
+   */
   public String line() {
     StringBuilder b = new StringBuilder();
     b.append(action.key()).append(' ').append(current).append("->").append(desired);
     b.append(" ready=").append(ready);
-    b.append(" metrics[").append(proposals.stream().map(Proposal::toString).collect(Collectors.joining("; "))).append(']');
+    b.append(" metrics[")
+        .append(proposals.stream().map(Proposal::toString).collect(Collectors.joining("; ")))
+        .append(']');
     if (!adjustments.isEmpty()) {
-      b.append(" adjusted[").append(adjustments.stream().map(Adjustment::toString).collect(Collectors.joining("; "))).append(']');
+      b.append(" adjusted[")
+          .append(adjustments.stream().map(Adjustment::toString).collect(Collectors.joining("; ")))
+          .append(']');
     }
-    b.append(" inputs[").append(inputs.stream().map(Decision::input).collect(Collectors.joining("; "))).append(']');
+    b.append(" inputs[")
+        .append(inputs.stream().map(Decision::input).collect(Collectors.joining("; ")))
+        .append(']');
     b.append(" reason: ").append(reason);
     return b.toString();
   }
 
   private static String input(ReplicaView r) {
     StringBuilder b = new StringBuilder(r.id()).append(r.ready() ? "" : " not-ready");
-    r.readings().forEach((metric, value) -> b.append(' ').append(metric.key()).append('=').append(String.format("%.1f", value)));
+    r.readings()
+        .forEach(
+            (metric, value) ->
+                b.append(' ')
+                    .append(metric.key())
+                    .append('=')
+                    .append(String.format("%.1f", value)));
     return b.toString();
   }
 }

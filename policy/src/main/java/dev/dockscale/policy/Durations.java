@@ -49,7 +49,8 @@ public final class Durations {
     try {
       value = Double.parseDouble(number.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration: write e.g. 500ms, 10s, 5m or 1h");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a duration: write e.g. 500ms, 10s, 5m or 1h");
     }
     if (!(value >= 0) || Double.isInfinite(value)) {
       throw new IllegalArgumentException("'" + text + "' is not a duration >= 0");

@@ -47,11 +47,12 @@ public enum Preset {
       Duration.ofSeconds(15)),
 
   /**
-   * dockscale's default, tuned with the simulator on the reference traces (docs/policies.md): target
-   * tracking at 65 % CPU (tolerance 0.1) plus a saturation step (+50 % while CPU is pegged at 95 % or
-   * more, since a pegged reading hides how far demand is above capacity), evaluated every interval
-   * (1 s), up by max(4 replicas, 200 %) per 5 s, an 8 s scale-down window and no scale-down limit:
-   * it reacts in seconds both ways, and the ceiling in target tracking keeps noise from flapping.
+   * dockscale's default, tuned with the simulator on the reference traces (docs/policies.md):
+   * target tracking at 65 % CPU (tolerance 0.1) plus a saturation step (+50 % while CPU is pegged
+   * at 95 % or more, since a pegged reading hides how far demand is above capacity), evaluated
+   * every interval (1 s), up by max(4 replicas, 200 %) per 5 s, an 8 s scale-down window and no
+   * scale-down limit: it reacts in seconds both ways, and the ceiling in target tracking keeps
+   * noise from flapping.
    */
   DOCKSCALE(
       List.of(
@@ -81,8 +82,8 @@ public enum Preset {
   }
 
   /**
-   * How often the preset's original evaluates (HPA's sync period is 15 s); empty when it follows the
-   * config's {@code interval}. The simulator uses it to compare presets as they really run.
+   * How often the preset's original evaluates (HPA's sync period is 15 s); empty when it follows
+   * the config's {@code interval}. The simulator uses it to compare presets as they really run.
    */
   public Optional<Duration> interval() {
     return Optional.ofNullable(interval);
@@ -101,7 +102,9 @@ public enum Preset {
   }
 
   public static Optional<Preset> byKey(String key) {
-    return Arrays.stream(values()).filter(p -> p.key().equals(key.toLowerCase(Locale.ROOT))).findFirst();
+    return Arrays.stream(values())
+        .filter(p -> p.key().equals(key.toLowerCase(Locale.ROOT)))
+        .findFirst();
   }
 
   public static String keys() {

@@ -3,8 +3,8 @@ package dev.dockscale.policy;
 import java.time.Duration;
 
 /**
- * At most {@code value} replicas (or {@code value} % of the count at the start of the period) may be
- * added, or removed, within any {@code period}, as HPA's scaling policies say.
+ * At most {@code value} replicas (or {@code value} % of the count at the start of the period) may
+ * be added, or removed, within any {@code period}, as HPA's scaling policies say.
  */
 public record RateLimit(double value, boolean percent, Duration period) {
 

@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /** Everything the decision core needs to know about one service. */
-public record ScalingPolicy(String name, int min, int max, List<MetricRule> rules, Behavior behavior) {
+public record ScalingPolicy(
+    String name, int min, int max, List<MetricRule> rules, Behavior behavior) {
 
   public ScalingPolicy {
     Objects.requireNonNull(name, "name");
@@ -12,7 +13,8 @@ public record ScalingPolicy(String name, int min, int max, List<MetricRule> rule
       throw new IllegalArgumentException("replicas.min must be >= 0, got " + min);
     }
     if (max < 1 || max < min) {
-      throw new IllegalArgumentException("replicas.max must be >= 1 and >= min (" + min + "), got " + max);
+      throw new IllegalArgumentException(
+          "replicas.max must be >= 1 and >= min (" + min + "), got " + max);
     }
     rules = List.copyOf(rules);
     if (rules.isEmpty()) {

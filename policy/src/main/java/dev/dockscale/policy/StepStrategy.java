@@ -14,7 +14,8 @@ public record StepStrategy(List<Step> steps) implements Strategy {
   public record Step(double from, double to, boolean add, Change change) {
     public Step {
       if (!(from >= 0) || !(to > from)) {
-        throw new IllegalArgumentException("a step range needs 0 <= from < to, got [" + from + ", " + to + ")");
+        throw new IllegalArgumentException(
+            "a step range needs 0 <= from < to, got [" + from + ", " + to + ")");
       }
     }
 
@@ -36,17 +37,20 @@ public record StepStrategy(List<Step> steps) implements Strategy {
     steps = steps.stream().sorted(Comparator.comparingDouble(Step::from)).toList();
     for (int i = 1; i < steps.size(); i++) {
       if (steps.get(i).from() < steps.get(i - 1).to()) {
-        throw new IllegalArgumentException("step ranges overlap: " + steps.get(i - 1) + " and " + steps.get(i));
+        throw new IllegalArgumentException(
+            "step ranges overlap: " + steps.get(i - 1) + " and " + steps.get(i));
       }
     }
   }
 
   /**
-   * Doubles the count while the metric is pegged at or above 95 %: a saturated reading hides how far
-   * demand is above capacity, so proportional scaling alone (at most 100 / target per round) is slow.
+   * Doubles the count while the metric is pegged at or above 95 %: a saturated reading hides how
+   * far demand is above capacity, so proportional scaling alone (at most 100 / target per round) is
+   * slow.
    */
   public static StepStrategy saturation() {
-    return new StepStrategy(List.of(new Step(95, Double.POSITIVE_INFINITY, true, Change.percent(50))));
+    return new StepStrategy(
+        List.of(new Step(95, Double.POSITIVE_INFINITY, true, Change.percent(50))));
   }
 
   @Override

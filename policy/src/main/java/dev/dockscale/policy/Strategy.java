@@ -1,10 +1,10 @@
 package dev.dockscale.policy;
 
 /**
- * How one metric turns into a replica count: given the metric's average utilisation over the
- * {@code replicas} it was averaged over, and the {@code current} count, the count it asks for.
- * Strategies are pure functions; the rules for missing data, windows, limits and cooldowns are
- * applied around them by {@link Autoscaler}.
+ * How one metric turns into a replica count: given the metric's average utilisation over the {@code
+ * replicas} it was averaged over, and the {@code current} count, the count it asks for. Strategies
+ * are pure functions; the rules for missing data, windows, limits and cooldowns are applied around
+ * them by {@link Autoscaler}.
  */
 public sealed interface Strategy permits ThresholdStrategy, TargetStrategy, StepStrategy {
 

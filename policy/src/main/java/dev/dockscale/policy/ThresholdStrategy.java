@@ -9,7 +9,8 @@ public record ThresholdStrategy(double up, double down, Change step) implements 
 
   public ThresholdStrategy {
     if (!(down >= 0) || !(up > down)) {
-      throw new IllegalArgumentException("thresholds need 0 <= down < up, got down " + down + ", up " + up);
+      throw new IllegalArgumentException(
+          "thresholds need 0 <= down < up, got down " + down + ", up " + up);
     }
   }
 

@@ -28,7 +28,10 @@ class AutoscalerProperties {
 
   @Provide
   Arbitrary<Setup> setups() {
-    return Combinators.combine(Arbitraries.of(Preset.class), Arbitraries.integers().between(0, 5), Arbitraries.integers().between(1, 20))
+    return Combinators.combine(
+            Arbitraries.of(Preset.class),
+            Arbitraries.integers().between(0, 5),
+            Arbitraries.integers().between(1, 20))
         .filter((p, min, max) -> max >= min)
         .as(Setup::new);
   }
@@ -49,7 +52,9 @@ class AutoscalerProperties {
   }
 
   @Property
-  void desiredIsAlwaysWithinMinAndMax(@ForAll("setups") Setup setup, @ForAll @IntRange(min = 0, max = 30) int start,
+  void desiredIsAlwaysWithinMinAndMax(
+      @ForAll("setups") Setup setup,
+      @ForAll @IntRange(min = 0, max = 30) int start,
       @ForAll @Size(max = 60) List<@DoubleRange(min = 0, max = 400) Double> loads) {
     for (Decision d : replay(setup.policy(), start, loads)) {
       assertThat(d.desired()).isBetween(setup.min(), setup.max());
@@ -57,30 +62,48 @@ class AutoscalerProperties {
   }
 
   @Property
-  void flatLoadInsideTheToleranceNeverScales(@ForAll @IntRange(min = 1, max = 10) int replicas,
-      @ForAll @DoubleRange(min = 0.91, max = 1.09) double ratio, @ForAll @IntRange(min = 1, max = 120) int ticks) {
-    ScalingPolicy policy = new ScalingPolicy("t", 1, 20, List.of(new MetricRule(Metric.CPU, new TargetStrategy(60, 0.1))), Preset.DOCKSCALE.behavior());
+  void flatLoadInsideTheToleranceNeverScales(
+      @ForAll @IntRange(min = 1, max = 10) int replicas,
+      @ForAll @DoubleRange(min = 0.91, max = 1.09) double ratio,
+      @ForAll @IntRange(min = 1, max = 120) int ticks) {
+    ScalingPolicy policy =
+        new ScalingPolicy(
+            "t",
+            1,
+            20,
+            List.of(new MetricRule(Metric.CPU, new TargetStrategy(60, 0.1))),
+            Preset.DOCKSCALE.behavior());
     List<Double> loads = new ArrayList<>();
     for (int i = 0; i < ticks; i++) {
       loads.add(60 * ratio);
     }
-    assertThat(replay(policy, replicas, loads)).allSatisfy(d -> assertThat(d.action()).isEqualTo(Decision.Action.HOLD));
+    assertThat(replay(policy, replicas, loads))
+        .allSatisfy(d -> assertThat(d.action()).isEqualTo(Decision.Action.HOLD));
   }
 
   @Property
-  void noiseInsideTheBandNeverFlaps(@ForAll("setups") Setup setup, @ForAll @Size(min = 1, max = 120) List<@DoubleRange(min = 54.5, max = 65.5) Double> noise) {
-    // Noise within +-9 % of dockscale's 60 % target: never any change once at a count within bounds.
-    ScalingPolicy policy = new ScalingPolicy("t", setup.min(), setup.max(), Preset.DOCKSCALE.rules(), Preset.DOCKSCALE.behavior());
+  void noiseInsideTheBandNeverFlaps(
+      @ForAll("setups") Setup setup,
+      @ForAll @Size(min = 1, max = 120) List<@DoubleRange(min = 54.5, max = 65.5) Double> noise) {
+    // Noise within +-9 % of dockscale's 60 % target: never any change once at a count within
+    // bounds.
+    ScalingPolicy policy =
+        new ScalingPolicy(
+            "t", setup.min(), setup.max(), Preset.DOCKSCALE.rules(), Preset.DOCKSCALE.behavior());
     int start = Math.max(1, setup.min());
     if (start > setup.max()) {
       return;
     }
-    assertThat(replay(policy, start, noise)).allSatisfy(d -> assertThat(d.action()).isEqualTo(Decision.Action.HOLD));
+    assertThat(replay(policy, start, noise))
+        .allSatisfy(d -> assertThat(d.action()).isEqualTo(Decision.Action.HOLD));
   }
 
   @Property
-  void moreLoadNeverGivesFewerReplicas(@ForAll("setups") Setup setup, @ForAll @IntRange(min = 0, max = 20) int replicas,
-      @ForAll @DoubleRange(min = 0, max = 300) double load, @ForAll @DoubleRange(min = 0, max = 100) double more) {
+  void moreLoadNeverGivesFewerReplicas(
+      @ForAll("setups") Setup setup,
+      @ForAll @IntRange(min = 0, max = 20) int replicas,
+      @ForAll @DoubleRange(min = 0, max = 300) double load,
+      @ForAll @DoubleRange(min = 0, max = 100) double more) {
     Autoscaler lower = new Autoscaler(setup.policy(), new ManualClock(Fixtures.START));
     Autoscaler higher = new Autoscaler(setup.policy(), new ManualClock(Fixtures.START));
     int low = lower.decide(Fixtures.atCpu(replicas, load)).desired();
@@ -89,10 +112,20 @@ class AutoscalerProperties {
   }
 
   @Property
-  void scaleDownIsNeverFasterThanTheLimits(@ForAll @IntRange(min = 1, max = 5) int perPeriod, @ForAll @IntRange(min = 5, max = 60) int periodSeconds,
-      @ForAll @IntRange(min = 2, max = 40) int start, @ForAll @Size(min = 1, max = 150) List<@DoubleRange(min = 0, max = 100) Double> loads) {
-    Behavior b = Fixtures.noBehavior().withDownLimits(RateLimits.of(RateLimits.Select.MAX, RateLimit.replicas(perPeriod, Duration.ofSeconds(periodSeconds))));
-    ScalingPolicy policy = new ScalingPolicy("t", 1, 40, List.of(new MetricRule(Metric.CPU, new TargetStrategy(50, 0.1))), b);
+  void scaleDownIsNeverFasterThanTheLimits(
+      @ForAll @IntRange(min = 1, max = 5) int perPeriod,
+      @ForAll @IntRange(min = 5, max = 60) int periodSeconds,
+      @ForAll @IntRange(min = 2, max = 40) int start,
+      @ForAll @Size(min = 1, max = 150) List<@DoubleRange(min = 0, max = 100) Double> loads) {
+    Behavior b =
+        Fixtures.noBehavior()
+            .withDownLimits(
+                RateLimits.of(
+                    RateLimits.Select.MAX,
+                    RateLimit.replicas(perPeriod, Duration.ofSeconds(periodSeconds))));
+    ScalingPolicy policy =
+        new ScalingPolicy(
+            "t", 1, 40, List.of(new MetricRule(Metric.CPU, new TargetStrategy(50, 0.1))), b);
     List<Decision> decisions = replay(policy, start, loads);
     // Within any window of periodSeconds ticks, no more than perPeriod replicas are removed.
     for (int i = 0; i < decisions.size(); i++) {
@@ -105,7 +138,9 @@ class AutoscalerProperties {
   }
 
   @Property
-  void theSameInputsAlwaysGiveTheSameDecisions(@ForAll("setups") Setup setup, @ForAll @IntRange(min = 0, max = 20) int start,
+  void theSameInputsAlwaysGiveTheSameDecisions(
+      @ForAll("setups") Setup setup,
+      @ForAll @IntRange(min = 0, max = 20) int start,
       @ForAll @Size(max = 80) List<@DoubleRange(min = 0, max = 300) Double> loads) {
     List<Decision> first = replay(setup.policy(), start, loads);
     List<Decision> second = replay(setup.policy(), start, loads);
@@ -114,6 +149,7 @@ class AutoscalerProperties {
 
   @Property
   void readingsAreUsedOnlyWhenValid(@ForAll @DoubleRange(min = 0, max = 1e6) double reading) {
-    assertThat(ReplicaView.of("r", Fixtures.LONG_AGO, true, Map.of(Metric.CPU, reading)).readings()).containsEntry(Metric.CPU, reading);
+    assertThat(ReplicaView.of("r", Fixtures.LONG_AGO, true, Map.of(Metric.CPU, reading)).readings())
+        .containsEntry(Metric.CPU, reading);
   }
 }

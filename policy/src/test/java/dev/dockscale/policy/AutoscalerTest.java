@@ -27,8 +27,11 @@ class AutoscalerTest {
 
   @Test
   void scalesOutWhenAnyMetricIsAboveItsUpThreshold() {
-    Autoscaler a = autoscaler(policy(1, 4, noBehavior(), cpu(threshold(70, 20)), memory(threshold(80, 30))));
-    List<ReplicaView> replicas = List.of(ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, 10.0, Metric.MEMORY, 85.0)));
+    Autoscaler a =
+        autoscaler(policy(1, 4, noBehavior(), cpu(threshold(70, 20)), memory(threshold(80, 30))));
+    List<ReplicaView> replicas =
+        List.of(
+            ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, 10.0, Metric.MEMORY, 85.0)));
     Decision d = a.decide(replicas);
     assertThat(d.action()).isEqualTo(Action.SCALE_UP);
     assertThat(d.desired()).isEqualTo(2);
@@ -37,15 +40,18 @@ class AutoscalerTest {
 
   @Test
   void scalesInOnlyWhenEveryMetricIsBelowItsDownThreshold() {
-    Autoscaler a = autoscaler(policy(1, 4, noBehavior(), cpu(threshold(70, 20)), memory(threshold(80, 30))));
-    List<ReplicaView> cpuLowOnly = List.of(
-        ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.MEMORY, 50.0)),
-        ReplicaView.of("r2", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.MEMORY, 50.0)));
+    Autoscaler a =
+        autoscaler(policy(1, 4, noBehavior(), cpu(threshold(70, 20)), memory(threshold(80, 30))));
+    List<ReplicaView> cpuLowOnly =
+        List.of(
+            ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.MEMORY, 50.0)),
+            ReplicaView.of("r2", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.MEMORY, 50.0)));
     assertThat(a.decide(cpuLowOnly).action()).isEqualTo(Action.HOLD);
 
-    List<ReplicaView> bothLow = List.of(
-        ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.MEMORY, 20.0)),
-        ReplicaView.of("r2", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.MEMORY, 20.0)));
+    List<ReplicaView> bothLow =
+        List.of(
+            ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.MEMORY, 20.0)),
+            ReplicaView.of("r2", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.MEMORY, 20.0)));
     Decision d = a.decide(bothLow);
     assertThat(d.action()).isEqualTo(Action.SCALE_DOWN);
     assertThat(d.desired()).isEqualTo(1);
@@ -77,7 +83,8 @@ class AutoscalerTest {
     clock.advance(Duration.ofSeconds(1));
     Decision d = a.decide(atCpu(1, 50));
     assertThat(d.desired()).isEqualTo(3);
-    assertThat(d.adjustments()).anySatisfy(adj -> assertThat(adj.note()).contains("replacing replicas below min 3"));
+    assertThat(d.adjustments())
+        .anySatisfy(adj -> assertThat(adj.note()).contains("replacing replicas below min 3"));
   }
 
   @Test
@@ -91,17 +98,25 @@ class AutoscalerTest {
   @Test
   void takesNoActionWithoutAnyUsableMetric() {
     Autoscaler a = autoscaler(policy(1, 4, noBehavior(), cpu(threshold(70, 20))));
-    List<ReplicaView> unsampled = List.of(ReplicaView.of("r1", LONG_AGO, true, Map.of()), ReplicaView.of("r2", LONG_AGO, false, Map.of()));
+    List<ReplicaView> unsampled =
+        List.of(
+            ReplicaView.of("r1", LONG_AGO, true, Map.of()),
+            ReplicaView.of("r2", LONG_AGO, false, Map.of()));
     Decision d = a.decide(unsampled);
     assertThat(d.action()).isEqualTo(Action.HOLD);
-    assertThat(d.reason()).contains("no usable metric").contains("1 not ready").contains("1 unsampled");
+    assertThat(d.reason())
+        .contains("no usable metric")
+        .contains("1 not ready")
+        .contains("1 unsampled");
   }
 
   @Test
   void notReadyReplicasCountAsZeroWhenDecidingAScaleUp() {
     Autoscaler a = autoscaler(policy(1, 10, noBehavior(), cpu(threshold(70, 20))));
-    // One ready replica at 90 % asks for one more; with the starting replica counted as 0 % it is 45 %: hold.
-    List<ReplicaView> replicas = with(atCpu(1, 90), ReplicaView.of("new", LONG_AGO, false, Map.of()));
+    // One ready replica at 90 % asks for one more; with the starting replica counted as 0 % it is
+    // 45 %: hold.
+    List<ReplicaView> replicas =
+        with(atCpu(1, 90), ReplicaView.of("new", LONG_AGO, false, Map.of()));
     Decision d = a.decide(replicas);
     assertThat(d.desired()).isEqualTo(2);
     assertThat(d.proposals().get(0).note()).contains("counted as 0: 45.0");
@@ -110,7 +125,8 @@ class AutoscalerTest {
   @Test
   void notReadyReplicasAreLeftOutWhenDecidingAScaleDown() {
     Autoscaler a = autoscaler(policy(1, 10, noBehavior(), cpu(new TargetStrategy(50, 0.1))));
-    List<ReplicaView> replicas = with(atCpu(2, 10), ReplicaView.of("new", LONG_AGO, false, Map.of()));
+    List<ReplicaView> replicas =
+        with(atCpu(2, 10), ReplicaView.of("new", LONG_AGO, false, Map.of()));
     Decision d = a.decide(replicas);
     // 10 % over the two ready replicas asks for ceil(2 * 0.2) = 1.
     assertThat(d.desired()).isEqualTo(1);
@@ -119,7 +135,8 @@ class AutoscalerTest {
   @Test
   void readyReplicasWithoutASampleCountAsFullWhenDecidingAScaleDown() {
     Autoscaler a = autoscaler(policy(1, 10, noBehavior(), cpu(new TargetStrategy(50, 0.1))));
-    List<ReplicaView> replicas = with(atCpu(2, 10), ReplicaView.of("unsampled", LONG_AGO, true, Map.of()));
+    List<ReplicaView> replicas =
+        with(atCpu(2, 10), ReplicaView.of("unsampled", LONG_AGO, true, Map.of()));
     Decision d = a.decide(replicas);
     // (10 + 10 + 100) / 3 = 40 % over 3 asks for ceil(3 * 0.8) = 3: no scale-down.
     assertThat(d.desired()).isEqualTo(3);
@@ -130,7 +147,9 @@ class AutoscalerTest {
   void ignoresReadingsDuringWarmUp() {
     Behavior b = noBehavior().withWarmup(Duration.ofSeconds(30));
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(threshold(70, 20))));
-    List<ReplicaView> warming = List.of(ReplicaView.of("r1", clock.instant().minusSeconds(10), true, Map.of(Metric.CPU, 99.0)));
+    List<ReplicaView> warming =
+        List.of(
+            ReplicaView.of("r1", clock.instant().minusSeconds(10), true, Map.of(Metric.CPU, 99.0)));
     assertThat(a.decide(warming).action()).isEqualTo(Action.HOLD);
     clock.advance(Duration.ofSeconds(21));
     assertThat(a.decide(warming).action()).isEqualTo(Action.SCALE_UP);
@@ -162,8 +181,13 @@ class AutoscalerTest {
 
   @Test
   void scaleUpIsLimitedPerPeriodAndMaxSelectsTheMostGenerousLimit() {
-    Behavior b = noBehavior().withUpLimits(RateLimits.of(RateLimits.Select.MAX,
-        RateLimit.replicas(2, Duration.ofSeconds(15)), RateLimit.percent(100, Duration.ofSeconds(15))));
+    Behavior b =
+        noBehavior()
+            .withUpLimits(
+                RateLimits.of(
+                    RateLimits.Select.MAX,
+                    RateLimit.replicas(2, Duration.ofSeconds(15)),
+                    RateLimit.percent(100, Duration.ofSeconds(15))));
     Autoscaler a = autoscaler(policy(1, 100, b, cpu(new TargetStrategy(10, 0.1))));
     // 1 replica at 100 % of a 10 % target asks for 10; max(1 + 2, 1 * 2) = 3.
     assertThat(a.decide(atCpu(1, 100)).desired()).isEqualTo(3);
@@ -176,15 +200,24 @@ class AutoscalerTest {
 
   @Test
   void minSelectTakesTheStricterLimit() {
-    Behavior b = noBehavior().withUpLimits(RateLimits.of(RateLimits.Select.MIN,
-        RateLimit.replicas(2, Duration.ofSeconds(15)), RateLimit.percent(100, Duration.ofSeconds(15))));
+    Behavior b =
+        noBehavior()
+            .withUpLimits(
+                RateLimits.of(
+                    RateLimits.Select.MIN,
+                    RateLimit.replicas(2, Duration.ofSeconds(15)),
+                    RateLimit.percent(100, Duration.ofSeconds(15))));
     Autoscaler a = autoscaler(policy(1, 100, b, cpu(new TargetStrategy(10, 0.1))));
     assertThat(a.decide(atCpu(1, 100)).desired()).isEqualTo(2);
   }
 
   @Test
   void scaleDownIsLimitedPerPeriod() {
-    Behavior b = noBehavior().withDownLimits(RateLimits.of(RateLimits.Select.MAX, RateLimit.replicas(1, Duration.ofSeconds(30))));
+    Behavior b =
+        noBehavior()
+            .withDownLimits(
+                RateLimits.of(
+                    RateLimits.Select.MAX, RateLimit.replicas(1, Duration.ofSeconds(30))));
     Autoscaler a = autoscaler(policy(1, 100, b, cpu(new TargetStrategy(50, 0.1))));
     assertThat(a.decide(atCpu(8, 5)).desired()).isEqualTo(7);
     clock.advance(Duration.ofSeconds(10));
@@ -223,19 +256,27 @@ class AutoscalerTest {
     Decision d = a.decide(atCpu(2, 80));
     assertThat(d.at()).isEqualTo(clock.instant());
     assertThat(d.inputs()).hasSize(2);
-    assertThat(d.proposals()).singleElement().satisfies(p -> {
-      assertThat(p.metric()).isEqualTo("cpu");
-      assertThat(p.utilization()).isEqualTo(80.0);
-      assertThat(p.proposed()).isEqualTo(3);
-    });
-    assertThat(d.line()).startsWith("scale-up 2->3").contains("cpu=80.0%/2->3").doesNotContain("\n");
+    assertThat(d.proposals())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.metric()).isEqualTo("cpu");
+              assertThat(p.utilization()).isEqualTo(80.0);
+              assertThat(p.proposed()).isEqualTo(3);
+            });
+    assertThat(d.line())
+        .startsWith("scale-up 2->3")
+        .contains("cpu=80.0%/2->3")
+        .doesNotContain("\n");
   }
 
   @Test
   void rejectsNaNAndNegativeReadings() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, Double.NaN)))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, Double.NaN)))
         .hasMessageContaining("cpu of replica r1 is NaN");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, -1.0)))
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, -1.0)))
         .hasMessageContaining("finite number >= 0");
   }
 }

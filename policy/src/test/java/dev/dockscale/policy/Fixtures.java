@@ -30,7 +30,14 @@ final class Fixtures {
   }
 
   static Behavior noBehavior() {
-    return new Behavior(Duration.ZERO, Duration.ZERO, RateLimits.none(), RateLimits.none(), Duration.ZERO, Duration.ZERO, Duration.ZERO);
+    return new Behavior(
+        Duration.ZERO,
+        Duration.ZERO,
+        RateLimits.none(),
+        RateLimits.none(),
+        Duration.ZERO,
+        Duration.ZERO,
+        Duration.ZERO);
   }
 
   static ScalingPolicy policy(int min, int max, Behavior behavior, MetricRule... rules) {

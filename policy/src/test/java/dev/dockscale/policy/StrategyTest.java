@@ -51,10 +51,12 @@ class StrategyTest {
 
   @Test
   void stepPicksTheRangeTheMetricIsIn() {
-    StepStrategy s = new StepStrategy(List.of(
-        new StepStrategy.Step(90, Double.POSITIVE_INFINITY, true, Change.replicas(3)),
-        new StepStrategy.Step(70, 90, true, Change.replicas(1)),
-        new StepStrategy.Step(0, 20, false, Change.percent(50))));
+    StepStrategy s =
+        new StepStrategy(
+            List.of(
+                new StepStrategy.Step(90, Double.POSITIVE_INFINITY, true, Change.replicas(3)),
+                new StepStrategy.Step(70, 90, true, Change.replicas(1)),
+                new StepStrategy.Step(0, 20, false, Change.percent(50))));
     assertThat(s.propose(95, 2, 2)).isEqualTo(5);
     assertThat(s.propose(75, 2, 2)).isEqualTo(3);
     assertThat(s.propose(50, 2, 2)).isEqualTo(2);
@@ -63,15 +65,19 @@ class StrategyTest {
 
   @Test
   void stepRangesMayNotOverlap() {
-    assertThatThrownBy(() -> new StepStrategy(List.of(
-        new StepStrategy.Step(50, 90, true, Change.replicas(1)),
-        new StepStrategy.Step(80, 100, true, Change.replicas(2)))))
+    assertThatThrownBy(
+            () ->
+                new StepStrategy(
+                    List.of(
+                        new StepStrategy.Step(50, 90, true, Change.replicas(1)),
+                        new StepStrategy.Step(80, 100, true, Change.replicas(2)))))
         .hasMessageContaining("overlap");
   }
 
   @Test
   void thresholdsMustLeaveAGap() {
-    assertThatThrownBy(() -> new ThresholdStrategy(20, 20, Change.replicas(1))).hasMessageContaining("down < up");
+    assertThatThrownBy(() -> new ThresholdStrategy(20, 20, Change.replicas(1)))
+        .hasMessageContaining("down < up");
   }
 
   @Test

@@ -71,8 +71,11 @@ public final class SampleBackend {
 
   /** Stops taking connections, lets in-flight requests finish (up to {@code grace}), then exits. */
   public void stop(Duration grace) {
-    System.out.printf("sample-backend %s stopping after %d requests, %d in flight%n", serverName, served.get(), inFlight.get());
-    // HttpServer.stop(delay) waits the whole delay even when idle, so wait for in-flight requests here.
+    System.out.printf(
+        "sample-backend %s stopping after %d requests, %d in flight%n",
+        serverName, served.get(), inFlight.get());
+    // HttpServer.stop(delay) waits the whole delay even when idle, so wait for in-flight requests
+    // here.
     long deadline = System.nanoTime() + grace.toNanos();
     try {
       while (inFlight.get() > 0 && System.nanoTime() < deadline) {
@@ -88,7 +91,8 @@ public final class SampleBackend {
   private void route(HttpExchange exchange) throws IOException {
     inFlight.incrementAndGet();
     try {
-      if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+      if (!"GET".equals(exchange.getRequestMethod())
+          && !"HEAD".equals(exchange.getRequestMethod())) {
         reply(exchange, 405, "only GET is served\n");
         return;
       }
@@ -99,7 +103,8 @@ public final class SampleBackend {
         case "/health" -> reply(exchange, 200, "ok\n");
         case "/cpu" -> cpu(exchange, query);
         case "/ram" -> ram(exchange, query);
-        default -> reply(exchange, 404, "no route " + uri.getPath() + "; try /, /cpu, /ram, /health\n");
+        default ->
+            reply(exchange, 404, "no route " + uri.getPath() + "; try /, /cpu, /ram, /health\n");
       }
     } catch (BadRequest e) {
       reply(exchange, 400, e.getMessage() + "\n");
@@ -124,7 +129,18 @@ public final class SampleBackend {
       }
       rounds++;
     }
-    reply(exchange, 200, "burned " + ms + " ms of CPU on " + serverName + " (" + rounds + " rounds, " + (long) sink % 10 + ")\n");
+    reply(
+        exchange,
+        200,
+        "burned "
+            + ms
+            + " ms of CPU on "
+            + serverName
+            + " ("
+            + rounds
+            + " rounds, "
+            + (long) sink % 10
+            + ")\n");
   }
 
   private void ram(HttpExchange exchange, Map<String, String> query) throws IOException {
@@ -158,7 +174,10 @@ public final class SampleBackend {
     held = null;
     // Give the memory back to the container so its usage falls when the load does.
     System.gc();
-    reply(exchange, 200, "held " + mb + " MB for " + seconds + " s on " + serverName + " (" + checksum + ")\n");
+    reply(
+        exchange,
+        200,
+        "held " + mb + " MB for " + seconds + " s on " + serverName + " (" + checksum + ")\n");
   }
 
   private static void reply(HttpExchange exchange, int status, String body) throws IOException {
@@ -198,7 +217,8 @@ public final class SampleBackend {
     try {
       value = Integer.parseInt(raw);
     } catch (NumberFormatException e) {
-      throw new BadRequest(key + " must be a whole number from " + min + " to " + max + ", got '" + raw + "'");
+      throw new BadRequest(
+          key + " must be a whole number from " + min + " to " + max + ", got '" + raw + "'");
     }
     if (value < min || value > max) {
       throw new BadRequest(key + " must be from " + min + " to " + max + ", got " + value);
@@ -214,7 +234,8 @@ public final class SampleBackend {
     try {
       return Integer.parseInt(raw.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("environment variable " + key + " must be a whole number, got '" + raw + "'");
+      throw new IllegalArgumentException(
+          "environment variable " + key + " must be a whole number, got '" + raw + "'");
     }
   }
 

@@ -44,7 +44,8 @@ class SampleBackendTest {
     long start = System.nanoTime();
     HttpResponse<String> response = get("/cpu?ms=150");
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(150));
   }
 
   @Test

@@ -29,7 +29,10 @@ public final class ReferenceTraces {
   }
 
   private static void row(StringBuilder b, double t, double demand) {
-    b.append(Reports.num(t)).append(',').append(Reports.num(Math.round(demand * 1000) / 1000.0)).append('\n');
+    b.append(Reports.num(t))
+        .append(',')
+        .append(Reports.num(Math.round(demand * 1000) / 1000.0))
+        .append('\n');
   }
 
   /** Quiet, then a sudden step to 3 cores for four minutes, then quiet again. */
@@ -43,8 +46,8 @@ public final class ReferenceTraces {
   }
 
   /**
-   * A flash crowd: a 40-second climb from 0.2 to 5.5 cores (second by second), two minutes at the top,
-   * two minutes down, then quiet.
+   * A flash crowd: a 40-second climb from 0.2 to 5.5 cores (second by second), two minutes at the
+   * top, two minutes down, then quiet.
    */
   static String ramp() {
     StringBuilder b = header();

@@ -13,8 +13,10 @@ import java.util.stream.Collectors;
 /** The simulator's outputs: the rows as CSV, the summaries as a table, and an HTML report. */
 public final class Reports {
 
-  public static final String CSV_HEADER = "policy,t,demand,replicas,ready,cpu_pct,desired,action,reason";
-  private static final String ECHARTS = "META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js";
+  public static final String CSV_HEADER =
+      "policy,t,demand,replicas,ready,cpu_pct,desired,action,reason";
+  private static final String ECHARTS =
+      "META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js";
 
   private Reports() {}
 
@@ -22,15 +24,25 @@ public final class Reports {
     StringBuilder b = new StringBuilder(CSV_HEADER).append('\n');
     for (Simulator.Result r : results) {
       for (Simulator.Row row : r.rows()) {
-        b.append(row.policy()).append(',')
-            .append(num(row.t())).append(',')
-            .append(num(row.demand())).append(',')
-            .append(row.replicas()).append(',')
-            .append(row.ready()).append(',')
-            .append(row.cpuPct() == null ? "" : String.format(Locale.ROOT, "%.1f", row.cpuPct())).append(',')
-            .append(row.desired()).append(',')
-            .append(row.action()).append(',')
-            .append('"').append(row.reason().replace("\"", "\"\"")).append('"')
+        b.append(row.policy())
+            .append(',')
+            .append(num(row.t()))
+            .append(',')
+            .append(num(row.demand()))
+            .append(',')
+            .append(row.replicas())
+            .append(',')
+            .append(row.ready())
+            .append(',')
+            .append(row.cpuPct() == null ? "" : String.format(Locale.ROOT, "%.1f", row.cpuPct()))
+            .append(',')
+            .append(row.desired())
+            .append(',')
+            .append(row.action())
+            .append(',')
+            .append('"')
+            .append(row.reason().replace("\"", "\"\""))
+            .append('"')
             .append('\n');
       }
     }
@@ -38,22 +50,44 @@ public final class Reports {
   }
 
   static String num(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.3f", v).replaceFirst("0+$", "");
+    return v == Math.rint(v)
+        ? Long.toString((long) v)
+        : String.format(Locale.ROOT, "%.3f", v).replaceFirst("0+$", "");
   }
 
   /** A fixed-width table, one line per policy. */
   public static String table(String trace, List<Summary> summaries) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "%-10s %-10s %12s %10s %15s %7s %11s%n", "trace", "policy", "container-s", "overload-s", "unserved-core-s",
-        "events", "dir-changes"));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%-10s %-10s %12s %10s %15s %7s %11s%n",
+            "trace",
+            "policy",
+            "container-s",
+            "overload-s",
+            "unserved-core-s",
+            "events",
+            "dir-changes"));
     for (Summary s : summaries) {
-      b.append(String.format(Locale.ROOT, "%-10s %-10s %12.0f %10.0f %15.1f %7d %11d%n", trace, s.policy(), s.containerSeconds(), s.overloadSeconds(),
-          s.unservedCoreSeconds(), s.scaleEvents(), s.directionChanges()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%-10s %-10s %12.0f %10.0f %15.1f %7d %11d%n",
+              trace,
+              s.policy(),
+              s.containerSeconds(),
+              s.overloadSeconds(),
+              s.unservedCoreSeconds(),
+              s.scaleEvents(),
+              s.directionChanges()));
     }
     return b.toString();
   }
 
-  /** A standalone HTML page: demand, ready capacity and replicas over time, one chart per policy. */
+  /**
+   * A standalone HTML page: demand, ready capacity and replicas over time, one chart per policy.
+   */
   public static String html(Trace trace, double cpus, List<Simulator.Result> results) {
     StringBuilder charts = new StringBuilder();
     StringBuilder rows = new StringBuilder();
@@ -61,18 +95,52 @@ public final class Reports {
     for (Simulator.Result r : results) {
       String id = "chart" + i++;
       // Demand as the trace gives it, not only where the policy looked at it.
-      String demand = trace.points().stream().map(p -> "[" + num(p.t()) + "," + num(p.demand()) + "]").collect(Collectors.joining(","));
-      String capacity = r.rows().stream().map(row -> "[" + num(row.t()) + "," + num(row.ready() * cpus) + "]").collect(Collectors.joining(","));
-      String replicas = r.rows().stream().map(row -> "[" + num(row.t()) + "," + row.replicas() + "]").collect(Collectors.joining(","));
-      charts.append("<h2>").append(escape(r.policy())).append("</h2>\n<div id=\"").append(id).append("\" class=\"chart\"></div>\n");
-      rows.append("draw('").append(id).append("', ").append(num(cpus)).append(", [").append(demand).append("], [").append(capacity).append("], [").append(replicas).append("]);\n");
+      String demand =
+          trace.points().stream()
+              .map(p -> "[" + num(p.t()) + "," + num(p.demand()) + "]")
+              .collect(Collectors.joining(","));
+      String capacity =
+          r.rows().stream()
+              .map(row -> "[" + num(row.t()) + "," + num(row.ready() * cpus) + "]")
+              .collect(Collectors.joining(","));
+      String replicas =
+          r.rows().stream()
+              .map(row -> "[" + num(row.t()) + "," + row.replicas() + "]")
+              .collect(Collectors.joining(","));
+      charts
+          .append("<h2>")
+          .append(escape(r.policy()))
+          .append("</h2>\n<div id=\"")
+          .append(id)
+          .append("\" class=\"chart\"></div>\n");
+      rows.append("draw('")
+          .append(id)
+          .append("', ")
+          .append(num(cpus))
+          .append(", [")
+          .append(demand)
+          .append("], [")
+          .append(capacity)
+          .append("], [")
+          .append(replicas)
+          .append("]);\n");
     }
-    StringBuilder table = new StringBuilder("<table><tr><th>policy</th><th>container-seconds</th><th>overload-seconds</th>"
-        + "<th>unserved core-seconds</th><th>scale events</th><th>direction changes</th></tr>\n");
+    StringBuilder table =
+        new StringBuilder(
+            "<table><tr><th>policy</th><th>container-seconds</th><th>overload-seconds</th>"
+                + "<th>unserved core-seconds</th><th>scale events</th><th>direction changes</th></tr>\n");
     for (Simulator.Result r : results) {
       Summary s = r.summary();
-      table.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.0f</td><td>%.0f</td><td>%.1f</td><td>%d</td><td>%d</td></tr>%n",
-          escape(s.policy()), s.containerSeconds(), s.overloadSeconds(), s.unservedCoreSeconds(), s.scaleEvents(), s.directionChanges()));
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "<tr><td>%s</td><td>%.0f</td><td>%.0f</td><td>%.1f</td><td>%d</td><td>%d</td></tr>%n",
+              escape(s.policy()),
+              s.containerSeconds(),
+              s.overloadSeconds(),
+              s.unservedCoreSeconds(),
+              s.scaleEvents(),
+              s.directionChanges()));
     }
     table.append("</table>\n");
     return """
@@ -102,13 +170,16 @@ public final class Reports {
             ]});
         }
         %s</script></body></html>
-        """.formatted(escape(trace.name()), echarts(), escape(trace.name()), num(cpus), table, charts, rows);
+        """
+        .formatted(
+            escape(trace.name()), echarts(), escape(trace.name()), num(cpus), table, charts, rows);
   }
 
   private static String echarts() {
     try (InputStream in = Reports.class.getClassLoader().getResourceAsStream(ECHARTS)) {
       if (in == null) {
-        throw new IllegalStateException("the ECharts webjar is missing from the classpath (" + ECHARTS + ")");
+        throw new IllegalStateException(
+            "the ECharts webjar is missing from the classpath (" + ECHARTS + ")");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -117,7 +188,10 @@ public final class Reports {
   }
 
   private static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 
   public static void write(Path file, String text) {

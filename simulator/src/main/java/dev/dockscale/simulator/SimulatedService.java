@@ -11,6 +11,9 @@ import java.time.Duration;
 public record SimulatedService(double cpus, double memoryMb, Duration startup) {
 
   public static SimulatedService of(ServiceSpec spec) {
-    return new SimulatedService(spec.resources().cpus(), spec.resources().memoryBytes() / (1024.0 * 1024.0), spec.startup());
+    return new SimulatedService(
+        spec.resources().cpus(),
+        spec.resources().memoryBytes() / (1024.0 * 1024.0),
+        spec.startup());
   }
 }

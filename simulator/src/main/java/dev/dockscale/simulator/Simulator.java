@@ -24,7 +24,16 @@ import java.util.Map;
 public final class Simulator {
 
   /** One row of the output: the state at a decision. */
-  public record Row(String policy, double t, double demand, int replicas, int ready, Double cpuPct, int desired, String action, String reason) {}
+  public record Row(
+      String policy,
+      double t,
+      double demand,
+      int replicas,
+      int ready,
+      Double cpuPct,
+      int desired,
+      String action,
+      String reason) {}
 
   /** Rows and summary of one policy on one trace. */
   public record Result(String policy, List<Row> rows, Summary summary) {}
@@ -40,7 +49,12 @@ public final class Simulator {
 
   private Simulator() {}
 
-  public static Result run(String policyName, ScalingPolicy policy, Duration interval, SimulatedService service, Trace trace) {
+  public static Result run(
+      String policyName,
+      ScalingPolicy policy,
+      Duration interval,
+      SimulatedService service,
+      Trace trace) {
     if (interval.isZero() || interval.isNegative()) {
       throw new IllegalArgumentException("interval must be > 0");
     }
@@ -74,7 +88,10 @@ public final class Simulator {
       if (t + 1e-9 >= nextDecision) {
         nextDecision += every;
         Double cpuPct = ready == 0 ? null : Math.min(100.0, point.demand() / capacity * 100.0);
-        Double memPct = ready == 0 || Double.isNaN(point.memoryMb()) ? null : Math.min(100.0, point.memoryMb() / (ready * service.memoryMb()) * 100.0);
+        Double memPct =
+            ready == 0 || Double.isNaN(point.memoryMb())
+                ? null
+                : Math.min(100.0, point.memoryMb() / (ready * service.memoryMb()) * 100.0);
         List<ReplicaView> views = new ArrayList<>();
         for (SimReplica r : replicas) {
           boolean isReady = r.readyAt() <= t;
@@ -88,7 +105,17 @@ public final class Simulator {
           views.add(ReplicaView.of("r" + r.id(), at(r.startedAt()), isReady, readings));
         }
         Decision d = autoscaler.decide(views);
-        rows.add(new Row(policyName, t, point.demand(), replicas.size(), ready, cpuPct, d.desired(), d.action().key(), d.reason()));
+        rows.add(
+            new Row(
+                policyName,
+                t,
+                point.demand(),
+                replicas.size(),
+                ready,
+                cpuPct,
+                d.desired(),
+                d.action().key(),
+                d.reason()));
         if (d.changes()) {
           events++;
           int direction = Integer.signum(d.desired() - d.current());
@@ -103,7 +130,9 @@ public final class Simulator {
         if (replicas.size() > d.desired()) {
           // As the engine does: replicas that are not ready go first, then the newest.
           List<SimReplica> order = new ArrayList<>(replicas);
-          order.sort(Comparator.comparing((SimReplica r) -> r.readyAt() <= t).thenComparing(Comparator.comparingInt(SimReplica::id).reversed()));
+          order.sort(
+              Comparator.comparing((SimReplica r) -> r.readyAt() <= t)
+                  .thenComparing(Comparator.comparingInt(SimReplica::id).reversed()));
           replicas.removeAll(order.subList(0, replicas.size() - d.desired()));
         }
         ready = (int) replicas.stream().filter(r -> r.readyAt() <= t).count();
@@ -117,6 +146,10 @@ public final class Simulator {
         }
       }
     }
-    return new Result(policyName, rows, new Summary(policyName, containerSeconds, overloadSeconds, unserved, events, directionChanges));
+    return new Result(
+        policyName,
+        rows,
+        new Summary(
+            policyName, containerSeconds, overloadSeconds, unserved, events, directionChanges));
   }
 }

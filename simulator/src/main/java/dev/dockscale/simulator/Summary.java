@@ -9,5 +9,10 @@ package dev.dockscale.simulator;
  * @param scaleEvents decisions that changed the count
  * @param directionChanges scale events whose direction differs from the previous event's
  */
-public record Summary(String policy, double containerSeconds, double overloadSeconds, double unservedCoreSeconds, int scaleEvents,
+public record Summary(
+    String policy,
+    double containerSeconds,
+    double overloadSeconds,
+    double unservedCoreSeconds,
+    int scaleEvents,
     int directionChanges) {}

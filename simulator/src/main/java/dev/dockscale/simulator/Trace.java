@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A load trace: {@code t} seconds from the start, {@code demand} CPU cores of work offered from that
- * moment (step-interpolated: it holds until the next row), and optionally {@code memory_mb} of
+ * A load trace: {@code t} seconds from the start, {@code demand} CPU cores of work offered from
+ * that moment (step-interpolated: it holds until the next row), and optionally {@code memory_mb} of
  * memory in use across the service.
  */
 public record Trace(String name, List<Point> points) {
@@ -19,7 +19,8 @@ public record Trace(String name, List<Point> points) {
   public Trace {
     points = List.copyOf(points);
     if (points.isEmpty()) {
-      throw new IllegalArgumentException(name + ": a trace needs at least one row after its header");
+      throw new IllegalArgumentException(
+          name + ": a trace needs at least one row after its header");
     }
   }
 
@@ -52,7 +53,8 @@ public record Trace(String name, List<Point> points) {
   public static Trace parse(String name, String csv) {
     List<String> lines = csv.lines().toList();
     if (lines.isEmpty()) {
-      throw new IllegalArgumentException(name + ": empty trace; the first line must be the header t,demand");
+      throw new IllegalArgumentException(
+          name + ": empty trace; the first line must be the header t,demand");
     }
     String header = lines.get(0).trim().replace(" ", "");
     boolean memory;
@@ -61,7 +63,11 @@ public record Trace(String name, List<Point> points) {
     } else if (header.equals("t,demand,memory_mb")) {
       memory = true;
     } else {
-      throw new IllegalArgumentException(name + " line 1: the header must be t,demand or t,demand,memory_mb, got '" + lines.get(0) + "'");
+      throw new IllegalArgumentException(
+          name
+              + " line 1: the header must be t,demand or t,demand,memory_mb, got '"
+              + lines.get(0)
+              + "'");
     }
     List<Point> points = new ArrayList<>();
     double last = -1;
@@ -73,13 +79,28 @@ public record Trace(String name, List<Point> points) {
       String[] cells = line.split(",");
       int lineNo = i + 1;
       if (cells.length != (memory ? 3 : 2)) {
-        throw new IllegalArgumentException(name + " line " + lineNo + ": expected " + (memory ? 3 : 2) + " values, got '" + line + "'");
+        throw new IllegalArgumentException(
+            name
+                + " line "
+                + lineNo
+                + ": expected "
+                + (memory ? 3 : 2)
+                + " values, got '"
+                + line
+                + "'");
       }
       double t = number(name, lineNo, "t", cells[0]);
       double demand = number(name, lineNo, "demand", cells[1]);
       double mb = memory ? number(name, lineNo, "memory_mb", cells[2]) : Double.NaN;
       if (t <= last) {
-        throw new IllegalArgumentException(name + " line " + lineNo + ": t must increase, got " + cells[0].trim() + " after " + last);
+        throw new IllegalArgumentException(
+            name
+                + " line "
+                + lineNo
+                + ": t must increase, got "
+                + cells[0].trim()
+                + " after "
+                + last);
       }
       last = t;
       points.add(new Point(t, demand, mb));
@@ -98,7 +119,15 @@ public record Trace(String name, List<Point> points) {
       }
       return v;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " line " + line + ": " + column + " must be a number >= 0, got '" + cell.trim() + "'");
+      throw new IllegalArgumentException(
+          name
+              + " line "
+              + line
+              + ": "
+              + column
+              + " must be a number >= 0, got '"
+              + cell.trim()
+              + "'");
     }
   }
 }

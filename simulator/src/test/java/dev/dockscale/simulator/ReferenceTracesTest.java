@@ -38,7 +38,14 @@ class ReferenceTracesTest {
       List<Summary> summaries = new ArrayList<>();
       for (Preset preset : Preset.values()) {
         ScalingPolicy policy = ScalingPolicy.of(preset, web.policy().min(), web.policy().max());
-        Summary s = Simulator.run(preset.key(), policy, preset.interval().orElse(config.interval()), SimulatedService.of(web), trace).summary();
+        Summary s =
+            Simulator.run(
+                    preset.key(),
+                    policy,
+                    preset.interval().orElse(config.interval()),
+                    SimulatedService.of(web),
+                    trace)
+                .summary();
         summaries.add(s);
         results.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(preset.key(), s);
       }
@@ -54,7 +61,9 @@ class ReferenceTracesTest {
   @Test
   void shippedTracesAreTheGeneratedOnes() throws IOException {
     for (var e : ReferenceTraces.all().entrySet()) {
-      assertThat(Files.readString(TRACES.resolve(e.getKey() + ".csv"))).as(e.getKey()).isEqualTo(e.getValue());
+      assertThat(Files.readString(TRACES.resolve(e.getKey() + ".csv")))
+          .as(e.getKey())
+          .isEqualTo(e.getValue());
     }
   }
 
@@ -70,9 +79,15 @@ class ReferenceTracesTest {
       Summary ours = results.get(trace).get("dockscale");
       Summary classic = results.get(trace).get("classic");
       Summary hpa = results.get(trace).get("hpa");
-      assertThat(ours.overloadSeconds()).as(trace + " overload vs classic").isLessThan(classic.overloadSeconds());
-      assertThat(ours.overloadSeconds()).as(trace + " overload vs hpa").isLessThan(hpa.overloadSeconds());
-      assertThat(ours.containerSeconds()).as(trace + " container-seconds vs hpa").isLessThanOrEqualTo(hpa.containerSeconds());
+      assertThat(ours.overloadSeconds())
+          .as(trace + " overload vs classic")
+          .isLessThan(classic.overloadSeconds());
+      assertThat(ours.overloadSeconds())
+          .as(trace + " overload vs hpa")
+          .isLessThan(hpa.overloadSeconds());
+      assertThat(ours.containerSeconds())
+          .as(trace + " container-seconds vs hpa")
+          .isLessThanOrEqualTo(hpa.containerSeconds());
     }
   }
 

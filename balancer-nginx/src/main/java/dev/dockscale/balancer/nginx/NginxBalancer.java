@@ -62,11 +62,14 @@ public final class NginxBalancer implements Balancer {
 
   @Override
   public synchronized void ensureRunning() {
-    Optional<Container> existing = docker.listContainersCmd().withShowAll(true).withLabelFilter(labels()).exec().stream().findFirst();
+    Optional<Container> existing =
+        docker.listContainersCmd().withShowAll(true).withLabelFilter(labels()).exec().stream()
+            .findFirst();
     if (existing.isPresent()) {
       Container c = existing.get();
       String listen = c.getLabels().get(Labels.LISTEN);
-      if (config.balancer().listen().equals(listen) && config.balancer().image().equals(c.getImage())) {
+      if (config.balancer().listen().equals(listen)
+          && config.balancer().image().equals(c.getImage())) {
         if (!"running".equals(c.getState())) {
           LOG.info("starting balancer {} ({})", config.balancerName(), c.getState());
           try {
@@ -78,8 +81,13 @@ public final class NginxBalancer implements Balancer {
         adopt(c.getId());
         return;
       }
-      LOG.info("re-creating balancer {}: it listens on {} with {}, config says {} with {}", config.balancerName(), listen, c.getImage(),
-          config.balancer().listen(), config.balancer().image());
+      LOG.info(
+          "re-creating balancer {}: it listens on {} with {}, config says {} with {}",
+          config.balancerName(),
+          listen,
+          c.getImage(),
+          config.balancer().listen(),
+          config.balancer().image());
       docker.removeContainerCmd(c.getId()).withForce(true).exec();
     }
     images.ensurePresent(config.balancer().image());
@@ -87,17 +95,21 @@ public final class NginxBalancer implements Balancer {
     labels.put(Labels.LISTEN, config.balancer().listen());
     ExposedPort http = ExposedPort.tcp(80);
     Ports ports = new Ports();
-    ports.bind(http, Ports.Binding.bindIpAndPort(config.balancer().host(), config.balancer().port()));
-    String id = docker.createContainerCmd(config.balancer().image())
-        .withName(config.balancerName())
-        .withLabels(labels)
-        .withExposedPorts(http)
-        .withHostConfig(HostConfig.newHostConfig()
-            .withNetworkMode(config.networkName())
-            .withPortBindings(ports)
-            .withRestartPolicy(RestartPolicy.unlessStoppedRestart()))
-        .exec()
-        .getId();
+    ports.bind(
+        http, Ports.Binding.bindIpAndPort(config.balancer().host(), config.balancer().port()));
+    String id =
+        docker
+            .createContainerCmd(config.balancer().image())
+            .withName(config.balancerName())
+            .withLabels(labels)
+            .withExposedPorts(http)
+            .withHostConfig(
+                HostConfig.newHostConfig()
+                    .withNetworkMode(config.networkName())
+                    .withPortBindings(ports)
+                    .withRestartPolicy(RestartPolicy.unlessStoppedRestart()))
+            .exec()
+            .getId();
     docker.startContainerCmd(id).exec();
     LOG.info("started balancer {} on {}", config.balancerName(), config.balancer().listen());
     adopt(id);
@@ -131,7 +143,9 @@ public final class NginxBalancer implements Balancer {
     Exec check = exec("sh", "-c", "nginx -t -q -c " + NEXT + " && mv -f " + NEXT + " " + CONF);
     if (check.exitCode() != 0) {
       rejected = rendered;
-      LOG.error("nginx rejected the new config, the previous one stays in force: {}", check.output().trim());
+      LOG.error(
+          "nginx rejected the new config, the previous one stays in force: {}",
+          check.output().trim());
       return Outcome.REJECTED;
     }
     docker.killContainerCmd(containerId).withSignal("HUP").exec();
@@ -148,7 +162,10 @@ public final class NginxBalancer implements Balancer {
         b.append("; ");
       }
       b.append(r.service()).append(' ').append(r.path()).append(" -> ");
-      b.append(r.backends().isEmpty() ? "(none ready: 503)" : String.join(", ", r.backends().stream().map(Backend::name).toList()));
+      b.append(
+          r.backends().isEmpty()
+              ? "(none ready: 503)"
+              : String.join(", ", r.backends().stream().map(Backend::name).toList()));
     }
     return b.toString();
   }
@@ -171,7 +188,8 @@ public final class NginxBalancer implements Balancer {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    docker.copyArchiveToContainerCmd(containerId)
+    docker
+        .copyArchiveToContainerCmd(containerId)
         .withRemotePath(NEXT.substring(0, NEXT.lastIndexOf('/')))
         .withTarInputStream(new ByteArrayInputStream(tar.toByteArray()))
         .exec();
@@ -181,14 +199,25 @@ public final class NginxBalancer implements Balancer {
 
   private Exec exec(String... command) {
     try {
-      String execId = docker.execCreateCmd(containerId).withCmd(command).withAttachStdout(true).withAttachStderr(true).exec().getId();
+      String execId =
+          docker
+              .execCreateCmd(containerId)
+              .withCmd(command)
+              .withAttachStdout(true)
+              .withAttachStderr(true)
+              .exec()
+              .getId();
       ByteArrayOutputStream output = new ByteArrayOutputStream();
-      docker.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>() {
-        @Override
-        public void onNext(Frame frame) {
-          output.writeBytes(frame.getPayload());
-        }
-      }).awaitCompletion(30, TimeUnit.SECONDS);
+      docker
+          .execStartCmd(execId)
+          .exec(
+              new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame frame) {
+                  output.writeBytes(frame.getPayload());
+                }
+              })
+          .awaitCompletion(30, TimeUnit.SECONDS);
       Long code = docker.inspectExecCmd(execId).exec().getExitCodeLong();
       return new Exec(code == null ? -1 : code.intValue(), output.toString(StandardCharsets.UTF_8));
     } catch (InterruptedException e) {

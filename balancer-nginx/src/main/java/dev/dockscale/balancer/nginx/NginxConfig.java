@@ -13,13 +13,14 @@ import java.util.regex.Pattern;
 /**
  * Renders nginx.conf from its template: one upstream per service with its ready replicas, one
  * location per service path. A service with no ready replica answers 503 with a clear body rather
- * than leaving nginx with an empty upstream (which it refuses). Every value that reaches the file is
- * validated here, whatever validated it before.
+ * than leaving nginx with an empty upstream (which it refuses). Every value that reaches the file
+ * is validated here, whatever validated it before.
  */
 public final class NginxConfig {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-  private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+  private static final Pattern IPV4 =
+      Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   private static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9/_.~-]*");
   private static final String TEMPLATE = loadTemplate();
 
@@ -29,17 +30,24 @@ public final class NginxConfig {
     requireName("project", project);
     StringBuilder upstreams = new StringBuilder();
     StringBuilder locations = new StringBuilder();
-    List<Route> byLongestPath = routes.stream().sorted(Comparator.comparing((Route r) -> r.path().length()).reversed()).toList();
+    List<Route> byLongestPath =
+        routes.stream()
+            .sorted(Comparator.comparing((Route r) -> r.path().length()).reversed())
+            .toList();
     for (Route route : byLongestPath) {
       requireName("service", route.service());
       if (!URL_PATH.matcher(route.path()).matches()) {
-        throw new IllegalArgumentException("path of " + route.service() + " is not a URL path: " + route.path());
+        throw new IllegalArgumentException(
+            "path of " + route.service() + " is not a URL path: " + route.path());
       }
       String upstream = "dockscale_" + route.service().replace('-', '_');
       locations.append("    location ").append(route.path()).append(" {\n");
       if (route.backends().isEmpty()) {
         locations.append("      default_type text/plain;\n");
-        locations.append("      return 503 \"no ready replica of ").append(route.service()).append(" yet\\n\";\n");
+        locations
+            .append("      return 503 \"no ready replica of ")
+            .append(route.service())
+            .append(" yet\\n\";\n");
       } else {
         upstreams.append("  upstream ").append(upstream).append(" {\n");
         upstreams.append("    least_conn;\n");
@@ -47,10 +55,17 @@ public final class NginxConfig {
           requireName("replica", b.name());
           requireAddress(b.address());
           if (b.port() < 1 || b.port() > 65535) {
-            throw new IllegalArgumentException("port of " + b.name() + " must be from 1 to 65535, got " + b.port());
+            throw new IllegalArgumentException(
+                "port of " + b.name() + " must be from 1 to 65535, got " + b.port());
           }
-          upstreams.append("    server ").append(b.address()).append(':').append(b.port())
-              .append(" max_fails=1 fail_timeout=2s;  # ").append(b.name()).append('\n');
+          upstreams
+              .append("    server ")
+              .append(b.address())
+              .append(':')
+              .append(b.port())
+              .append(" max_fails=1 fail_timeout=2s;  # ")
+              .append(b.name())
+              .append('\n');
         }
         upstreams.append("    keepalive 32;\n");
         upstreams.append("  }\n\n");
@@ -58,14 +73,19 @@ public final class NginxConfig {
       }
       locations.append("    }\n");
     }
-    return TEMPLATE.replace("{{project}}", project)
+    return TEMPLATE
+        .replace("{{project}}", project)
         .replace("{{upstreams}}\n", upstreams.toString())
         .replace("{{locations}}\n", locations.toString());
   }
 
   private static void requireName(String what, String name) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(what + " name '" + name + "' cannot go into nginx config: use lower-case letters, digits and '-'");
+      throw new IllegalArgumentException(
+          what
+              + " name '"
+              + name
+              + "' cannot go into nginx config: use lower-case letters, digits and '-'");
     }
   }
 

@@ -27,9 +27,17 @@ class NginxConfigTest {
 
   @Test
   void rendersOneUpstreamPerServiceWithItsReadyReplicas() throws IOException {
-    String conf = NginxConfig.render("shop", List.of(
-        new Route("web", "/", List.of(new Backend("shop-web-1", "172.18.0.3", 8000), new Backend("shop-web-2", "172.18.0.4", 8000))),
-        new Route("api", "/api/", List.of(new Backend("shop-api-1", "172.18.0.5", 9000)))));
+    String conf =
+        NginxConfig.render(
+            "shop",
+            List.of(
+                new Route(
+                    "web",
+                    "/",
+                    List.of(
+                        new Backend("shop-web-1", "172.18.0.3", 8000),
+                        new Backend("shop-web-2", "172.18.0.4", 8000))),
+                new Route("api", "/api/", List.of(new Backend("shop-api-1", "172.18.0.5", 9000)))));
     assertGolden("two-services.conf", conf);
   }
 
@@ -42,19 +50,35 @@ class NginxConfigTest {
 
   @Test
   void refusesValuesThatCouldInjectConfig() {
-    assertThatThrownBy(() -> NginxConfig.render("shop", List.of(new Route("web", "/; }", List.of()))))
+    assertThatThrownBy(
+            () -> NginxConfig.render("shop", List.of(new Route("web", "/; }", List.of()))))
         .hasMessageContaining("not a URL path");
-    assertThatThrownBy(() -> NginxConfig.render("shop", List.of(new Route("web", "/", List.of(new Backend("x;y", "172.18.0.3", 80))))))
+    assertThatThrownBy(
+            () ->
+                NginxConfig.render(
+                    "shop",
+                    List.of(new Route("web", "/", List.of(new Backend("x;y", "172.18.0.3", 80))))))
         .hasMessageContaining("replica name");
-    assertThatThrownBy(() -> NginxConfig.render("shop", List.of(new Route("web", "/", List.of(new Backend("web-1", "172.18.0.300", 80))))))
+    assertThatThrownBy(
+            () ->
+                NginxConfig.render(
+                    "shop",
+                    List.of(
+                        new Route("web", "/", List.of(new Backend("web-1", "172.18.0.300", 80))))))
         .hasMessageContaining("not an IPv4 address");
-    assertThatThrownBy(() -> NginxConfig.render("shop", List.of(new Route("web", "/", List.of(new Backend("web-1", "evil.example", 80))))))
+    assertThatThrownBy(
+            () ->
+                NginxConfig.render(
+                    "shop",
+                    List.of(
+                        new Route("web", "/", List.of(new Backend("web-1", "evil.example", 80))))))
         .hasMessageContaining("not an IPv4 address");
   }
 
   @Test
   void sameRoutesRenderTheSameText() {
-    List<Route> routes = List.of(new Route("web", "/", List.of(new Backend("shop-web-1", "172.18.0.3", 8000))));
+    List<Route> routes =
+        List.of(new Route("web", "/", List.of(new Backend("shop-web-1", "172.18.0.3", 8000))));
     assertThat(NginxConfig.render("shop", routes)).isEqualTo(NginxConfig.render("shop", routes));
   }
 }

@@ -7,20 +7,23 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import java.time.Duration;
 
-/** Opens docker-java clients on the httpclient5 transport, from DOCKER_HOST or the default socket. */
+/**
+ * Opens docker-java clients on the httpclient5 transport, from DOCKER_HOST or the default socket.
+ */
 public final class Docker {
 
   private Docker() {}
 
   public static DockerClient connect() {
     DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-    ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
-        .dockerHost(config.getDockerHost())
-        .sslConfig(config.getSSLConfig())
-        .maxConnections(200)
-        .connectionTimeout(Duration.ofSeconds(5))
-        .responseTimeout(Duration.ofMinutes(10))
-        .build();
+    ApacheDockerHttpClient http =
+        new ApacheDockerHttpClient.Builder()
+            .dockerHost(config.getDockerHost())
+            .sslConfig(config.getSSLConfig())
+            .maxConnections(200)
+            .connectionTimeout(Duration.ofSeconds(5))
+            .responseTimeout(Duration.ofMinutes(10))
+            .build();
     return DockerClientImpl.getInstance(config, http);
   }
 
@@ -30,7 +33,10 @@ public final class Docker {
       docker.pingCmd().exec();
     } catch (RuntimeException e) {
       throw new RuntimeUnavailableException(
-          "the Docker engine does not answer (" + e.getMessage() + "); start it (scripts/ensure-docker.sh, or systemctl start docker) or set DOCKER_HOST", e);
+          "the Docker engine does not answer ("
+              + e.getMessage()
+              + "); start it (scripts/ensure-docker.sh, or systemctl start docker) or set DOCKER_HOST",
+          e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.dockscale.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.HealthState;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -8,7 +9,6 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.HealthCheck;
-import com.github.dockerjava.api.command.HealthState;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.RestartPolicy;
@@ -50,13 +50,24 @@ public final class DockerRuntime implements ContainerRuntime {
     Optional<Network> existing = findNetwork(network);
     if (existing.isPresent()) {
       Map<String, String> labels = existing.get().getLabels();
-      if (labels == null || !"true".equals(labels.get(Labels.MANAGED)) || !project.equals(labels.get(Labels.PROJECT))) {
-        throw new RuntimeUnavailableException("network " + network + " exists but is not dockscale's for project " + project
-            + "; remove it or choose another project name (project: in dockscale.yml)");
+      if (labels == null
+          || !"true".equals(labels.get(Labels.MANAGED))
+          || !project.equals(labels.get(Labels.PROJECT))) {
+        throw new RuntimeUnavailableException(
+            "network "
+                + network
+                + " exists but is not dockscale's for project "
+                + project
+                + "; remove it or choose another project name (project: in dockscale.yml)");
       }
       return;
     }
-    docker.createNetworkCmd().withName(network).withDriver("bridge").withLabels(Labels.project(project)).exec();
+    docker
+        .createNetworkCmd()
+        .withName(network)
+        .withDriver("bridge")
+        .withLabels(Labels.project(project))
+        .exec();
     LOG.info("created network {}", network);
   }
 
@@ -72,7 +83,8 @@ public final class DockerRuntime implements ContainerRuntime {
     filter.put(Labels.SERVICE, service);
     filter.put(Labels.ROLE, Labels.ROLE_REPLICA);
     List<Replica> replicas = new ArrayList<>();
-    for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec()) {
+    for (Container c :
+        docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec()) {
       try {
         replicas.add(replica(docker.inspectContainerCmd(c.getId()).exec(), project + "-net"));
       } catch (NotFoundException gone) {
@@ -90,11 +102,12 @@ public final class DockerRuntime implements ContainerRuntime {
     if (Boolean.TRUE.equals(state.getRunning()) && !Boolean.TRUE.equals(state.getRestarting())) {
       HealthState health = state.getHealth();
       String status = health == null ? "healthy" : health.getStatus();
-      s = switch (status) {
-        case "healthy" -> Replica.State.READY;
-        case "unhealthy" -> Replica.State.UNHEALTHY;
-        default -> Replica.State.STARTING;
-      };
+      s =
+          switch (status) {
+            case "healthy" -> Replica.State.READY;
+            case "unhealthy" -> Replica.State.UNHEALTHY;
+            default -> Replica.State.STARTING;
+          };
     } else if ("created".equals(state.getStatus()) || Boolean.TRUE.equals(state.getRestarting())) {
       s = Replica.State.STARTING;
     } else {
@@ -108,8 +121,10 @@ public final class DockerRuntime implements ContainerRuntime {
         address = n.getIpAddress();
       }
     }
-    Instant startedAt = parseTime(state.getStartedAt()).orElse(parseTime(c.getCreated()).orElse(Instant.EPOCH));
-    return new Replica(c.getId(), name, index, s, address, startedAt, name.endsWith(DRAINING_SUFFIX));
+    Instant startedAt =
+        parseTime(state.getStartedAt()).orElse(parseTime(c.getCreated()).orElse(Instant.EPOCH));
+    return new Replica(
+        c.getId(), name, index, s, address, startedAt, name.endsWith(DRAINING_SUFFIX));
   }
 
   private static int parseIndex(String label) {
@@ -138,31 +153,43 @@ public final class DockerRuntime implements ContainerRuntime {
     labels.put(Labels.SERVICE, spec.name());
     labels.put(Labels.ROLE, Labels.ROLE_REPLICA);
     labels.put(Labels.INDEX, Integer.toString(index));
-    List<String> env = spec.envFor(name, index).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+    List<String> env =
+        spec.envFor(name, index).entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .toList();
 
-    HostConfig host = HostConfig.newHostConfig()
-        .withNetworkMode(network)
-        .withNanoCPUs(Math.round(spec.resources().cpus() * 1e9))
-        .withMemory(spec.resources().memoryBytes())
-        .withMemorySwap(spec.resources().memoryBytes())
-        .withRestartPolicy(RestartPolicy.unlessStoppedRestart());
+    HostConfig host =
+        HostConfig.newHostConfig()
+            .withNetworkMode(network)
+            .withNanoCPUs(Math.round(spec.resources().cpus() * 1e9))
+            .withMemory(spec.resources().memoryBytes())
+            .withMemorySwap(spec.resources().memoryBytes())
+            .withRestartPolicy(RestartPolicy.unlessStoppedRestart());
     if (!spec.resources().cpuset().isEmpty()) {
       host.withCpusetCpus(spec.resources().cpuset());
     }
     images.ensurePresent(spec.image());
     String id;
     try {
-      id = docker.createContainerCmd(spec.image())
-          .withName(name)
-          .withHostName(name)
-          .withLabels(labels)
-          .withEnv(env)
-          .withHealthcheck(healthCheck(spec))
-          .withHostConfig(host)
-          .exec()
-          .getId();
+      id =
+          docker
+              .createContainerCmd(spec.image())
+              .withName(name)
+              .withHostName(name)
+              .withLabels(labels)
+              .withEnv(env)
+              .withHealthcheck(healthCheck(spec))
+              .withHostConfig(host)
+              .exec()
+              .getId();
     } catch (ConflictException e) {
-      throw new RuntimeUnavailableException("a container named " + name + " already exists and is not a replica dockscale sees; remove it (docker rm -f " + name + ")", e);
+      throw new RuntimeUnavailableException(
+          "a container named "
+              + name
+              + " already exists and is not a replica dockscale sees; remove it (docker rm -f "
+              + name
+              + ")",
+          e);
     }
     docker.startContainerCmd(id).exec();
     return replica(docker.inspectContainerCmd(id).exec(), network);
@@ -173,8 +200,15 @@ public final class DockerRuntime implements ContainerRuntime {
     var h = spec.health();
     String url = "http://127.0.0.1:" + spec.port() + h.path();
     long timeoutSeconds = Math.max(1, h.timeout().toSeconds());
-    String probe = "curl -fsS -o /dev/null --max-time " + timeoutSeconds + " " + url
-        + " || wget -q -O /dev/null -T " + timeoutSeconds + " " + url;
+    String probe =
+        "curl -fsS -o /dev/null --max-time "
+            + timeoutSeconds
+            + " "
+            + url
+            + " || wget -q -O /dev/null -T "
+            + timeoutSeconds
+            + " "
+            + url;
     return new HealthCheck()
         .withTest(List.of("CMD-SHELL", probe))
         .withInterval(TimeUnit.MILLISECONDS.toNanos(h.interval().toMillis()))
@@ -198,7 +232,10 @@ public final class DockerRuntime implements ContainerRuntime {
   @Override
   public void stopAndRemove(Replica replica, Duration timeout) {
     try {
-      docker.stopContainerCmd(replica.id()).withTimeout((int) Math.max(1, timeout.toSeconds())).exec();
+      docker
+          .stopContainerCmd(replica.id())
+          .withTimeout((int) Math.max(1, timeout.toSeconds()))
+          .exec();
     } catch (NotModifiedException alreadyStopped) {
       // Stopped already; remove below.
     } catch (NotFoundException gone) {
@@ -214,32 +251,46 @@ public final class DockerRuntime implements ContainerRuntime {
   @Override
   public List<String> removeProject(String project, String network) {
     List<String> removed = new ArrayList<>();
-    List<Container> containers = docker.listContainersCmd().withShowAll(true).withLabelFilter(Labels.project(project)).exec();
-    containers.parallelStream().forEach(c -> {
-      try {
-        if ("running".equals(c.getState())) {
-          docker.stopContainerCmd(c.getId()).withTimeout(5).exec();
-        }
-      } catch (NotFoundException | NotModifiedException ignored) {
-        // Already stopped or gone.
-      }
-      try {
-        docker.removeContainerCmd(c.getId()).withForce(true).exec();
-      } catch (NotFoundException ignored) {
-        // Gone meanwhile.
-      }
-    });
+    List<Container> containers =
+        docker
+            .listContainersCmd()
+            .withShowAll(true)
+            .withLabelFilter(Labels.project(project))
+            .exec();
+    containers.parallelStream()
+        .forEach(
+            c -> {
+              try {
+                if ("running".equals(c.getState())) {
+                  docker.stopContainerCmd(c.getId()).withTimeout(5).exec();
+                }
+              } catch (NotFoundException | NotModifiedException ignored) {
+                // Already stopped or gone.
+              }
+              try {
+                docker.removeContainerCmd(c.getId()).withForce(true).exec();
+              } catch (NotFoundException ignored) {
+                // Gone meanwhile.
+              }
+            });
     containers.forEach(c -> removed.add("container " + c.getNames()[0].replaceFirst("^/", "")));
     Optional<Network> net = findNetwork(network);
     if (net.isPresent()) {
       Map<String, String> labels = net.get().getLabels();
-      if (labels != null && "true".equals(labels.get(Labels.MANAGED)) && project.equals(labels.get(Labels.PROJECT))) {
+      if (labels != null
+          && "true".equals(labels.get(Labels.MANAGED))
+          && project.equals(labels.get(Labels.PROJECT))) {
         try {
           docker.removeNetworkCmd(net.get().getId()).exec();
           removed.add("network " + network);
         } catch (RuntimeException e) {
-          throw new RuntimeUnavailableException("network " + network + " was kept: containers that are not dockscale's are still attached to it ("
-              + e.getMessage().trim() + "); disconnect them, then run down again", e);
+          throw new RuntimeUnavailableException(
+              "network "
+                  + network
+                  + " was kept: containers that are not dockscale's are still attached to it ("
+                  + e.getMessage().trim()
+                  + "); disconnect them, then run down again",
+              e);
         }
       }
     }

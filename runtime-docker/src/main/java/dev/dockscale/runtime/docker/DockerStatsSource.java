@@ -18,9 +18,9 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.OptionalDouble;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class DockerStatsSource implements MetricsSource {
 
   private static final Logger LOG = LoggerFactory.getLogger(DockerStatsSource.class);
+
   /** A sample older than this is stale (the stream stalled): the replica counts as unsampled. */
   private static final Duration STALE = Duration.ofSeconds(5);
 
@@ -72,7 +73,10 @@ public final class DockerStatsSource implements MetricsSource {
         LOG.warn("ignoring a sample of {}: {}", r.id(), e.getMessage());
       }
     }
-    streams.keySet().stream().filter(id -> !wanted.contains(id)).toList().forEach(id -> streams.remove(id).close());
+    streams.keySet().stream()
+        .filter(id -> !wanted.contains(id))
+        .toList()
+        .forEach(id -> streams.remove(id).close());
     return result;
   }
 
@@ -86,8 +90,12 @@ public final class DockerStatsSource implements MetricsSource {
   static OptionalDouble cores(Statistics s) {
     CpuStatsConfig cpu = s.getCpuStats();
     CpuStatsConfig pre = s.getPreCpuStats();
-    if (cpu == null || pre == null || cpu.getCpuUsage() == null || pre.getCpuUsage() == null
-        || cpu.getSystemCpuUsage() == null || pre.getSystemCpuUsage() == null) {
+    if (cpu == null
+        || pre == null
+        || cpu.getCpuUsage() == null
+        || pre.getCpuUsage() == null
+        || cpu.getSystemCpuUsage() == null
+        || pre.getSystemCpuUsage() == null) {
       return OptionalDouble.empty();
     }
     long cpuDelta = cpu.getCpuUsage().getTotalUsage() - pre.getCpuUsage().getTotalUsage();
@@ -95,8 +103,12 @@ public final class DockerStatsSource implements MetricsSource {
     if (systemDelta <= 0 || cpuDelta < 0 || pre.getSystemCpuUsage() == 0) {
       return OptionalDouble.empty();
     }
-    long online = cpu.getOnlineCpus() != null ? cpu.getOnlineCpus()
-        : cpu.getCpuUsage().getPercpuUsage() != null ? cpu.getCpuUsage().getPercpuUsage().size() : 1;
+    long online =
+        cpu.getOnlineCpus() != null
+            ? cpu.getOnlineCpus()
+            : cpu.getCpuUsage().getPercpuUsage() != null
+                ? cpu.getCpuUsage().getPercpuUsage().size()
+                : 1;
     return OptionalDouble.of((double) cpuDelta / systemDelta * online);
   }
 
@@ -109,7 +121,10 @@ public final class DockerStatsSource implements MetricsSource {
     long usage = m.getUsage();
     if (m.getStats() != null) {
       // cgroup v1 reports total_inactive_file, v2 inactive_file; docker stats subtracts either.
-      Long inactive = m.getStats().getTotalInactiveFile() != null ? m.getStats().getTotalInactiveFile() : m.getStats().getInactiveFile();
+      Long inactive =
+          m.getStats().getTotalInactiveFile() != null
+              ? m.getStats().getTotalInactiveFile()
+              : m.getStats().getInactiveFile();
       if (inactive != null && inactive < usage) {
         return usage - inactive;
       }

@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes sure the images a config names are there. dockscale's own images (the sample backend, the
- * nginx balancer) are built from recipes shipped on the classpath: on the official base image when it
- * can be had, else on the local base built from Debian packages, with a one-line notice. Images are
- * rebuilt only when missing or when their recipe changed (label {@code dockscale.recipe}). Other
- * images are pulled when missing.
+ * nginx balancer) are built from recipes shipped on the classpath: on the official base image when
+ * it can be had, else on the local base built from Debian packages, with a one-line notice. Images
+ * are rebuilt only when missing or when their recipe changed (label {@code dockscale.recipe}).
+ * Other images are pulled when missing.
  */
 public final class Images {
 
@@ -45,9 +45,17 @@ public final class Images {
   public record Recipe(String tag, String resourceDir, List<String> files, String officialBase) {}
 
   public static final Recipe SAMPLE_BACKEND =
-      new Recipe("dockscale/sample-backend:latest", "images/sample-backend", List.of("Dockerfile", "app.jar"), "eclipse-temurin:17-jre");
+      new Recipe(
+          "dockscale/sample-backend:latest",
+          "images/sample-backend",
+          List.of("Dockerfile", "app.jar"),
+          "eclipse-temurin:17-jre");
   public static final Recipe NGINX =
-      new Recipe("dockscale/nginx:latest", "images/nginx", List.of("Dockerfile", "nginx.conf"), "nginx:stable");
+      new Recipe(
+          "dockscale/nginx:latest",
+          "images/nginx",
+          List.of("Dockerfile", "nginx.conf"),
+          "nginx:stable");
 
   private final DockerClient docker;
   private final Consumer<String> notice;
@@ -70,7 +78,10 @@ public final class Images {
       return;
     }
     if (!pull(image)) {
-      throw new RuntimeUnavailableException("image " + image + " is not on this machine and cannot be pulled; build or load it, or fix the image in dockscale.yml");
+      throw new RuntimeUnavailableException(
+          "image "
+              + image
+              + " is not on this machine and cannot be pulled; build or load it, or fix the image in dockscale.yml");
     }
   }
 
@@ -79,7 +90,8 @@ public final class Images {
     String hash = recipeHash(recipe);
     Optional<InspectImageResponse> existing = inspect(recipe.tag());
     if (existing.isPresent()) {
-      Map<String, String> labels = existing.get().getConfig() == null ? null : existing.get().getConfig().getLabels();
+      Map<String, String> labels =
+          existing.get().getConfig() == null ? null : existing.get().getConfig().getLabels();
       if (labels != null && hash.equals(labels.get(RECIPE_LABEL))) {
         return;
       }
@@ -88,7 +100,8 @@ public final class Images {
     Path context = extract(recipe);
     try {
       LOG.info("building {} on {}", recipe.tag(), base);
-      docker.buildImageCmd(context.resolve("Dockerfile").toFile())
+      docker
+          .buildImageCmd(context.resolve("Dockerfile").toFile())
           .withBaseDirectory(context.toFile())
           .withBuildArg("BASE_IMAGE", base)
           .withLabels(Map.of(RECIPE_LABEL, hash))
@@ -99,14 +112,17 @@ public final class Images {
     } finally {
       deleteTree(context);
     }
-    // The image the tag pointed at before is dangling now: remove it unless a container still uses it.
-    existing.ifPresent(old -> {
-      try {
-        docker.removeImageCmd(old.getId()).exec();
-      } catch (RuntimeException inUse) {
-        LOG.debug("kept the previous {} ({}): {}", recipe.tag(), old.getId(), inUse.getMessage());
-      }
-    });
+    // The image the tag pointed at before is dangling now: remove it unless a container still uses
+    // it.
+    existing.ifPresent(
+        old -> {
+          try {
+            docker.removeImageCmd(old.getId()).exec();
+          } catch (RuntimeException inUse) {
+            LOG.debug(
+                "kept the previous {} ({}): {}", recipe.tag(), old.getId(), inUse.getMessage());
+          }
+        });
   }
 
   /** The official base when present or pullable; else the local base, built when missing. */
@@ -115,7 +131,13 @@ public final class Images {
       return recipe.officialBase();
     }
     String local = LocalBaseImage.ensure(docker);
-    notice.accept("no registry answered for " + recipe.officialBase() + "; building " + recipe.tag() + " on the local base image " + local);
+    notice.accept(
+        "no registry answered for "
+            + recipe.officialBase()
+            + "; building "
+            + recipe.tag()
+            + " on the local base image "
+            + local);
     return local;
   }
 
@@ -129,7 +151,10 @@ public final class Images {
 
   private boolean pull(String image) {
     try {
-      return docker.pullImageCmd(image).exec(new PullImageResultCallback()).awaitCompletion(5, TimeUnit.MINUTES)
+      return docker
+              .pullImageCmd(image)
+              .exec(new PullImageResultCallback())
+              .awaitCompletion(5, TimeUnit.MINUTES)
           && inspect(image).isPresent();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -157,7 +182,12 @@ public final class Images {
     String resource = recipe.resourceDir() + "/" + file;
     try (InputStream in = Images.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new RuntimeUnavailableException("the build of " + recipe.tag() + " needs " + resource + " on the classpath; rebuild dockscale (mvn -B package)");
+        throw new RuntimeUnavailableException(
+            "the build of "
+                + recipe.tag()
+                + " needs "
+                + resource
+                + " on the classpath; rebuild dockscale (mvn -B package)");
       }
       return in.readAllBytes();
     } catch (IOException e) {

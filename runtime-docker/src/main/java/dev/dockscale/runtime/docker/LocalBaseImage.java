@@ -27,15 +27,25 @@ public final class LocalBaseImage {
     } catch (NotFoundException missing) {
       // Built below.
     }
-    Path script = findScript().orElseThrow(() -> new RuntimeUnavailableException(
-        "the local base image " + TAG + " is missing and " + SCRIPT + " was not found; run dockscale from its repository or set DOCKSCALE_HOME"));
+    Path script =
+        findScript()
+            .orElseThrow(
+                () ->
+                    new RuntimeUnavailableException(
+                        "the local base image "
+                            + TAG
+                            + " is missing and "
+                            + SCRIPT
+                            + " was not found; run dockscale from its repository or set DOCKSCALE_HOME"));
     try {
-      Process p = new ProcessBuilder(List.of("bash", script.toString()))
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-          .start();
+      Process p =
+          new ProcessBuilder(List.of("bash", script.toString()))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+              .start();
       if (p.waitFor() != 0) {
-        throw new RuntimeUnavailableException(SCRIPT + " failed (exit " + p.exitValue() + "); see its output above");
+        throw new RuntimeUnavailableException(
+            SCRIPT + " failed (exit " + p.exitValue() + "); see its output above");
       }
     } catch (IOException e) {
       throw new RuntimeUnavailableException("could not run " + script + ": " + e.getMessage(), e);
@@ -58,5 +68,4 @@ public final class LocalBaseImage {
     }
     return Optional.empty();
   }
-
 }
