@@ -62,8 +62,7 @@ class OwnershipIT extends DockerIT {
             "own", ItProject.service(1, 2, "preset: classic\ncpu: { up: 70, down: 20 }\n"));
     project.startServing(1);
 
-    // One container with no labels at all, one that claims the service but not dockscale's
-    // ownership.
+    // One container with no labels, one that claims the service but not dockscale's ownership.
     String plain = startForeign(project.project + "-stranger", Map.of());
     String impostor =
         startForeign(

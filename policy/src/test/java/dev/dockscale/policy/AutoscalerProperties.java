@@ -84,31 +84,34 @@ class AutoscalerProperties {
   @Property
   void noiseInsideTheBandNeverFlaps(
       @ForAll("setups") Setup setup,
-      @ForAll @Size(min = 1, max = 120) List<@DoubleRange(min = 54.5, max = 65.5) Double> noise) {
-    // Noise within +-9 % of dockscale's 60 % target: never any change once at a count within
-    // bounds.
+      @ForAll @IntRange(min = 0, max = 20) int offset,
+      @ForAll @Size(min = 1, max = 120) List<@DoubleRange(min = 0.91, max = 1.09) Double> noise) {
+    // The dockscale preset, with noise within +-9 % of its target: never any change, at any count.
+    double target = ((TargetStrategy) Preset.DOCKSCALE.rules().get(0).strategy()).target();
     ScalingPolicy policy =
         new ScalingPolicy(
             "t", setup.min(), setup.max(), Preset.DOCKSCALE.rules(), Preset.DOCKSCALE.behavior());
-    int start = Math.max(1, setup.min());
-    if (start > setup.max()) {
-      return;
-    }
-    assertThat(replay(policy, start, noise))
+    int start = Math.min(setup.max(), Math.max(1, setup.min()) + offset);
+    List<Double> loads = noise.stream().map(ratio -> ratio * target).toList();
+    assertThat(replay(policy, start, loads))
         .allSatisfy(d -> assertThat(d.action()).isEqualTo(Decision.Action.HOLD));
   }
 
   @Property
-  void moreLoadNeverGivesFewerReplicas(
+  void moreLoadNeverGivesFewerReplicasAfterAnyHistory(
       @ForAll("setups") Setup setup,
-      @ForAll @IntRange(min = 0, max = 20) int replicas,
+      @ForAll @IntRange(min = 0, max = 20) int start,
+      @ForAll @Size(max = 40) List<@DoubleRange(min = 0, max = 300) Double> history,
       @ForAll @DoubleRange(min = 0, max = 300) double load,
       @ForAll @DoubleRange(min = 0, max = 100) double more) {
-    Autoscaler lower = new Autoscaler(setup.policy(), new ManualClock(Fixtures.START));
-    Autoscaler higher = new Autoscaler(setup.policy(), new ManualClock(Fixtures.START));
-    int low = lower.decide(Fixtures.atCpu(replicas, load)).desired();
-    int high = higher.decide(Fixtures.atCpu(replicas, load + more)).desired();
-    assertThat(high).isGreaterThanOrEqualTo(low);
+    List<Double> lower = new java.util.ArrayList<>(history);
+    lower.add(load);
+    List<Double> higher = new java.util.ArrayList<>(history);
+    higher.add(load + more);
+    List<Decision> low = replay(setup.policy(), start, lower);
+    List<Decision> high = replay(setup.policy(), start, higher);
+    assertThat(high.get(high.size() - 1).desired())
+        .isGreaterThanOrEqualTo(low.get(low.size() - 1).desired());
   }
 
   @Property

@@ -113,8 +113,7 @@ class AutoscalerTest {
   @Test
   void notReadyReplicasCountAsZeroWhenDecidingAScaleUp() {
     Autoscaler a = autoscaler(policy(1, 10, noBehavior(), cpu(threshold(70, 20))));
-    // One ready replica at 90 % asks for one more; with the starting replica counted as 0 % it is
-    // 45 %: hold.
+    // One ready replica at 90 % asks for one more; with the starting one as 0 %, 45 %: hold.
     List<ReplicaView> replicas =
         with(atCpu(1, 90), ReplicaView.of("new", LONG_AGO, false, Map.of()));
     Decision d = a.decide(replicas);

@@ -74,8 +74,7 @@ public final class SampleBackend {
     System.out.printf(
         "sample-backend %s stopping after %d requests, %d in flight%n",
         serverName, served.get(), inFlight.get());
-    // HttpServer.stop(delay) waits the whole delay even when idle, so wait for in-flight requests
-    // here.
+    // HttpServer.stop(delay) waits the whole delay even when idle: wait for in-flight work here.
     long deadline = System.nanoTime() + grace.toNanos();
     try {
       while (inFlight.get() > 0 && System.nanoTime() < deadline) {

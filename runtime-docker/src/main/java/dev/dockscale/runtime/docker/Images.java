@@ -112,8 +112,7 @@ public final class Images {
     } finally {
       deleteTree(context);
     }
-    // The image the tag pointed at before is dangling now: remove it unless a container still uses
-    // it.
+    // The tag's previous image is dangling now: remove it, unless a container still uses it.
     existing.ifPresent(
         old -> {
           try {
