@@ -125,10 +125,14 @@ public final class NginxBalancer implements Balancer {
 
   @Override
   public synchronized Outcome apply(List<Route> routes) {
+    return applyConfig(NginxConfig.render(config.project(), routes), summary(routes));
+  }
+
+  /** Puts {@code rendered} in force if nginx accepts it; the previous config stays otherwise. */
+  synchronized Outcome applyConfig(String rendered, String summary) {
     if (containerId == null) {
       ensureRunning();
     }
-    String rendered = NginxConfig.render(config.project(), routes);
     if (applied == null) {
       Exec current = exec("cat", CONF);
       applied = current.exitCode() == 0 ? current.output() : "";
@@ -151,7 +155,7 @@ public final class NginxBalancer implements Balancer {
     docker.killContainerCmd(containerId).withSignal("HUP").exec();
     applied = rendered;
     rejected = null;
-    LOG.info("balancer reloaded: {}", summary(routes));
+    LOG.info("balancer reloaded: {}", summary);
     return Outcome.RELOADED;
   }
 
