@@ -35,6 +35,18 @@ public record Behavior(
     requireNonNegative("warmup", warmup);
   }
 
+  /** No windows, no rate limits, no cooldowns, no warm-up: every decision takes effect as asked. */
+  public static Behavior none() {
+    return new Behavior(
+        Duration.ZERO,
+        Duration.ZERO,
+        RateLimits.none(),
+        RateLimits.none(),
+        Duration.ZERO,
+        Duration.ZERO,
+        Duration.ZERO);
+  }
+
   private static void requireNonNegative(String field, Duration d) {
     Objects.requireNonNull(d, field);
     if (d.isNegative()) {

@@ -121,7 +121,7 @@ class AutoscalerProperties {
       @ForAll @IntRange(min = 2, max = 40) int start,
       @ForAll @Size(min = 1, max = 150) List<@DoubleRange(min = 0, max = 100) Double> loads) {
     Behavior b =
-        Fixtures.noBehavior()
+        Behavior.none()
             .withDownLimits(
                 RateLimits.of(
                     RateLimits.Select.MAX,

@@ -4,7 +4,6 @@ import static dev.dockscale.policy.Fixtures.LONG_AGO;
 import static dev.dockscale.policy.Fixtures.atCpu;
 import static dev.dockscale.policy.Fixtures.cpu;
 import static dev.dockscale.policy.Fixtures.memory;
-import static dev.dockscale.policy.Fixtures.noBehavior;
 import static dev.dockscale.policy.Fixtures.policy;
 import static dev.dockscale.policy.Fixtures.threshold;
 import static dev.dockscale.policy.Fixtures.with;
@@ -28,7 +27,8 @@ class AutoscalerTest {
   @Test
   void scalesOutWhenAnyMetricIsAboveItsUpThreshold() {
     Autoscaler a =
-        autoscaler(policy(1, 4, noBehavior(), cpu(threshold(70, 20)), memory(threshold(80, 30))));
+        autoscaler(
+            policy(1, 4, Behavior.none(), cpu(threshold(70, 20)), memory(threshold(80, 30))));
     List<ReplicaView> replicas =
         List.of(
             ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, 10.0, Metric.MEMORY, 85.0)));
@@ -41,7 +41,8 @@ class AutoscalerTest {
   @Test
   void scalesInOnlyWhenEveryMetricIsBelowItsDownThreshold() {
     Autoscaler a =
-        autoscaler(policy(1, 4, noBehavior(), cpu(threshold(70, 20)), memory(threshold(80, 30))));
+        autoscaler(
+            policy(1, 4, Behavior.none(), cpu(threshold(70, 20)), memory(threshold(80, 30))));
     List<ReplicaView> cpuLowOnly =
         List.of(
             ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.MEMORY, 50.0)),
@@ -70,14 +71,14 @@ class AutoscalerTest {
 
   @Test
   void staysWithinMinAndMax() {
-    Autoscaler a = autoscaler(policy(2, 3, noBehavior(), cpu(new TargetStrategy(50, 0.1))));
+    Autoscaler a = autoscaler(policy(2, 3, Behavior.none(), cpu(new TargetStrategy(50, 0.1))));
     assertThat(a.decide(atCpu(3, 100)).desired()).isEqualTo(3);
     assertThat(a.decide(atCpu(3, 1)).desired()).isEqualTo(2);
   }
 
   @Test
   void replacesReplicasBelowMinEvenDuringACooldown() {
-    Behavior b = noBehavior().withUpCooldown(Duration.ofMinutes(5));
+    Behavior b = Behavior.none().withUpCooldown(Duration.ofMinutes(5));
     Autoscaler a = autoscaler(policy(3, 5, b, cpu(threshold(70, 20))));
     assertThat(a.decide(atCpu(3, 90)).desired()).isEqualTo(4);
     clock.advance(Duration.ofSeconds(1));
@@ -89,7 +90,7 @@ class AutoscalerTest {
 
   @Test
   void startsMinReplicasWhenThereAreNone() {
-    Autoscaler a = autoscaler(policy(1, 4, noBehavior(), cpu(threshold(70, 20))));
+    Autoscaler a = autoscaler(policy(1, 4, Behavior.none(), cpu(threshold(70, 20))));
     Decision d = a.decide(List.of());
     assertThat(d.desired()).isEqualTo(1);
     assertThat(d.reason()).startsWith("scale up (within min 1, max 4): no usable metric");
@@ -97,7 +98,7 @@ class AutoscalerTest {
 
   @Test
   void takesNoActionWithoutAnyUsableMetric() {
-    Autoscaler a = autoscaler(policy(1, 4, noBehavior(), cpu(threshold(70, 20))));
+    Autoscaler a = autoscaler(policy(1, 4, Behavior.none(), cpu(threshold(70, 20))));
     List<ReplicaView> unsampled =
         List.of(
             ReplicaView.of("r1", LONG_AGO, true, Map.of()),
@@ -112,7 +113,7 @@ class AutoscalerTest {
 
   @Test
   void notReadyReplicasCountAsZeroWhenDecidingAScaleUp() {
-    Autoscaler a = autoscaler(policy(1, 10, noBehavior(), cpu(threshold(70, 20))));
+    Autoscaler a = autoscaler(policy(1, 10, Behavior.none(), cpu(threshold(70, 20))));
     // One ready replica at 90 % asks for one more; with the starting one as 0 %, 45 %: hold.
     List<ReplicaView> replicas =
         with(atCpu(1, 90), ReplicaView.of("new", LONG_AGO, false, Map.of()));
@@ -123,7 +124,7 @@ class AutoscalerTest {
 
   @Test
   void notReadyReplicasAreLeftOutWhenDecidingAScaleDown() {
-    Autoscaler a = autoscaler(policy(1, 10, noBehavior(), cpu(new TargetStrategy(50, 0.1))));
+    Autoscaler a = autoscaler(policy(1, 10, Behavior.none(), cpu(new TargetStrategy(50, 0.1))));
     List<ReplicaView> replicas =
         with(atCpu(2, 10), ReplicaView.of("new", LONG_AGO, false, Map.of()));
     Decision d = a.decide(replicas);
@@ -133,7 +134,7 @@ class AutoscalerTest {
 
   @Test
   void readyReplicasWithoutASampleCountAsFullWhenDecidingAScaleDown() {
-    Autoscaler a = autoscaler(policy(1, 10, noBehavior(), cpu(new TargetStrategy(50, 0.1))));
+    Autoscaler a = autoscaler(policy(1, 10, Behavior.none(), cpu(new TargetStrategy(50, 0.1))));
     List<ReplicaView> replicas =
         with(atCpu(2, 10), ReplicaView.of("unsampled", LONG_AGO, true, Map.of()));
     Decision d = a.decide(replicas);
@@ -144,7 +145,7 @@ class AutoscalerTest {
 
   @Test
   void ignoresReadingsDuringWarmUp() {
-    Behavior b = noBehavior().withWarmup(Duration.ofSeconds(30));
+    Behavior b = Behavior.none().withWarmup(Duration.ofSeconds(30));
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(threshold(70, 20))));
     List<ReplicaView> warming =
         List.of(
@@ -156,7 +157,7 @@ class AutoscalerTest {
 
   @Test
   void scaleDownUsesTheHighestRecommendationOfTheWindow() {
-    Behavior b = noBehavior().withDownWindow(Duration.ofSeconds(60));
+    Behavior b = Behavior.none().withDownWindow(Duration.ofSeconds(60));
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(new TargetStrategy(50, 0.1))));
     assertThat(a.decide(atCpu(4, 50)).desired()).isEqualTo(4);
     clock.advance(Duration.ofSeconds(30));
@@ -169,7 +170,7 @@ class AutoscalerTest {
 
   @Test
   void scaleUpUsesTheLowestRecommendationOfItsWindow() {
-    Behavior b = noBehavior().withUpWindow(Duration.ofSeconds(10));
+    Behavior b = Behavior.none().withUpWindow(Duration.ofSeconds(10));
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(new TargetStrategy(50, 0.1))));
     assertThat(a.decide(atCpu(2, 50)).desired()).isEqualTo(2);
     clock.advance(Duration.ofSeconds(5));
@@ -181,7 +182,7 @@ class AutoscalerTest {
   @Test
   void scaleUpIsLimitedPerPeriodAndMaxSelectsTheMostGenerousLimit() {
     Behavior b =
-        noBehavior()
+        Behavior.none()
             .withUpLimits(
                 RateLimits.of(
                     RateLimits.Select.MAX,
@@ -200,7 +201,7 @@ class AutoscalerTest {
   @Test
   void minSelectTakesTheStricterLimit() {
     Behavior b =
-        noBehavior()
+        Behavior.none()
             .withUpLimits(
                 RateLimits.of(
                     RateLimits.Select.MIN,
@@ -213,7 +214,7 @@ class AutoscalerTest {
   @Test
   void scaleDownIsLimitedPerPeriod() {
     Behavior b =
-        noBehavior()
+        Behavior.none()
             .withDownLimits(
                 RateLimits.of(
                     RateLimits.Select.MAX, RateLimit.replicas(1, Duration.ofSeconds(30))));
@@ -227,7 +228,7 @@ class AutoscalerTest {
 
   @Test
   void afterAScaleUpNothingChangesUntilTheUpCooldownEnds() {
-    Behavior b = noBehavior().withUpCooldown(Duration.ofSeconds(10));
+    Behavior b = Behavior.none().withUpCooldown(Duration.ofSeconds(10));
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(threshold(70, 20))));
     assertThat(a.decide(atCpu(1, 90)).desired()).isEqualTo(2);
     clock.advance(Duration.ofSeconds(5));
@@ -241,7 +242,7 @@ class AutoscalerTest {
 
   @Test
   void afterAScaleDownOnlyFurtherScaleDownsWait() {
-    Behavior b = noBehavior().withDownCooldown(Duration.ofSeconds(30));
+    Behavior b = Behavior.none().withDownCooldown(Duration.ofSeconds(30));
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(threshold(70, 20))));
     assertThat(a.decide(atCpu(4, 5)).desired()).isEqualTo(3);
     clock.advance(Duration.ofSeconds(10));
@@ -251,7 +252,7 @@ class AutoscalerTest {
 
   @Test
   void recordsInputsProposalsAndAOneLineReason() {
-    Autoscaler a = autoscaler(policy(1, 4, noBehavior(), cpu(threshold(70, 20))));
+    Autoscaler a = autoscaler(policy(1, 4, Behavior.none(), cpu(threshold(70, 20))));
     Decision d = a.decide(atCpu(2, 80));
     assertThat(d.at()).isEqualTo(clock.instant());
     assertThat(d.inputs()).hasSize(2);

@@ -1,7 +1,6 @@
 package dev.dockscale.policy;
 
 import dev.dockscale.metrics.Metric;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,17 +26,6 @@ final class Fixtures {
     List<ReplicaView> all = new ArrayList<>(replicas);
     all.addAll(List.of(more));
     return all;
-  }
-
-  static Behavior noBehavior() {
-    return new Behavior(
-        Duration.ZERO,
-        Duration.ZERO,
-        RateLimits.none(),
-        RateLimits.none(),
-        Duration.ZERO,
-        Duration.ZERO,
-        Duration.ZERO);
   }
 
   static ScalingPolicy policy(int min, int max, Behavior behavior, MetricRule... rules) {

@@ -8,7 +8,6 @@ import dev.dockscale.policy.Behavior;
 import dev.dockscale.policy.Change;
 import dev.dockscale.policy.MetricRule;
 import dev.dockscale.policy.Preset;
-import dev.dockscale.policy.RateLimits;
 import dev.dockscale.policy.ScalingPolicy;
 import dev.dockscale.policy.ThresholdStrategy;
 import java.time.Duration;
@@ -19,23 +18,19 @@ class SimulatorTest {
 
   private static final SimulatedService HALF_CPU =
       new SimulatedService(0.5, 256, Duration.ofSeconds(2));
-  private static final Behavior NONE =
-      new Behavior(
-          Duration.ZERO,
-          Duration.ZERO,
-          RateLimits.none(),
-          RateLimits.none(),
-          Duration.ZERO,
-          Duration.ZERO,
-          Duration.ZERO);
+
+  /** CPU thresholds 70 / 20, one replica at a time, nothing else. */
+  private static ScalingPolicy threshold(int min, int max) {
+    return new ScalingPolicy(
+        "c",
+        min,
+        max,
+        List.of(new MetricRule(Metric.CPU, new ThresholdStrategy(70, 20, Change.replicas(1)))),
+        Behavior.none());
+  }
 
   private static ScalingPolicy fixed(int replicas) {
-    return new ScalingPolicy(
-        "fixed",
-        replicas,
-        replicas,
-        List.of(new MetricRule(Metric.CPU, new ThresholdStrategy(70, 20, Change.replicas(1)))),
-        NONE);
+    return threshold(replicas, replicas);
   }
 
   @Test
@@ -50,13 +45,7 @@ class SimulatorTest {
 
   @Test
   void aNewReplicaServesOnlyAfterItsStartupTime() {
-    ScalingPolicy classic =
-        new ScalingPolicy(
-            "c",
-            1,
-            4,
-            List.of(new MetricRule(Metric.CPU, new ThresholdStrategy(70, 20, Change.replicas(1)))),
-            NONE);
+    ScalingPolicy classic = threshold(1, 4);
     Trace trace = Trace.parse("t", "t,demand\n0,0.8\n10,0.8\n");
     Simulator.Result r = Simulator.run("c", classic, Duration.ofSeconds(1), HALF_CPU, trace);
     // Scaled at t=0, ready at t=2: two overloaded seconds, and 0.8 cores over 2 x 0.5 is 80 %.
@@ -69,13 +58,7 @@ class SimulatorTest {
 
   @Test
   void countsDirectionChanges() {
-    ScalingPolicy classic =
-        new ScalingPolicy(
-            "c",
-            1,
-            4,
-            List.of(new MetricRule(Metric.CPU, new ThresholdStrategy(70, 20, Change.replicas(1)))),
-            NONE);
+    ScalingPolicy classic = threshold(1, 4);
     Trace trace = Trace.parse("t", "t,demand\n0,0.45\n5,0.05\n10,0.45\n15,0.45\n");
     Summary s = Simulator.run("c", classic, Duration.ofSeconds(1), HALF_CPU, trace).summary();
     assertThat(s.scaleEvents()).isGreaterThanOrEqualTo(3);
@@ -120,7 +103,7 @@ class SimulatorTest {
             4,
             List.of(
                 new MetricRule(Metric.MEMORY, new ThresholdStrategy(80, 30, Change.replicas(1)))),
-            NONE);
+            Behavior.none());
     Simulator.Result r = Simulator.run("m", memory, Duration.ofSeconds(1), HALF_CPU, trace);
     assertThat(r.rows().get(0).action()).isEqualTo("scale-up");
   }
