@@ -14,6 +14,7 @@ import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.engine.Balancer;
 import dev.dockscale.engine.Labels;
 import dev.dockscale.runtime.docker.Images;
+import dev.dockscale.runtime.docker.RuntimeUnavailableException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -73,7 +74,7 @@ public final class NginxBalancer implements Balancer {
         if (!"running".equals(c.getState())) {
           LOG.info("starting balancer {} ({})", config.balancerName(), c.getState());
           try {
-            docker.startContainerCmd(c.getId()).exec();
+            start(c.getId());
           } catch (NotModifiedException alreadyRunning) {
             // Started meanwhile.
           }
@@ -110,9 +111,24 @@ public final class NginxBalancer implements Balancer {
                     .withRestartPolicy(RestartPolicy.unlessStoppedRestart()))
             .exec()
             .getId();
-    docker.startContainerCmd(id).exec();
+    start(id);
     LOG.info("started balancer {} on {}", config.balancerName(), config.balancer().listen());
     adopt(id);
+  }
+
+  /** Starts the balancer; a port that is taken is named, with the fix. */
+  private void start(String id) {
+    try {
+      docker.startContainerCmd(id).exec();
+    } catch (com.github.dockerjava.api.exception.DockerException e) {
+      throw new RuntimeUnavailableException(
+          "cannot publish the balancer on "
+              + config.balancer().listen()
+              + " ("
+              + e.getMessage().trim()
+              + "); free that port or set balancer.listen to another address",
+          e);
+    }
   }
 
   private void adopt(String id) {
