@@ -7,6 +7,7 @@ import dev.dockscale.metrics.ReplicaMetrics;
 import dev.dockscale.policy.Autoscaler;
 import dev.dockscale.policy.Decision;
 import dev.dockscale.policy.ReplicaView;
+import dev.dockscale.policy.ScaleIn;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -178,12 +179,7 @@ final class ServiceReconciler {
 
   /** Scale-in takes replicas that are not ready first, then the newest. */
   static List<Replica> victims(List<Replica> active, int count) {
-    return active.stream()
-        .sorted(
-            Comparator.comparing(Replica::ready)
-                .thenComparing(Comparator.comparingInt(Replica::index).reversed()))
-        .limit(count)
-        .toList();
+    return ScaleIn.victims(active, count, Replica::ready, Replica::index);
   }
 
   private void stop(Replica replica, String why, List<String> acted) {

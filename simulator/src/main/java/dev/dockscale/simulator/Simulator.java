@@ -5,11 +5,11 @@ import dev.dockscale.policy.Autoscaler;
 import dev.dockscale.policy.Decision;
 import dev.dockscale.policy.ManualClock;
 import dev.dockscale.policy.ReplicaView;
+import dev.dockscale.policy.ScaleIn;
 import dev.dockscale.policy.ScalingPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -128,12 +128,9 @@ public final class Simulator {
           replicas.add(new SimReplica(nextId++, t, t + service.startup().toNanos() / 1e9));
         }
         if (replicas.size() > d.desired()) {
-          // As the engine does: replicas that are not ready go first, then the newest.
-          List<SimReplica> order = new ArrayList<>(replicas);
-          order.sort(
-              Comparator.comparing((SimReplica r) -> r.readyAt() <= t)
-                  .thenComparing(Comparator.comparingInt(SimReplica::id).reversed()));
-          replicas.removeAll(order.subList(0, replicas.size() - d.desired()));
+          replicas.removeAll(
+              ScaleIn.victims(
+                  replicas, replicas.size() - d.desired(), r -> r.readyAt() <= t, SimReplica::id));
         }
         ready = (int) replicas.stream().filter(r -> r.readyAt() <= t).count();
         capacity = ready * service.cpus();

@@ -29,6 +29,11 @@ class SimulatorTest {
         Behavior.none());
   }
 
+  private static Simulator.Result classic(Trace trace) {
+    return Simulator.run(
+        "classic", ScalingPolicy.of(Preset.CLASSIC, 1, 4), Duration.ofSeconds(1), HALF_CPU, trace);
+  }
+
   private static ScalingPolicy fixed(int replicas) {
     return threshold(replicas, replicas);
   }
@@ -78,15 +83,7 @@ class SimulatorTest {
   @Test
   void writesTheDocumentedCsvHeader() {
     Trace trace = Trace.parse("t", "t,demand\n0,0.3\n2,0.3\n");
-    String csv =
-        Reports.csv(
-            List.of(
-                Simulator.run(
-                    "classic",
-                    ScalingPolicy.of(Preset.CLASSIC, 1, 4),
-                    Duration.ofSeconds(1),
-                    HALF_CPU,
-                    trace)));
+    String csv = Reports.csv(List.of(classic(trace)));
     assertThat(csv.lines().findFirst())
         .contains("policy,t,demand,replicas,ready,cpu_pct,desired,action,reason");
     assertThat(csv.lines().skip(1).findFirst().orElseThrow())
@@ -125,17 +122,7 @@ class SimulatorTest {
   @Test
   void reportIsStandaloneWithTheChartLibraryInline() {
     Trace trace = Trace.parse("t", "t,demand\n0,0.3\n2,0.3\n");
-    String html =
-        Reports.html(
-            trace,
-            0.5,
-            List.of(
-                Simulator.run(
-                    "classic",
-                    ScalingPolicy.of(Preset.CLASSIC, 1, 4),
-                    Duration.ofSeconds(1),
-                    HALF_CPU,
-                    trace)));
+    String html = Reports.html(trace, 0.5, List.of(classic(trace)));
     assertThat(html).contains("echarts").contains("draw('chart0'").doesNotContain("src=\"http");
   }
 }
