@@ -272,16 +272,21 @@ public final class ConfigLoader {
     }
 
     Node h = s.child("health");
-    h.allow("path", "interval", "timeout", "retries", "start-period");
-    String healthPath = h.string("path", "/health");
+    h.allow("path", "tcp", "interval", "timeout", "retries", "start-period", "replace-after");
+    String healthPath = h.string("path", "/");
     checkPath(h.child("path"), healthPath);
-    Duration healthInterval = h.duration("interval", Duration.ofMillis(500));
-    Duration healthTimeout = h.duration("timeout", Duration.ofSeconds(2));
+    boolean tcp = h.bool("tcp", false);
+    if (tcp && h.has("path")) {
+      h.child("tcp").problem("give either path (an HTTP probe) or tcp: true, not both");
+    }
+    Duration healthInterval = h.duration("interval", Duration.ofSeconds(2));
+    Duration healthTimeout = h.duration("timeout", Duration.ofSeconds(1));
     if (healthInterval.compareTo(Duration.ofMillis(100)) < 0) {
       h.child("interval").problem("must be at least 100ms");
     }
     int retries = h.integer("retries", 3, 1, 100);
     Duration startPeriod = h.duration("start-period", Duration.ofSeconds(60));
+    Duration replaceAfter = h.duration("replace-after", Duration.ofSeconds(30));
 
     ScalingPolicy policy = policy(name, s);
     String path = s.string("path", "/");
@@ -298,7 +303,8 @@ public final class ConfigLoader {
         port,
         env,
         new Resources(cpus, memory, cpuset),
-        new HealthSpec(healthPath, healthInterval, healthTimeout, retries, startPeriod),
+        new HealthSpec(
+            healthPath, tcp, healthInterval, healthTimeout, retries, startPeriod, replaceAfter),
         policy,
         path,
         drain,
@@ -591,6 +597,18 @@ public final class ConfigLoader {
         return "";
       }
       return node.asText().trim();
+    }
+
+    boolean bool(String key, boolean fallback) {
+      Node c = child(key);
+      if (c.missing()) {
+        return fallback;
+      }
+      if (!c.node.isBoolean()) {
+        c.problem("must be true or false, got '" + c.node.asText() + "'");
+        return fallback;
+      }
+      return c.node.booleanValue();
     }
 
     int integer(String key, int fallback, int min, int max) {

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param env environment of each replica; {@code {{name}}}, {@code {{service}}} and {@code
  *     {{index}}} are replaced per replica
  * @param resources limits per replica
- * @param health how readiness is checked (a Docker HEALTHCHECK inside the replica)
+ * @param health how readiness is probed
  * @param policy how the replica count is decided
  * @param path the URL prefix the balancer routes to this service
  * @param drain on scale-in: time between leaving the balancer and SIGTERM
@@ -47,11 +47,22 @@ public record ServiceSpec(
   public record Resources(double cpus, long memoryBytes, String cpuset) {}
 
   /**
-   * Readiness: {@code GET path} on the container port must answer 2xx, checked by a Docker
-   * HEALTHCHECK every {@code interval}; {@code retries} failures in a row make it unhealthy.
+   * Readiness, probed by dockscale from outside the replica (through the balancer's loopback-only
+   * probe port): {@code GET path} on the container port must answer 2xx or 3xx, or, with {@code
+   * tcp}, the port must accept a connection. A starting replica is probed often, a ready one every
+   * {@code interval}; {@code retries} failures in a row make it unhealthy.
+   *
+   * @param startPeriod a replica not ready this long after its start is replaced
+   * @param replaceAfter a replica unhealthy this long without a break is replaced
    */
   public record HealthSpec(
-      String path, Duration interval, Duration timeout, int retries, Duration startPeriod) {}
+      String path,
+      boolean tcp,
+      Duration interval,
+      Duration timeout,
+      int retries,
+      Duration startPeriod,
+      Duration replaceAfter) {}
 
   /** The environment of replica {@code replicaName} (number {@code index}), templates filled in. */
   public Map<String, String> envFor(String replicaName, int index) {
