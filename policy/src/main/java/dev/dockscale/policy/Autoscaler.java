@@ -102,11 +102,19 @@ public final class Autoscaler {
         adjustments.isEmpty() ? "" : " (" + adjustments.get(adjustments.size() - 1).note() + ")";
     String reason = action + shapedBy + ": " + why;
 
-    if (desired != current) {
-      events.addLast(new ScaleEvent(now, current, desired));
-    }
     prune(now);
     return Decision.scaleTo(now, current, ready, desired, reason, proposals, adjustments, replicas);
+  }
+
+  /**
+   * Records a scale event that the runtime confirmed: {@code before} replicas became {@code after}
+   * (started, or taken out of rotation). Cooldowns and rate limits count only confirmed events, so
+   * a start that failed does not hold the next try back (nomad-autoscaler does the same).
+   */
+  public void scaled(int before, int after) {
+    if (before != after) {
+      events.addLast(new ScaleEvent(clock.instant(), before, after));
+    }
   }
 
   /**

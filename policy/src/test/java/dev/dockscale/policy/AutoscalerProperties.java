@@ -43,7 +43,7 @@ class AutoscalerProperties {
     List<Decision> decisions = new ArrayList<>();
     int replicas = start;
     for (double load : loads) {
-      Decision d = a.decide(Fixtures.atCpu(replicas, load));
+      Decision d = Fixtures.carriedOut(a, Fixtures.atCpu(replicas, load));
       decisions.add(d);
       replicas = d.desired();
       clock.advance(Duration.ofSeconds(1));

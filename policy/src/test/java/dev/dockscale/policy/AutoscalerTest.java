@@ -32,7 +32,7 @@ class AutoscalerTest {
     List<ReplicaView> replicas =
         List.of(
             ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, 10.0, Metric.MEMORY, 85.0)));
-    Decision d = a.decide(replicas);
+    Decision d = Fixtures.carriedOut(a, replicas);
     assertThat(d.action()).isEqualTo(Action.SCALE_UP);
     assertThat(d.desired()).isEqualTo(2);
     assertThat(d.reason()).contains("memory 85.0%");
@@ -47,13 +47,13 @@ class AutoscalerTest {
         List.of(
             ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.MEMORY, 50.0)),
             ReplicaView.of("r2", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.MEMORY, 50.0)));
-    assertThat(a.decide(cpuLowOnly).action()).isEqualTo(Action.HOLD);
+    assertThat(Fixtures.carriedOut(a, cpuLowOnly).action()).isEqualTo(Action.HOLD);
 
     List<ReplicaView> bothLow =
         List.of(
             ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.MEMORY, 20.0)),
             ReplicaView.of("r2", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.MEMORY, 20.0)));
-    Decision d = a.decide(bothLow);
+    Decision d = Fixtures.carriedOut(a, bothLow);
     assertThat(d.action()).isEqualTo(Action.SCALE_DOWN);
     assertThat(d.desired()).isEqualTo(1);
   }
@@ -72,17 +72,17 @@ class AutoscalerTest {
   @Test
   void staysWithinMinAndMax() {
     Autoscaler a = autoscaler(policy(2, 3, Behavior.none(), cpu(new TargetStrategy(50, 0.1))));
-    assertThat(a.decide(atCpu(3, 100)).desired()).isEqualTo(3);
-    assertThat(a.decide(atCpu(3, 1)).desired()).isEqualTo(2);
+    assertThat(Fixtures.carriedOut(a, atCpu(3, 100)).desired()).isEqualTo(3);
+    assertThat(Fixtures.carriedOut(a, atCpu(3, 1)).desired()).isEqualTo(2);
   }
 
   @Test
   void replacesReplicasBelowMinEvenDuringACooldown() {
     Behavior b = Behavior.none().withUpCooldown(Duration.ofMinutes(5));
     Autoscaler a = autoscaler(policy(3, 5, b, cpu(threshold(70, 20))));
-    assertThat(a.decide(atCpu(3, 90)).desired()).isEqualTo(4);
+    assertThat(Fixtures.carriedOut(a, atCpu(3, 90)).desired()).isEqualTo(4);
     clock.advance(Duration.ofSeconds(1));
-    Decision d = a.decide(atCpu(1, 50));
+    Decision d = Fixtures.carriedOut(a, atCpu(1, 50));
     assertThat(d.desired()).isEqualTo(3);
     assertThat(d.adjustments())
         .anySatisfy(adj -> assertThat(adj.note()).contains("replacing replicas below min 3"));
@@ -91,7 +91,7 @@ class AutoscalerTest {
   @Test
   void startsMinReplicasWhenThereAreNone() {
     Autoscaler a = autoscaler(policy(1, 4, Behavior.none(), cpu(threshold(70, 20))));
-    Decision d = a.decide(List.of());
+    Decision d = Fixtures.carriedOut(a, List.of());
     assertThat(d.desired()).isEqualTo(1);
     assertThat(d.reason()).startsWith("scale up (within min 1, max 4): no usable metric");
   }
@@ -103,7 +103,7 @@ class AutoscalerTest {
         List.of(
             ReplicaView.of("r1", LONG_AGO, true, Map.of()),
             ReplicaView.of("r2", LONG_AGO, false, Map.of()));
-    Decision d = a.decide(unsampled);
+    Decision d = Fixtures.carriedOut(a, unsampled);
     assertThat(d.action()).isEqualTo(Action.HOLD);
     assertThat(d.reason())
         .contains("no usable metric")
@@ -117,7 +117,7 @@ class AutoscalerTest {
     // One ready replica at 90 % asks for one more; with the starting one as 0 %, 45 %: hold.
     List<ReplicaView> replicas =
         with(atCpu(1, 90), ReplicaView.of("new", LONG_AGO, false, Map.of()));
-    Decision d = a.decide(replicas);
+    Decision d = Fixtures.carriedOut(a, replicas);
     assertThat(d.desired()).isEqualTo(2);
     assertThat(d.proposals().get(0).note()).contains("counted as 0: 45.0");
   }
@@ -127,7 +127,7 @@ class AutoscalerTest {
     Autoscaler a = autoscaler(policy(1, 10, Behavior.none(), cpu(new TargetStrategy(50, 0.1))));
     List<ReplicaView> replicas =
         with(atCpu(2, 10), ReplicaView.of("new", LONG_AGO, false, Map.of()));
-    Decision d = a.decide(replicas);
+    Decision d = Fixtures.carriedOut(a, replicas);
     // 10 % over the two ready replicas asks for ceil(2 * 0.2) = 1.
     assertThat(d.desired()).isEqualTo(1);
   }
@@ -137,7 +137,7 @@ class AutoscalerTest {
     Autoscaler a = autoscaler(policy(1, 10, Behavior.none(), cpu(new TargetStrategy(50, 0.1))));
     List<ReplicaView> replicas =
         with(atCpu(2, 10), ReplicaView.of("unsampled", LONG_AGO, true, Map.of()));
-    Decision d = a.decide(replicas);
+    Decision d = Fixtures.carriedOut(a, replicas);
     // (10 + 10 + 100) / 3 = 40 % over 3 asks for ceil(3 * 0.8) = 3: no scale-down.
     assertThat(d.desired()).isEqualTo(3);
     assertThat(d.proposals().get(0).note()).contains("counted as full (100)");
@@ -150,33 +150,33 @@ class AutoscalerTest {
     List<ReplicaView> warming =
         List.of(
             ReplicaView.of("r1", clock.instant().minusSeconds(10), true, Map.of(Metric.CPU, 99.0)));
-    assertThat(a.decide(warming).action()).isEqualTo(Action.HOLD);
+    assertThat(Fixtures.carriedOut(a, warming).action()).isEqualTo(Action.HOLD);
     clock.advance(Duration.ofSeconds(21));
-    assertThat(a.decide(warming).action()).isEqualTo(Action.SCALE_UP);
+    assertThat(Fixtures.carriedOut(a, warming).action()).isEqualTo(Action.SCALE_UP);
   }
 
   @Test
   void scaleDownUsesTheHighestRecommendationOfTheWindow() {
     Behavior b = Behavior.none().withDownWindow(Duration.ofSeconds(60));
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(new TargetStrategy(50, 0.1))));
-    assertThat(a.decide(atCpu(4, 50)).desired()).isEqualTo(4);
+    assertThat(Fixtures.carriedOut(a, atCpu(4, 50)).desired()).isEqualTo(4);
     clock.advance(Duration.ofSeconds(30));
-    Decision d = a.decide(atCpu(4, 10));
+    Decision d = Fixtures.carriedOut(a, atCpu(4, 10));
     assertThat(d.desired()).isEqualTo(4);
     assertThat(d.adjustments()).extracting(Decision.Adjustment::stage).contains("window");
     clock.advance(Duration.ofSeconds(31));
-    assertThat(a.decide(atCpu(4, 10)).desired()).isEqualTo(1);
+    assertThat(Fixtures.carriedOut(a, atCpu(4, 10)).desired()).isEqualTo(1);
   }
 
   @Test
   void scaleUpUsesTheLowestRecommendationOfItsWindow() {
     Behavior b = Behavior.none().withUpWindow(Duration.ofSeconds(10));
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(new TargetStrategy(50, 0.1))));
-    assertThat(a.decide(atCpu(2, 50)).desired()).isEqualTo(2);
+    assertThat(Fixtures.carriedOut(a, atCpu(2, 50)).desired()).isEqualTo(2);
     clock.advance(Duration.ofSeconds(5));
-    assertThat(a.decide(atCpu(2, 100)).desired()).isEqualTo(2);
+    assertThat(Fixtures.carriedOut(a, atCpu(2, 100)).desired()).isEqualTo(2);
     clock.advance(Duration.ofSeconds(6));
-    assertThat(a.decide(atCpu(2, 100)).desired()).isEqualTo(4);
+    assertThat(Fixtures.carriedOut(a, atCpu(2, 100)).desired()).isEqualTo(4);
   }
 
   @Test
@@ -190,12 +190,12 @@ class AutoscalerTest {
                     RateLimit.percent(100, Duration.ofSeconds(15))));
     Autoscaler a = autoscaler(policy(1, 100, b, cpu(new TargetStrategy(10, 0.1))));
     // 1 replica at 100 % of a 10 % target asks for 10; max(1 + 2, 1 * 2) = 3.
-    assertThat(a.decide(atCpu(1, 100)).desired()).isEqualTo(3);
+    assertThat(Fixtures.carriedOut(a, atCpu(1, 100)).desired()).isEqualTo(3);
     clock.advance(Duration.ofSeconds(5));
     // Still in the same 15 s period that started at 1 replica: no more than 3.
-    assertThat(a.decide(atCpu(3, 100)).desired()).isEqualTo(3);
+    assertThat(Fixtures.carriedOut(a, atCpu(3, 100)).desired()).isEqualTo(3);
     clock.advance(Duration.ofSeconds(11));
-    assertThat(a.decide(atCpu(3, 100)).desired()).isEqualTo(6);
+    assertThat(Fixtures.carriedOut(a, atCpu(3, 100)).desired()).isEqualTo(6);
   }
 
   @Test
@@ -208,7 +208,7 @@ class AutoscalerTest {
                     RateLimit.replicas(2, Duration.ofSeconds(15)),
                     RateLimit.percent(100, Duration.ofSeconds(15))));
     Autoscaler a = autoscaler(policy(1, 100, b, cpu(new TargetStrategy(10, 0.1))));
-    assertThat(a.decide(atCpu(1, 100)).desired()).isEqualTo(2);
+    assertThat(Fixtures.carriedOut(a, atCpu(1, 100)).desired()).isEqualTo(2);
   }
 
   @Test
@@ -219,41 +219,52 @@ class AutoscalerTest {
                 RateLimits.of(
                     RateLimits.Select.MAX, RateLimit.replicas(1, Duration.ofSeconds(30))));
     Autoscaler a = autoscaler(policy(1, 100, b, cpu(new TargetStrategy(50, 0.1))));
-    assertThat(a.decide(atCpu(8, 5)).desired()).isEqualTo(7);
+    assertThat(Fixtures.carriedOut(a, atCpu(8, 5)).desired()).isEqualTo(7);
     clock.advance(Duration.ofSeconds(10));
-    assertThat(a.decide(atCpu(7, 5)).desired()).isEqualTo(7);
+    assertThat(Fixtures.carriedOut(a, atCpu(7, 5)).desired()).isEqualTo(7);
     clock.advance(Duration.ofSeconds(21));
-    assertThat(a.decide(atCpu(7, 5)).desired()).isEqualTo(6);
+    assertThat(Fixtures.carriedOut(a, atCpu(7, 5)).desired()).isEqualTo(6);
   }
 
   @Test
   void afterAScaleUpNothingChangesUntilTheUpCooldownEnds() {
     Behavior b = Behavior.none().withUpCooldown(Duration.ofSeconds(10));
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(threshold(70, 20))));
-    assertThat(a.decide(atCpu(1, 90)).desired()).isEqualTo(2);
+    assertThat(Fixtures.carriedOut(a, atCpu(1, 90)).desired()).isEqualTo(2);
     clock.advance(Duration.ofSeconds(5));
-    Decision held = a.decide(atCpu(2, 90));
+    Decision held = Fixtures.carriedOut(a, atCpu(2, 90));
     assertThat(held.desired()).isEqualTo(2);
     assertThat(held.reason()).contains("cooldown.up 10s");
-    assertThat(a.decide(atCpu(2, 5)).desired()).isEqualTo(2);
+    assertThat(Fixtures.carriedOut(a, atCpu(2, 5)).desired()).isEqualTo(2);
     clock.advance(Duration.ofSeconds(5));
-    assertThat(a.decide(atCpu(2, 90)).desired()).isEqualTo(3);
+    assertThat(Fixtures.carriedOut(a, atCpu(2, 90)).desired()).isEqualTo(3);
+  }
+
+  @Test
+  void aScaleUpTheRuntimeDidNotCarryOutStartsNoCooldown() {
+    Behavior b = Behavior.none().withUpCooldown(Duration.ofSeconds(10));
+    Autoscaler a = autoscaler(policy(1, 10, b, cpu(threshold(70, 20))));
+    assertThat(a.decide(atCpu(1, 90)).desired()).isEqualTo(2);
+    clock.advance(Duration.ofSeconds(1));
+    Decision retried = a.decide(atCpu(1, 90));
+    assertThat(retried.desired()).isEqualTo(2);
+    assertThat(retried.reason()).doesNotContain("cooldown");
   }
 
   @Test
   void afterAScaleDownOnlyFurtherScaleDownsWait() {
     Behavior b = Behavior.none().withDownCooldown(Duration.ofSeconds(30));
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(threshold(70, 20))));
-    assertThat(a.decide(atCpu(4, 5)).desired()).isEqualTo(3);
+    assertThat(Fixtures.carriedOut(a, atCpu(4, 5)).desired()).isEqualTo(3);
     clock.advance(Duration.ofSeconds(10));
-    assertThat(a.decide(atCpu(3, 5)).desired()).isEqualTo(3);
-    assertThat(a.decide(atCpu(3, 95)).desired()).isEqualTo(4);
+    assertThat(Fixtures.carriedOut(a, atCpu(3, 5)).desired()).isEqualTo(3);
+    assertThat(Fixtures.carriedOut(a, atCpu(3, 95)).desired()).isEqualTo(4);
   }
 
   @Test
   void recordsInputsProposalsAndAOneLineReason() {
     Autoscaler a = autoscaler(policy(1, 4, Behavior.none(), cpu(threshold(70, 20))));
-    Decision d = a.decide(atCpu(2, 80));
+    Decision d = Fixtures.carriedOut(a, atCpu(2, 80));
     assertThat(d.at()).isEqualTo(clock.instant());
     assertThat(d.inputs()).hasSize(2);
     assertThat(d.proposals())

@@ -43,4 +43,11 @@ final class Fixtures {
   static ThresholdStrategy threshold(double up, double down) {
     return new ThresholdStrategy(up, down, Change.replicas(1));
   }
+
+  /** Decides and carries the decision out at once, as a runtime that never fails would. */
+  static Decision carriedOut(Autoscaler a, List<ReplicaView> replicas) {
+    Decision d = a.decide(replicas);
+    a.scaled(d.current(), d.desired());
+    return d;
+  }
 }

@@ -105,6 +105,8 @@ public final class Simulator {
           views.add(ReplicaView.of("r" + r.id(), at(r.startedAt()), isReady, readings));
         }
         Decision d = autoscaler.decide(views);
+        // The simulated runtime carries every decision out at once.
+        autoscaler.scaled(d.current(), d.desired());
         rows.add(
             new Row(
                 policyName,
