@@ -33,18 +33,21 @@ final class RunCommand implements Callable<Integer> {
         stack.prepareImages();
       }
       Controller controller = stack.controller(dryRun);
+      ConfigWatcher watcher = new ConfigWatcher(config.file, controller::reload);
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
                   () -> {
+                    watcher.close();
                     controller.close();
                     stopped.countDown();
                   }));
       controller.start();
+      watcher.start();
       spec.commandLine()
           .getErr()
           .printf(
-              "dockscale: %s project %s on %s; Ctrl-C stops the loop (the services keep serving; 'dockscale down' removes them)%n",
+              "dockscale: %s project %s on %s; edits of the config (or SIGHUP) reload it; Ctrl-C stops the loop (the services keep serving; 'dockscale down' removes them)%n",
               dryRun ? "dry-running" : "running", c.project(), c.balancer().listen());
       stopped.await();
     }

@@ -2,6 +2,7 @@ package dev.dockscale.cli;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.dockscale.balancer.nginx.NginxBalancer;
+import dev.dockscale.balancer.nginx.NginxProbe;
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.engine.Controller;
 import dev.dockscale.runtime.docker.Docker;
@@ -20,20 +21,24 @@ import java.util.function.Consumer;
 public final class Stack implements AutoCloseable {
 
   private final DockscaleConfig config;
+  private final Consumer<String> notice;
   private final DockerClient docker;
   private final Images images;
   private final DockerRuntime runtime;
   private final DockerStatsSource metrics;
   private final NginxBalancer balancer;
+  private final NginxProbe probe;
 
   public Stack(DockscaleConfig config, Consumer<String> notice) {
     this.config = config;
+    this.notice = notice;
     this.docker = Docker.connect();
     Docker.requireReachable(docker);
     this.images = new Images(docker, notice);
-    this.runtime = new DockerRuntime(docker, images);
+    this.runtime = new DockerRuntime(docker, images, Clock.systemUTC());
     this.metrics = new DockerStatsSource(docker, Clock.systemUTC());
     this.balancer = new NginxBalancer(docker, images, config);
+    this.probe = new NginxProbe(balancer::probePort);
   }
 
   public DockerClient docker() {
@@ -44,14 +49,24 @@ public final class Stack implements AutoCloseable {
     return balancer;
   }
 
-  /** Builds or pulls every image the config names, before the loop needs them. */
+  /**
+   * Builds or pulls the images the config names before the loop needs them. The balancer's must be
+   * there; a service's that cannot be had is reported through {@code notice} and left to the loop,
+   * which shows it as that service's problem and tries again, while the other services run.
+   */
   public void prepareImages() {
     images.ensurePresent(config.balancer().image());
-    config.services().values().forEach(s -> images.ensurePresent(s.image()));
+    for (var s : config.services().values()) {
+      try {
+        images.ensurePresent(s.image());
+      } catch (RuntimeException e) {
+        notice.accept(s.name() + ": " + e.getMessage());
+      }
+    }
   }
 
   public Controller controller(boolean dryRun) {
-    return new Controller(config, runtime, metrics, balancer, Clock.systemUTC(), dryRun);
+    return new Controller(config, runtime, metrics, balancer, probe, Clock.systemUTC(), dryRun);
   }
 
   /** Removes every container and the network of the config's project. */
@@ -62,6 +77,7 @@ public final class Stack implements AutoCloseable {
   @Override
   public void close() {
     metrics.close();
+    runtime.close();
     try {
       docker.close();
     } catch (IOException e) {

@@ -3,67 +3,106 @@ package dev.dockscale.engine;
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.metrics.MetricsSource;
+import dev.dockscale.metrics.MetricsSource.MeasuredReplica;
+import dev.dockscale.metrics.ReplicaMetrics;
+import dev.dockscale.policy.Durations;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The reconcile loop: every {@code interval}, each service is reconciled in turn (so at most one
- * reconcile is in flight per service), then the balancer is made to route exactly the ready
- * replicas. A failing tick is retried after a back-off (interval doubling, capped at 30 s); nothing
- * running is touched because of it.
+ * The reconcile loop. Every {@code interval} a tick observes all replicas of the project at once,
+ * probes and measures them, lets each service decide and act, then makes the balancer route exactly
+ * the ready replicas. Runtime events (a container died, was paused or removed) and probe changes (a
+ * replica became ready or unhealthy) run a pass at once that repairs without deciding; the tick is
+ * the safety net. One pass runs at a time.
+ *
+ * <p>Services are isolated: one that fails is retried after its own back-off while the others and
+ * the balancer go on. A pass that cannot observe (the engine does not answer) acts on nothing and
+ * is retried after a back-off.
  */
 public final class Controller implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
-  private final DockscaleConfig config;
+  private volatile DockscaleConfig config;
   private final ContainerRuntime runtime;
+  private final MetricsSource metrics;
   private final Balancer balancer;
+  private final Clock clock;
   private final boolean dryRun;
-  private final List<ServiceReconciler> reconcilers = new ArrayList<>();
+  private final Prober prober;
+  private final Orphans orphans;
+  private final Map<String, ServiceReconciler> reconcilers = new LinkedHashMap<>();
+  private final Map<String, ServiceFailures> failures = new HashMap<>();
+  private final Map<String, Balancer.Route> lastRoutes = new HashMap<>();
   private final List<Consumer<List<ServiceStatus>>> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService loop;
-  private final ExecutorService stopper;
-  private int failures;
+  private final ScheduledExecutorService probes;
+  private final ExecutorService actions;
+  private final AtomicBoolean passPending = new AtomicBoolean();
+  private AutoCloseable watch;
+  private int passFailures;
   private volatile boolean closed;
+  private volatile boolean started;
 
   public Controller(
       DockscaleConfig config,
       ContainerRuntime runtime,
       MetricsSource metrics,
       Balancer balancer,
+      ReadinessProbe probe,
       Clock clock,
       boolean dryRun) {
+    this(config, runtime, metrics, balancer, probe, clock, dryRun, null);
+  }
+
+  /** With {@code actions} given, starts and stops run on it (tests pass a direct executor). */
+  Controller(
+      DockscaleConfig config,
+      ContainerRuntime runtime,
+      MetricsSource metrics,
+      Balancer balancer,
+      ReadinessProbe probe,
+      Clock clock,
+      boolean dryRun,
+      ExecutorService actions) {
     this.config = config;
     this.runtime = runtime;
+    this.metrics = metrics;
     this.balancer = balancer;
+    this.clock = clock;
     this.dryRun = dryRun;
+    this.prober = new Prober(probe, clock, this::requestPass);
     this.loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "dockscale-loop"));
-    this.stopper = Executors.newCachedThreadPool(r -> daemon(r, "dockscale-stop"));
+    this.probes = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "dockscale-probe"));
+    this.actions =
+        actions != null ? actions : Executors.newCachedThreadPool(r -> daemon(r, "dockscale-act"));
+    this.orphans = new Orphans(runtime, clock);
     for (ServiceSpec spec : config.services().values()) {
-      reconcilers.add(
-          new ServiceReconciler(
-              config.project(),
-              config.networkName(),
-              spec,
-              runtime,
-              metrics,
-              clock,
-              dryRun,
-              stopper));
+      reconcilers.put(spec.name(), reconciler(spec));
     }
+  }
+
+  private ServiceReconciler reconciler(ServiceSpec spec) {
+    return new ServiceReconciler(
+        config.project(), config.networkName(), spec, runtime, clock, dryRun, actions);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -72,34 +111,110 @@ public final class Controller implements AutoCloseable {
     return t;
   }
 
-  /** Called after every tick with each service's status. */
+  /** Called after every pass with each service's status. */
   public void onTick(Consumer<List<ServiceStatus>> listener) {
     listeners.add(listener);
   }
 
   public void start() {
+    started = true;
+    try {
+      watch =
+          runtime.watch(
+              config.project(),
+              event -> {
+                LOG.debug("event: {} {}", event.name(), event.action());
+                requestPass();
+              });
+    } catch (RuntimeException e) {
+      LOG.warn("cannot watch the runtime's events ({}); the tick alone will notice", e.toString());
+    }
+    probes.scheduleWithFixedDelay(
+        this::pollProbesQuietly, 0, Prober.EAGER.toMillis(), TimeUnit.MILLISECONDS);
     loop.execute(this::tickAndReschedule);
+  }
+
+  private void pollProbesQuietly() {
+    try {
+      prober.poll();
+    } catch (RuntimeException e) {
+      LOG.warn("probing failed: {}", e.toString());
+    }
+  }
+
+  /** Runs a repairing pass as soon as the loop is free (at most one waits). */
+  public void requestPass() {
+    if (started && !closed && passPending.compareAndSet(false, true)) {
+      loop.execute(
+          () -> {
+            passPending.set(false);
+            runPass(false);
+          });
+    }
+  }
+
+  /**
+   * Takes a new config: services added, removed (their replicas drained) or changed (replicas of
+   * another image, environment or limits rolled one at a time) while the rest keep running. A
+   * change of project or balancer needs a restart and is refused.
+   */
+  public void reload(DockscaleConfig next) {
+    loop.execute(() -> applyConfig(next));
+  }
+
+  void applyConfig(DockscaleConfig next) {
+    DockscaleConfig current = config;
+    if (!next.project().equals(current.project()) || !next.balancer().equals(current.balancer())) {
+      LOG.error(
+          "config reload refused: project and balancer cannot change while running (restart dockscale for that); the running config stays");
+      return;
+    }
+    Map<String, ServiceReconciler> kept = new LinkedHashMap<>();
+    for (ServiceSpec spec : next.services().values()) {
+      ServiceReconciler existing = reconcilers.get(spec.name());
+      if (existing != null && existing.spec().policy().equals(spec.policy())) {
+        existing.update(spec);
+        kept.put(spec.name(), existing);
+      } else {
+        kept.put(spec.name(), reconciler(spec));
+      }
+    }
+    reconcilers.clear();
+    reconcilers.putAll(kept);
+    config = next;
+    LOG.info("config reloaded: services {}", String.join(", ", next.services().keySet()));
+    runPass(false);
   }
 
   private void tickAndReschedule() {
     if (closed) {
       return;
     }
-    Duration next = config.interval();
-    try {
-      tick();
-      failures = 0;
-    } catch (RuntimeException e) {
-      failures++;
-      next = backoff(config.interval(), failures);
-      LOG.warn(
-          "tick failed ({} in a row), next try in {}: {}",
-          failures,
-          dev.dockscale.policy.Durations.format(next),
-          e.toString());
-    }
+    Duration next = runPass(true) ? config.interval() : backoff(config.interval(), passFailures);
     if (!closed) {
       loop.schedule(this::tickAndReschedule, next.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private boolean runPass(boolean decide) {
+    if (closed) {
+      return true;
+    }
+    try {
+      pass(decide);
+      if (passFailures > 0) {
+        LOG.info("the runtime answers again after {} failed passes", passFailures);
+      }
+      passFailures = 0;
+      return true;
+    } catch (RuntimeException e) {
+      passFailures++;
+      LOG.warn(
+          "pass failed ({} in a row), nothing was changed; next try in {}: {}",
+          passFailures,
+          Durations.format(backoff(config.interval(), passFailures)),
+          e.getMessage());
+      return false;
     }
   }
 
@@ -108,33 +223,57 @@ public final class Controller implements AutoCloseable {
     return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
   }
 
-  /** One pass over every service, then the balancer. Public for tests and one-shot use. */
+  /** One deciding pass over every service, then the balancer. For tests and one-shot use. */
   public List<ServiceStatus> tick() {
+    return pass(true);
+  }
+
+  /** Starts the probes that are due now (the probe thread does this every 100 ms). For tests. */
+  void pollProbes() {
+    prober.poll();
+  }
+
+  /** One repairing pass (what an event runs). For tests. */
+  List<ServiceStatus> repair() {
+    return pass(false);
+  }
+
+  private List<ServiceStatus> pass(boolean decide) {
+    DockscaleConfig c = config;
+    List<String> balancerProblems = new ArrayList<>();
     if (!dryRun) {
-      runtime.ensureNetwork(config.project(), config.networkName());
-      balancer.ensureRunning();
+      runtime.ensureNetwork(c.project(), c.networkName());
+      try {
+        balancer.ensureRunning();
+      } catch (RuntimeException e) {
+        balancerProblems.add("balancer: " + e.getMessage());
+        LOG.warn("balancer: {}", e.getMessage());
+      }
     }
+    Map<String, List<Replica>> byService = observe(c);
+    Map<String, ReplicaMetrics> readings = measure(c, byService);
+
     List<ServiceStatus> statuses = new ArrayList<>();
     List<Balancer.Route> routes = new ArrayList<>();
-    for (ServiceReconciler reconciler : reconcilers) {
-      MDC.put("service", reconciler.spec().name());
-      try {
-        ServiceStatus status = reconciler.reconcile();
-        statuses.add(status);
-        routes.add(
-            new Balancer.Route(
-                reconciler.spec().name(), reconciler.spec().path(), reconciler.backends(status)));
-      } finally {
-        MDC.remove("service");
+    for (ServiceReconciler reconciler : reconcilers.values()) {
+      ServiceSpec spec = reconciler.spec();
+      List<Replica> observed = byService.getOrDefault(spec.name(), List.of());
+      ServiceStatus status = reconcileIsolated(reconciler, observed, readings, decide);
+      if (status.decision() != null) {
+        statuses.add(withProblems(status, balancerProblems));
+        Balancer.Route route =
+            new Balancer.Route(spec.name(), spec.path(), reconciler.backends(status));
+        lastRoutes.put(spec.name(), route);
+      }
+      Balancer.Route route = lastRoutes.get(spec.name());
+      if (route != null) {
+        routes.add(route);
       }
     }
+    lastRoutes.keySet().retainAll(reconcilers.keySet());
     if (!dryRun) {
-      Balancer.Outcome outcome = balancer.apply(routes);
-      if (outcome != Balancer.Outcome.REJECTED) {
-        for (int i = 0; i < reconcilers.size(); i++) {
-          reconcilers.get(i).balancerConfirmed(statuses.get(i));
-        }
-      }
+      orphans.retire(byService, reconcilers.keySet(), actions);
+      applyBalancer(routes, statuses, balancerProblems.isEmpty());
     }
     for (Consumer<List<ServiceStatus>> listener : listeners) {
       try {
@@ -146,19 +285,160 @@ public final class Controller implements AutoCloseable {
     return statuses;
   }
 
+  /** Every replica of the project, by service, with what the probe says of each. */
+  private Map<String, List<Replica>> observe(DockscaleConfig c) {
+    List<Replica> all = runtime.replicas(c.project());
+    Map<Replica, Prober.ProbeSpec> toProbe = new HashMap<>();
+    for (Replica r : all) {
+      ServiceReconciler owner = reconcilers.get(r.service());
+      if (owner != null && r.state() == Replica.State.RUNNING && !r.draining()) {
+        toProbe.put(r, Templates.probe(owner.spec(), r));
+      }
+    }
+    List<String> seenFirst = prober.track(toProbe);
+    if (!seenFirst.isEmpty()) {
+      prober.probeNow(seenFirst, longestProbeTimeout(c));
+    }
+    Map<String, List<Replica>> byService = new LinkedHashMap<>();
+    for (Replica r : all) {
+      Replica seen = toProbe.containsKey(r) ? r.withReadiness(prober.state(r.id()).readiness()) : r;
+      byService.computeIfAbsent(r.service(), k -> new ArrayList<>()).add(seen);
+    }
+    return byService;
+  }
+
+  private static Duration longestProbeTimeout(DockscaleConfig c) {
+    return c.services().values().stream()
+        .map(s -> s.health().timeout())
+        .max(Duration::compareTo)
+        .orElse(Duration.ofSeconds(1))
+        .plusMillis(200);
+  }
+
+  /** One read of every active replica's metrics; a failing source leaves them unsampled. */
+  private Map<String, ReplicaMetrics> measure(
+      DockscaleConfig c, Map<String, List<Replica>> byService) {
+    List<MeasuredReplica> measured = new ArrayList<>();
+    for (ServiceReconciler reconciler : reconcilers.values()) {
+      ServiceSpec spec = reconciler.spec();
+      for (Replica r : byService.getOrDefault(spec.name(), List.of())) {
+        if (r.active() && r.state() == Replica.State.RUNNING) {
+          measured.add(
+              new MeasuredReplica(r.id(), spec.resources().cpus(), spec.resources().memoryBytes()));
+        }
+      }
+    }
+    try {
+      return metrics.read(measured);
+    } catch (RuntimeException e) {
+      LOG.warn("metrics could not be read this pass: {}", e.toString());
+      return Map.of();
+    }
+  }
+
+  private ServiceStatus reconcileIsolated(
+      ServiceReconciler reconciler,
+      List<Replica> observed,
+      Map<String, ReplicaMetrics> readings,
+      boolean decide) {
+    String name = reconciler.spec().name();
+    ServiceFailures f = failures.computeIfAbsent(name, k -> new ServiceFailures());
+    Instant now = clock.instant();
+    if (now.isBefore(f.nextTry)) {
+      return new ServiceStatus(name, observed, f.lastDecision, List.of(), List.of(f.problem));
+    }
+    MDC.put("service", name);
+    try {
+      Map<String, Instant> unhealthySince = new HashMap<>();
+      for (Replica r : observed) {
+        Instant since = prober.state(r.id()).unhealthySince();
+        if (since != null) {
+          unhealthySince.put(r.id(), since);
+        }
+      }
+      ServiceStatus status = reconciler.reconcile(observed, readings, decide, unhealthySince);
+      f.count = 0;
+      f.lastDecision = status.decision();
+      return status;
+    } catch (RuntimeException e) {
+      f.count++;
+      Duration wait = backoff(config.interval(), f.count);
+      f.nextTry = now.plus(wait);
+      f.problem =
+          "failed "
+              + f.count
+              + (f.count == 1 ? " time" : " times")
+              + " in a row, next try in "
+              + Durations.format(wait)
+              + ": "
+              + e.getMessage();
+      LOG.warn("{}: {}", name, f.problem);
+      return new ServiceStatus(name, observed, f.lastDecision, List.of(), List.of(f.problem));
+    } finally {
+      MDC.remove("service");
+    }
+  }
+
+  /** A service's own back-off after its reconcile threw. */
+  private static final class ServiceFailures {
+    int count;
+    Instant nextTry = Instant.EPOCH;
+    String problem = "";
+    dev.dockscale.policy.Decision lastDecision;
+  }
+
+  private static ServiceStatus withProblems(ServiceStatus s, List<String> more) {
+    if (more.isEmpty()) {
+      return s;
+    }
+    List<String> problems = new ArrayList<>(s.problems());
+    problems.addAll(more);
+    return new ServiceStatus(s.service(), s.replicas(), s.decision(), s.acted(), problems);
+  }
+
+  private void applyBalancer(
+      List<Balancer.Route> routes, List<ServiceStatus> statuses, boolean balancerUp) {
+    if (!balancerUp) {
+      return;
+    }
+    Balancer.Outcome outcome;
+    try {
+      outcome = balancer.apply(routes);
+    } catch (RuntimeException e) {
+      LOG.warn("balancer not updated this pass (tried again next pass): {}", e.getMessage());
+      return;
+    }
+    if (outcome != Balancer.Outcome.REJECTED) {
+      for (ServiceStatus s : statuses) {
+        ServiceReconciler r = reconcilers.get(s.service());
+        if (r != null) {
+          r.balancerConfirmed(s);
+        }
+      }
+    }
+  }
+
   /** Stops the loop; the replicas and the balancer keep serving. */
   @Override
   public void close() {
     closed = true;
+    if (watch != null) {
+      try {
+        watch.close();
+      } catch (Exception e) {
+        LOG.debug("closing the event watch: {}", e.toString());
+      }
+    }
+    probes.shutdownNow();
     loop.shutdown();
     try {
       loop.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    stopper.shutdown();
+    actions.shutdown();
     try {
-      stopper.awaitTermination(60, TimeUnit.SECONDS);
+      actions.awaitTermination(60, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -14,6 +14,15 @@ public final class Labels {
   public static final String INDEX = "dockscale.index";
   public static final String LISTEN = "dockscale.listen";
 
+  /** The hash of the replica template a replica was created from (see rolling updates). */
+  public static final String TEMPLATE = "dockscale.template";
+
+  /** The id of the replica a replica was started to replace. */
+  public static final String REPLACES = "dockscale.replaces";
+
+  /** {@code true}: scale-in never chooses this replica. */
+  public static final String PROTECT = "dockscale.protect";
+
   public static final String ROLE_REPLICA = "replica";
   public static final String ROLE_BALANCER = "balancer";
 

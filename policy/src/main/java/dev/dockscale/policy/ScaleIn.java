@@ -16,9 +16,15 @@ public final class ScaleIn {
   public static <T> List<T> victims(
       List<T> replicas, int count, Predicate<T> ready, ToIntFunction<T> number) {
     Comparator<T> notReadyFirst = Comparator.comparing(ready::test);
-    return replicas.stream()
-        .sorted(notReadyFirst.thenComparing(Comparator.comparingInt(number).reversed()))
-        .limit(Math.max(0, count))
-        .toList();
+    return victims(
+        replicas, count, notReadyFirst.thenComparing(Comparator.comparingInt(number).reversed()));
+  }
+
+  /**
+   * The first {@code count} replicas in {@code order}: for a runtime that knows more of them (the
+   * engine adds the template they run and their load between "not ready" and "newest").
+   */
+  public static <T> List<T> victims(List<T> replicas, int count, Comparator<T> order) {
+    return replicas.stream().sorted(order).limit(Math.max(0, count)).toList();
   }
 }

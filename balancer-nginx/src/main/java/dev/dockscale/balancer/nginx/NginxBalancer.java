@@ -1,18 +1,17 @@
 package dev.dockscale.balancer.nginx;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.engine.Balancer;
 import dev.dockscale.engine.Labels;
+import dev.dockscale.runtime.docker.ContainerExec;
 import dev.dockscale.runtime.docker.Images;
 import dev.dockscale.runtime.docker.RuntimeUnavailableException;
 import java.io.ByteArrayInputStream;
@@ -20,11 +19,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.slf4j.Logger;
@@ -45,7 +44,16 @@ public final class NginxBalancer implements Balancer {
   private final DockerClient docker;
   private final Images images;
   private final DockscaleConfig config;
+
+  /** Containers of another layout (an older dockscale's, without the probe port) are re-created. */
+  static final String LAYOUT_LABEL = "dockscale.balancer-layout";
+
+  static final String LAYOUT = "2";
+
+  private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(10);
+
   private String containerId;
+  private volatile int probePort;
   private String applied;
   private String rejected;
 
@@ -70,7 +78,8 @@ public final class NginxBalancer implements Balancer {
       Container c = existing.get();
       String listen = c.getLabels().get(Labels.LISTEN);
       if (config.balancer().listen().equals(listen)
-          && config.balancer().image().equals(c.getImage())) {
+          && config.balancer().image().equals(c.getImage())
+          && LAYOUT.equals(c.getLabels().get(LAYOUT_LABEL))) {
         if (!"running".equals(c.getState())) {
           LOG.info("starting balancer {} ({})", config.balancerName(), c.getState());
           try {
@@ -83,27 +92,33 @@ public final class NginxBalancer implements Balancer {
         return;
       }
       LOG.info(
-          "re-creating balancer {}: it listens on {} with {}, config says {} with {}",
+          "re-creating balancer {}: it listens on {} with {} (layout {}), config says {} with {} (layout {})",
           config.balancerName(),
           listen,
           c.getImage(),
+          c.getLabels().get(LAYOUT_LABEL),
           config.balancer().listen(),
-          config.balancer().image());
+          config.balancer().image(),
+          LAYOUT);
       docker.removeContainerCmd(c.getId()).withForce(true).exec();
     }
     images.ensurePresent(config.balancer().image());
     Map<String, String> labels = labels();
     labels.put(Labels.LISTEN, config.balancer().listen());
+    labels.put(LAYOUT_LABEL, LAYOUT);
     ExposedPort http = ExposedPort.tcp(80);
+    ExposedPort probes = ExposedPort.tcp(NginxConfig.PROBE_PORT);
     Ports ports = new Ports();
     ports.bind(
         http, Ports.Binding.bindIpAndPort(config.balancer().host(), config.balancer().port()));
+    // The probe gateway: loopback only, on a port the engine picks.
+    ports.bind(probes, Ports.Binding.bindIp("127.0.0.1"));
     String id =
         docker
             .createContainerCmd(config.balancer().image())
             .withName(config.balancerName())
             .withLabels(labels)
-            .withExposedPorts(http)
+            .withExposedPorts(http, probes)
             .withHostConfig(
                 HostConfig.newHostConfig()
                     .withNetworkMode(config.networkName())
@@ -137,6 +152,26 @@ public final class NginxBalancer implements Balancer {
       applied = null;
       rejected = null;
     }
+    probePort = publishedProbePort(id);
+  }
+
+  /** The host port (on 127.0.0.1) of the probe gateway, 0 when it is not published. */
+  private int publishedProbePort(String id) {
+    var settings = docker.inspectContainerCmd(id).exec().getNetworkSettings();
+    if (settings == null || settings.getPorts() == null) {
+      return 0;
+    }
+    Ports.Binding[] bindings =
+        settings.getPorts().getBindings().get(ExposedPort.tcp(NginxConfig.PROBE_PORT));
+    if (bindings == null || bindings.length == 0 || bindings[0].getHostPortSpec() == null) {
+      return 0;
+    }
+    return Integer.parseInt(bindings[0].getHostPortSpec());
+  }
+
+  /** Where readiness probes go: {@code http://127.0.0.1:port}, or 0 while the balancer is down. */
+  public int probePort() {
+    return probePort;
   }
 
   @Override
@@ -144,31 +179,41 @@ public final class NginxBalancer implements Balancer {
     return applyConfig(NginxConfig.render(config.project(), routes), summary(routes));
   }
 
-  /** Puts {@code rendered} in force if nginx accepts it; the previous config stays otherwise. */
+  /**
+   * Puts {@code rendered} in force if nginx accepts it; the previous config stays otherwise. A
+   * check or reload that cannot be run (timeout, balancer gone) throws and is tried again on the
+   * next pass; only a config that {@code nginx -t} really refused is remembered as rejected.
+   */
   synchronized Outcome applyConfig(String rendered, String summary) {
     if (containerId == null) {
       ensureRunning();
     }
-    if (applied == null) {
-      Exec current = exec("cat", CONF);
-      applied = current.exitCode() == 0 ? current.output() : "";
+    try {
+      if (applied == null) {
+        ContainerExec.Result current = exec("cat", CONF);
+        applied = current.ok() ? current.stdout() : "";
+      }
+      if (rendered.equals(applied)) {
+        return Outcome.UNCHANGED;
+      }
+      if (rendered.equals(rejected)) {
+        return Outcome.REJECTED;
+      }
+      copy(rendered);
+      ContainerExec.Result check =
+          exec("sh", "-c", "nginx -t -q -c " + NEXT + " && mv -f " + NEXT + " " + CONF);
+      if (!check.ok()) {
+        rejected = rendered;
+        LOG.error(
+            "nginx rejected the new config, the previous one stays in force: {}", check.output());
+        return Outcome.REJECTED;
+      }
+      docker.killContainerCmd(containerId).withSignal("HUP").exec();
+    } catch (NotFoundException gone) {
+      containerId = null;
+      throw new RuntimeUnavailableException(
+          "the balancer " + config.balancerName() + " is gone; it is re-created next pass", gone);
     }
-    if (rendered.equals(applied)) {
-      return Outcome.UNCHANGED;
-    }
-    if (rendered.equals(rejected)) {
-      return Outcome.REJECTED;
-    }
-    copy(rendered);
-    Exec check = exec("sh", "-c", "nginx -t -q -c " + NEXT + " && mv -f " + NEXT + " " + CONF);
-    if (check.exitCode() != 0) {
-      rejected = rendered;
-      LOG.error(
-          "nginx rejected the new config, the previous one stays in force: {}",
-          check.output().trim());
-      return Outcome.REJECTED;
-    }
-    docker.killContainerCmd(containerId).withSignal("HUP").exec();
     applied = rendered;
     rejected = null;
     LOG.info("balancer reloaded: {}", summary);
@@ -192,7 +237,11 @@ public final class NginxBalancer implements Balancer {
 
   /** The config nginx has now, as read from its container. */
   public synchronized String currentConfig() {
-    return exec("cat", CONF).output();
+    return exec("cat", CONF).stdout();
+  }
+
+  private ContainerExec.Result exec(String... command) {
+    return ContainerExec.run(docker, containerId, EXEC_TIMEOUT, command);
   }
 
   private void copy(String text) {
@@ -213,39 +262,5 @@ public final class NginxBalancer implements Balancer {
         .withRemotePath(NEXT.substring(0, NEXT.lastIndexOf('/')))
         .withTarInputStream(new ByteArrayInputStream(tar.toByteArray()))
         .exec();
-  }
-
-  record Exec(int exitCode, String output) {}
-
-  private Exec exec(String... command) {
-    try {
-      String execId =
-          docker
-              .execCreateCmd(containerId)
-              .withCmd(command)
-              .withAttachStdout(true)
-              .withAttachStderr(true)
-              .exec()
-              .getId();
-      ByteArrayOutputStream output = new ByteArrayOutputStream();
-      docker
-          .execStartCmd(execId)
-          .exec(
-              new ResultCallback.Adapter<Frame>() {
-                @Override
-                public void onNext(Frame frame) {
-                  output.writeBytes(frame.getPayload());
-                }
-              })
-          .awaitCompletion(30, TimeUnit.SECONDS);
-      Long code = docker.inspectExecCmd(execId).exec().getExitCodeLong();
-      return new Exec(code == null ? -1 : code.intValue(), output.toString(StandardCharsets.UTF_8));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Exec(-1, "interrupted");
-    } catch (NotFoundException e) {
-      containerId = null;
-      throw e;
-    }
   }
 }

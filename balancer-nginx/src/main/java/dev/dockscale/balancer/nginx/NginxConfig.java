@@ -24,6 +24,9 @@ public final class NginxConfig {
   private static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9/_.~-]*");
   private static final String TEMPLATE = loadTemplate();
 
+  /** The container port of the probe gateway (published on 127.0.0.1 only). */
+  public static final int PROBE_PORT = 8081;
+
   private NginxConfig() {}
 
   public static String render(String project, List<Route> routes) {
@@ -74,6 +77,7 @@ public final class NginxConfig {
       locations.append("    }\n");
     }
     return TEMPLATE
+        .replace("{{probe_port}}", Integer.toString(PROBE_PORT))
         .replace("{{project}}", project)
         .replace("{{upstreams}}\n", upstreams.toString())
         .replace("{{locations}}\n", locations.toString());

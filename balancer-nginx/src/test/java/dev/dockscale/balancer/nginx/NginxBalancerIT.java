@@ -38,7 +38,7 @@ class NginxBalancerIT {
   void start() throws Exception {
     docker = Docker.connect();
     Images images = new Images(docker, notice -> System.out.println("notice: " + notice));
-    runtime = new DockerRuntime(docker, images);
+    runtime = new DockerRuntime(docker, images, java.time.Clock.systemUTC());
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }

@@ -1,48 +1,42 @@
 package dev.dockscale.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.HealthState;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.ContainerNetwork;
-import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.RestartPolicy;
-import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.engine.ContainerRuntime;
 import dev.dockscale.engine.Labels;
 import dev.dockscale.engine.Replica;
+import dev.dockscale.engine.ReplicaSpec;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@link ContainerRuntime} on one Docker Engine, through docker-java. */
-public final class DockerRuntime implements ContainerRuntime {
+public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
-  static final String DRAINING_SUFFIX = "-draining";
 
   private final DockerClient docker;
-  private final Images images;
+  private final ImagePreparer preparer;
+  private final InspectCache inspected;
 
-  public DockerRuntime(DockerClient docker, Images images) {
+  public DockerRuntime(DockerClient docker, Images images, Clock clock) {
     this.docker = docker;
-    this.images = images;
-  }
-
-  public static String replicaName(String project, String service, int index) {
-    return project + "-" + service + "-" + index;
+    this.preparer = new ImagePreparer(images, clock);
+    this.inspected = new InspectCache(docker, clock);
   }
 
   @Override
@@ -78,143 +72,123 @@ public final class DockerRuntime implements ContainerRuntime {
   }
 
   @Override
-  public List<Replica> replicas(String project, String service) {
+  public List<Replica> replicas(String project) {
     Map<String, String> filter = new HashMap<>(Labels.project(project));
-    filter.put(Labels.SERVICE, service);
     filter.put(Labels.ROLE, Labels.ROLE_REPLICA);
+    List<Container> containers =
+        docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec();
     List<Replica> replicas = new ArrayList<>();
-    for (Container c :
-        docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec()) {
+    java.util.Set<String> present = new java.util.HashSet<>();
+    for (Container c : containers) {
+      present.add(c.getId());
       try {
-        replicas.add(replica(docker.inspectContainerCmd(c.getId()).exec(), project + "-net"));
+        replicas.add(inspected.get(c, project + "-net"));
       } catch (NotFoundException gone) {
         // Removed between list and inspect: it is simply not there any more.
       }
     }
+    inspected.retain(present);
     return replicas;
   }
 
-  static Replica replica(InspectContainerResponse c, String network) {
-    String name = c.getName().startsWith("/") ? c.getName().substring(1) : c.getName();
-    int index = parseIndex(c.getConfig().getLabels().get(Labels.INDEX));
-    var state = c.getState();
-    Replica.State s;
-    if (Boolean.TRUE.equals(state.getRunning()) && !Boolean.TRUE.equals(state.getRestarting())) {
-      HealthState health = state.getHealth();
-      String status = health == null ? "healthy" : health.getStatus();
-      s =
-          switch (status) {
-            case "healthy" -> Replica.State.READY;
-            case "unhealthy" -> Replica.State.UNHEALTHY;
-            default -> Replica.State.STARTING;
-          };
-    } else if ("created".equals(state.getStatus()) || Boolean.TRUE.equals(state.getRestarting())) {
-      s = Replica.State.STARTING;
-    } else {
-      s = Replica.State.GONE;
-    }
-    String address = "";
-    var networks = c.getNetworkSettings() == null ? null : c.getNetworkSettings().getNetworks();
-    if (networks != null) {
-      ContainerNetwork n = networks.get(network);
-      if (n != null && n.getIpAddress() != null) {
-        address = n.getIpAddress();
-      }
-    }
-    Instant startedAt =
-        parseTime(state.getStartedAt()).orElse(parseTime(c.getCreated()).orElse(Instant.EPOCH));
-    return new Replica(
-        c.getId(), name, index, s, address, startedAt, name.endsWith(DRAINING_SUFFIX));
-  }
-
-  private static int parseIndex(String label) {
-    try {
-      return label == null ? 0 : Integer.parseInt(label);
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
-
-  private static Optional<Instant> parseTime(String text) {
-    if (text == null || text.isEmpty() || text.startsWith("0001-")) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Instant.parse(text));
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
+  @Override
+  public ImageState prepareImage(String image) {
+    return preparer.prepare(image);
   }
 
   @Override
-  public Replica start(String project, String network, ServiceSpec spec, int index) {
-    String name = replicaName(project, spec.name(), index);
-    Map<String, String> labels = new HashMap<>(Labels.project(project));
-    labels.put(Labels.SERVICE, spec.name());
+  public Replica start(ReplicaSpec spec) {
+    String name = spec.name();
+    Map<String, String> labels = new HashMap<>(Labels.project(spec.project()));
+    labels.put(Labels.SERVICE, spec.service());
     labels.put(Labels.ROLE, Labels.ROLE_REPLICA);
-    labels.put(Labels.INDEX, Integer.toString(index));
-    List<String> env =
-        spec.envFor(name, index).entrySet().stream()
-            .map(e -> e.getKey() + "=" + e.getValue())
-            .toList();
-
+    labels.put(Labels.INDEX, Integer.toString(spec.index()));
+    labels.put(Labels.TEMPLATE, spec.template());
+    if (!spec.replaces().isEmpty()) {
+      labels.put(Labels.REPLACES, spec.replaces());
+    }
     HostConfig host =
         HostConfig.newHostConfig()
-            .withNetworkMode(network)
-            .withNanoCPUs(Math.round(spec.resources().cpus() * 1e9))
-            .withMemory(spec.resources().memoryBytes())
-            .withMemorySwap(spec.resources().memoryBytes())
+            .withNetworkMode(spec.network())
+            .withNanoCPUs(Math.round(spec.cpus() * 1e9))
+            .withMemory(spec.memoryBytes())
+            .withMemorySwap(spec.memoryBytes())
             .withRestartPolicy(RestartPolicy.unlessStoppedRestart());
-    if (!spec.resources().cpuset().isEmpty()) {
-      host.withCpusetCpus(spec.resources().cpuset());
+    if (!spec.cpuset().isEmpty()) {
+      host.withCpusetCpus(spec.cpuset());
     }
-    images.ensurePresent(spec.image());
     String id;
     try {
-      id =
-          docker
-              .createContainerCmd(spec.image())
-              .withName(name)
-              .withHostName(name)
-              .withLabels(labels)
-              .withEnv(env)
-              .withHealthcheck(healthCheck(spec))
-              .withHostConfig(host)
-              .exec()
-              .getId();
+      id = create(spec, name, labels, host);
     } catch (ConflictException e) {
+      // A leftover of ours by that name (exited, or created and never started) goes first.
+      removeLeftover(spec.project(), name, e);
+      id = create(spec, name, labels, host);
+    }
+    try {
+      docker.startContainerCmd(id).exec();
+    } catch (RuntimeException e) {
+      // Never leave a created-but-not-started container behind.
+      try {
+        docker.removeContainerCmd(id).withForce(true).exec();
+      } catch (RuntimeException ignored) {
+        // Gone already.
+      }
+      throw new RuntimeUnavailableException(
+          "the engine refused to start " + name + ": " + e.getMessage().trim(), e);
+    }
+    return ReplicaMapper.replica(docker.inspectContainerCmd(id).exec(), spec.network());
+  }
+
+  private String create(
+      ReplicaSpec spec, String name, Map<String, String> labels, HostConfig host) {
+    return docker
+        .createContainerCmd(spec.image())
+        .withName(name)
+        .withHostName(name)
+        .withLabels(labels)
+        .withEnv(spec.envList())
+        .withHostConfig(host)
+        .exec()
+        .getId();
+  }
+
+  private void removeLeftover(String project, String name, ConflictException cause) {
+    InspectContainerResponse c;
+    try {
+      c = docker.inspectContainerCmd(name).exec();
+    } catch (NotFoundException gone) {
+      return;
+    }
+    Map<String, String> labels = c.getConfig().getLabels();
+    boolean ours =
+        labels != null
+            && "true".equals(labels.get(Labels.MANAGED))
+            && project.equals(labels.get(Labels.PROJECT));
+    if (!ours || Boolean.TRUE.equals(c.getState().getRunning())) {
       throw new RuntimeUnavailableException(
           "a container named "
               + name
-              + " already exists and is not a replica dockscale sees; remove it (docker rm -f "
+              + " already exists and is not a replica dockscale may replace; remove it (docker rm -f "
               + name
               + ")",
-          e);
+          cause);
     }
-    docker.startContainerCmd(id).exec();
-    return replica(docker.inspectContainerCmd(id).exec(), network);
+    docker.removeContainerCmd(c.getId()).withForce(true).exec();
   }
 
-  /** Readiness from inside the replica: GET health.path on the container port, by curl or wget. */
-  static HealthCheck healthCheck(ServiceSpec spec) {
-    var h = spec.health();
-    String url = "http://127.0.0.1:" + spec.port() + h.path();
-    long timeoutSeconds = Math.max(1, h.timeout().toSeconds());
-    String probe =
-        "curl -fsS -o /dev/null --max-time "
-            + timeoutSeconds
-            + " "
-            + url
-            + " || wget -q -O /dev/null -T "
-            + timeoutSeconds
-            + " "
-            + url;
-    return new HealthCheck()
-        .withTest(List.of("CMD-SHELL", probe))
-        .withInterval(TimeUnit.MILLISECONDS.toNanos(h.interval().toMillis()))
-        .withTimeout(TimeUnit.MILLISECONDS.toNanos(h.timeout().toMillis()))
-        .withRetries(h.retries())
-        .withStartPeriod(TimeUnit.MILLISECONDS.toNanos(h.startPeriod().toMillis()));
+  @Override
+  public AutoCloseable watch(String project, Consumer<RuntimeEvent> onEvent) {
+    DockerEvents events =
+        new DockerEvents(
+            docker,
+            project,
+            e -> {
+              inspected.forget(e.containerId());
+              onEvent.accept(e);
+            });
+    events.start();
+    return events;
   }
 
   @Override
@@ -223,7 +197,10 @@ public final class DockerRuntime implements ContainerRuntime {
       return;
     }
     try {
-      docker.renameContainerCmd(replica.id()).withName(replica.name() + DRAINING_SUFFIX).exec();
+      docker
+          .renameContainerCmd(replica.id())
+          .withName(replica.name() + ReplicaMapper.DRAINING_SUFFIX)
+          .exec();
     } catch (NotFoundException gone) {
       // Already gone: nothing to drain.
     }
@@ -295,5 +272,10 @@ public final class DockerRuntime implements ContainerRuntime {
       }
     }
     return removed;
+  }
+
+  @Override
+  public void close() {
+    preparer.close();
   }
 }

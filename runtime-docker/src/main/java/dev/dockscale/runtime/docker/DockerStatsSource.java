@@ -1,7 +1,6 @@
 package dev.dockscale.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.CpuStatsConfig;
 import com.github.dockerjava.api.model.MemoryStatsConfig;
 import com.github.dockerjava.api.model.Statistics;
@@ -9,37 +8,40 @@ import dev.dockscale.metrics.InvalidReadingException;
 import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;
 import dev.dockscale.metrics.ReplicaMetrics;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * CPU and memory per replica from the Docker Engine's stats stream. A one-shot stats call waits a
  * second for its second sample, so instead each replica gets one long-lived stream (a sample a
- * second) and {@link #read} returns the latest sample at once. Streams of replicas no longer asked
- * about are closed.
+ * second) and {@link #read} returns the latest sample at once. One read asks for every replica of
+ * every service; a stream is closed only after its replica has not been asked about for {@link
+ * #ABSENT}, and a stream that ended or stalled is reopened.
  */
 public final class DockerStatsSource implements MetricsSource {
 
   private static final Logger LOG = LoggerFactory.getLogger(DockerStatsSource.class);
 
-  /** A sample older than this is stale (the stream stalled): the replica counts as unsampled. */
-  private static final Duration STALE = Duration.ofSeconds(5);
+  /**
+   * A sample older than this is stale (the stream stalled): the replica counts as unsampled, and
+   * its stream is reopened.
+   */
+  static final Duration STALE = Duration.ofSeconds(5);
+
+  /** A stream of a replica not asked about for this long is closed. */
+  static final Duration ABSENT = Duration.ofSeconds(10);
 
   private final DockerClient docker;
   private final Clock clock;
-  private final Map<String, Stream> streams = new ConcurrentHashMap<>();
+  private final Map<String, Stream> streams = new HashMap<>();
 
   public DockerStatsSource(DockerClient docker, Clock clock) {
     this.docker = docker;
@@ -50,13 +52,20 @@ public final class DockerStatsSource implements MetricsSource {
   record Usage(Instant at, double cores, long memoryBytes) {}
 
   @Override
-  public Map<String, ReplicaMetrics> read(Collection<MeasuredReplica> replicas) {
-    Set<String> wanted = new HashSet<>();
+  public synchronized Map<String, ReplicaMetrics> read(Collection<MeasuredReplica> replicas) {
     Map<String, ReplicaMetrics> result = new HashMap<>();
     Instant now = clock.instant();
     for (MeasuredReplica r : replicas) {
-      wanted.add(r.id());
-      Stream stream = streams.computeIfAbsent(r.id(), this::open);
+      Stream stream = streams.get(r.id());
+      if (stream == null || stream.ended || stream.stale(now)) {
+        if (stream != null) {
+          LOG.debug("reopening the stats stream of {}", r.id());
+          stream.close();
+        }
+        stream = open(r.id(), now);
+        streams.put(r.id(), stream);
+      }
+      stream.wanted = now;
       Usage usage = stream.latest;
       if (usage == null || Duration.between(usage.at(), now).compareTo(STALE) > 0) {
         continue;
@@ -73,17 +82,29 @@ public final class DockerStatsSource implements MetricsSource {
         LOG.warn("ignoring a sample of {}: {}", r.id(), e.getMessage());
       }
     }
-    streams.keySet().stream()
-        .filter(id -> !wanted.contains(id))
-        .toList()
-        .forEach(id -> streams.remove(id).close());
+    // A replica not asked about for a while is gone (or stopped): its stream goes too.
+    streams
+        .values()
+        .removeIf(
+            stream -> {
+              boolean absent = Duration.between(stream.wanted, now).compareTo(ABSENT) > 0;
+              if (absent) {
+                stream.close();
+              }
+              return absent;
+            });
     return result;
   }
 
-  private Stream open(String id) {
-    Stream stream = new Stream(id);
+  private Stream open(String id, Instant now) {
+    Stream stream = new Stream(id, now);
     docker.statsCmd(id).exec(stream);
     return stream;
+  }
+
+  /** How many streams are open: for tests. */
+  synchronized int openStreams() {
+    return streams.size();
   }
 
   /** Cores used between the previous and this sample; empty for the first sample of a stream. */
@@ -133,17 +154,28 @@ public final class DockerStatsSource implements MetricsSource {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     streams.values().forEach(Stream::close);
     streams.clear();
   }
 
-  private final class Stream extends ResultCallback.Adapter<Statistics> {
+  private final class Stream extends StreamCallback<Statistics> {
     private final String id;
+    private final Instant opened;
     private volatile Usage latest;
+    private volatile boolean ended;
+    private volatile Instant wanted;
 
-    Stream(String id) {
+    Stream(String id, Instant opened) {
       this.id = id;
+      this.opened = opened;
+      this.wanted = opened;
+    }
+
+    /** No sample for {@link #STALE}, since it opened or since its last sample. */
+    boolean stale(Instant now) {
+      Instant last = latest == null ? opened : latest.at();
+      return Duration.between(last, now).compareTo(STALE) > 0;
     }
 
     @Override
@@ -157,23 +189,14 @@ public final class DockerStatsSource implements MetricsSource {
     @Override
     public void onError(Throwable t) {
       LOG.debug("stats stream of {} ended: {}", id, t.toString());
-      streams.remove(id, this);
+      ended = true;
       super.onError(t);
     }
 
     @Override
     public void onComplete() {
-      streams.remove(id, this);
+      ended = true;
       super.onComplete();
-    }
-
-    @Override
-    public void close() {
-      try {
-        super.close();
-      } catch (IOException e) {
-        LOG.debug("closing stats stream of {}: {}", id, e.toString());
-      }
     }
   }
 }

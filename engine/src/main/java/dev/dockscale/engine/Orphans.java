@@ -1,0 +1,65 @@
+package dev.dockscale.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replicas of the project whose service is no longer in the config (removed by a reload, or by an
+ * edit between two runs): taken out of the balancer, drained for {@link #DRAIN}, then stopped.
+ */
+final class Orphans {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Orphans.class);
+  static final Duration DRAIN = Duration.ofSeconds(10);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+  private final ContainerRuntime runtime;
+  private final Clock clock;
+  private final Map<String, Instant> drainingSince = new HashMap<>();
+  private final Set<String> stopping = ConcurrentHashMap.newKeySet();
+
+  Orphans(ContainerRuntime runtime, Clock clock) {
+    this.runtime = runtime;
+    this.clock = clock;
+  }
+
+  void retire(Map<String, List<Replica>> byService, Set<String> configured, Executor actions) {
+    Instant now = clock.instant();
+    Set<String> present = new java.util.HashSet<>();
+    byService.forEach(
+        (service, replicas) -> {
+          if (configured.contains(service)) {
+            return;
+          }
+          for (Replica r : replicas) {
+            present.add(r.id());
+            if (!r.draining() && r.state() == Replica.State.RUNNING) {
+              LOG.info(
+                  "{}: draining {}: its service is no longer in the config", service, r.name());
+              runtime.markDraining(r);
+              drainingSince.put(r.id(), now);
+            } else {
+              Instant since = drainingSince.computeIfAbsent(r.id(), k -> now);
+              boolean drained = Duration.between(since, now).compareTo(DRAIN) >= 0;
+              if ((drained || r.state() != Replica.State.RUNNING) && stopping.add(r.id())) {
+                LOG.info(
+                    "{}: stopping {}: its service is no longer in the config", service, r.name());
+                CompletableFuture.runAsync(() -> runtime.stopAndRemove(r, STOP_TIMEOUT), actions)
+                    .whenComplete((v, e) -> stopping.remove(r.id()));
+              }
+            }
+          }
+        });
+    drainingSince.keySet().retainAll(present);
+  }
+}

@@ -1,0 +1,188 @@
+package dev.dockscale.engine;
+
+import dev.dockscale.engine.ReadinessProbe.Outcome;
+import dev.dockscale.engine.ReadinessProbe.Result;
+import dev.dockscale.engine.ReadinessProbe.Target;
+import dev.dockscale.engine.Replica.Readiness;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Keeps the readiness of every running replica: a starting replica is probed every {@link #EAGER}
+ * until it first answers (so it is seen ready within about that of listening), a ready or unhealthy
+ * one every {@code health.interval}. {@code retries} failures in a row make a ready replica
+ * unhealthy; one pass makes it ready again. A probe that could not be made (the probe channel is
+ * down) changes nothing. Each change calls {@code onChange}, so the engine acts at once.
+ *
+ * <p>{@link #poll} starts the probes that are due; a driver calls it often (the controller every
+ * {@link #EAGER}; tests by hand). At most one probe per replica is in flight.
+ */
+final class Prober {
+
+  static final Duration EAGER = Duration.ofMillis(100);
+
+  private final ReadinessProbe probe;
+  private final Clock clock;
+  private final Runnable onChange;
+  private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+
+  Prober(ReadinessProbe probe, Clock clock, Runnable onChange) {
+    this.probe = probe;
+    this.clock = clock;
+    this.onChange = onChange;
+  }
+
+  /** What is known of one replica's readiness. */
+  record State(Readiness readiness, Instant unhealthySince, String detail) {}
+
+  private final class Tracked {
+    final String id;
+    final Instant startedAt;
+    final Target target;
+    final int retries;
+    final Duration interval;
+    volatile Readiness readiness = Readiness.UNKNOWN;
+    volatile int failures;
+    volatile Instant unhealthySince;
+    volatile String detail = "not probed yet";
+    volatile Instant due;
+    volatile CompletableFuture<Result> inFlight;
+
+    Tracked(String id, Instant startedAt, Target target, int retries, Duration interval) {
+      this.id = id;
+      this.startedAt = startedAt;
+      this.target = target;
+      this.retries = retries;
+      this.interval = interval;
+      this.due = clock.instant();
+    }
+
+    synchronized void start() {
+      if (inFlight != null) {
+        return;
+      }
+      CompletableFuture<Result> f = probe.probe(target);
+      inFlight = f;
+      f.whenComplete((r, e) -> finish(e == null ? r : Result.unknown(e.toString())));
+    }
+
+    void finish(Result result) {
+      boolean changed;
+      synchronized (this) {
+        inFlight = null;
+        changed = record(result);
+        Duration next = readiness == Readiness.UNKNOWN ? EAGER : interval;
+        due = clock.instant().plus(next);
+      }
+      if (changed && tracked.get(id) == this) {
+        onChange.run();
+      }
+    }
+
+    /** Applies one result; true when the readiness changed. */
+    private boolean record(Result result) {
+      if (result.outcome() == Outcome.UNKNOWN) {
+        return false;
+      }
+      Readiness before = readiness;
+      if (result.outcome() == Outcome.PASS) {
+        failures = 0;
+        unhealthySince = null;
+        detail = "";
+        readiness = Readiness.READY;
+      } else {
+        detail = result.detail();
+        failures++;
+        if (readiness == Readiness.READY && failures >= retries) {
+          readiness = Readiness.UNHEALTHY;
+          unhealthySince = clock.instant();
+        }
+      }
+      return readiness != before;
+    }
+
+    State state() {
+      return new State(readiness, unhealthySince, detail);
+    }
+  }
+
+  /**
+   * Tracks exactly these replicas from now on (each with how to probe it); replicas restarted in
+   * place start over as not ready. Returns the ones seen for the first time.
+   */
+  synchronized List<String> track(Map<Replica, ProbeSpec> replicas) {
+    Set<String> keep = new HashSet<>();
+    List<String> added = new ArrayList<>();
+    replicas.forEach(
+        (r, spec) -> {
+          keep.add(r.id());
+          Tracked t = tracked.get(r.id());
+          if (t == null || !t.startedAt.equals(r.startedAt()) || !t.target.equals(spec.target())) {
+            tracked.put(
+                r.id(),
+                new Tracked(r.id(), r.startedAt(), spec.target(), spec.retries(), spec.interval()));
+            if (t == null) {
+              added.add(r.id());
+            }
+          }
+        });
+    tracked.keySet().retainAll(keep);
+    return added;
+  }
+
+  /** How to probe one replica, and how often. */
+  record ProbeSpec(Target target, int retries, Duration interval) {}
+
+  /** Starts every probe that is due. */
+  void poll() {
+    Instant now = clock.instant();
+    for (Tracked t : tracked.values()) {
+      if (!t.due.isAfter(now)) {
+        t.start();
+      }
+    }
+  }
+
+  /**
+   * Probes these replicas now and waits (at most {@code max}) for their answers: what a pass does
+   * for replicas it sees for the first time, so that replicas adopted after a restart keep their
+   * place behind the balancer.
+   */
+  void probeNow(List<String> ids, Duration max) {
+    List<CompletableFuture<Result>> waiting = new ArrayList<>();
+    for (String id : ids) {
+      Tracked t = tracked.get(id);
+      if (t != null) {
+        t.start();
+        CompletableFuture<Result> f = t.inFlight;
+        if (f != null) {
+          waiting.add(f);
+        }
+      }
+    }
+    try {
+      CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new))
+          .get(max.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // Those not answered yet stay not ready; their answers arrive later and trigger a pass.
+    }
+  }
+
+  State state(String id) {
+    Tracked t = tracked.get(id);
+    return t == null ? new State(Readiness.UNKNOWN, null, "not probed") : t.state();
+  }
+}

@@ -1,0 +1,360 @@
+package dev.dockscale.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.config.ServiceSpec;
+import dev.dockscale.policy.ManualClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The reconcile loop against fakes and a manual clock: every case in milliseconds. */
+class ControllerTest {
+
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final Fakes.Runtime runtime = new Fakes.Runtime(clock);
+  private final Fakes.Balancer balancer = new Fakes.Balancer();
+  private final Fakes.Metrics metrics = new Fakes.Metrics(runtime);
+  private final Fakes.Probe probe = new Fakes.Probe();
+  private Controller controller;
+
+  private Controller controller(ServiceSpec... services) {
+    return controller(Fakes.config(services));
+  }
+
+  private Controller controller(DockscaleConfig config) {
+    controller =
+        new Controller(config, runtime, metrics, balancer, probe, clock, false, new Direct());
+    return controller;
+  }
+
+  @AfterEach
+  void close() {
+    if (controller != null) {
+      controller.close();
+    }
+  }
+
+  /** Every replica started so far answers its probe from now on. */
+  private void allServe() {
+    runtime.containers.values().forEach(r -> probe.serving.add(r.name()));
+  }
+
+  /** Moves time on and lets due probes run, then one repairing pass (what their change runs). */
+  private void probeAfter(Duration d) {
+    clock.advance(d);
+    controller.pollProbes();
+    controller.repair();
+  }
+
+  private ServiceStatus status(List<ServiceStatus> statuses, String service) {
+    return statuses.stream().filter(s -> s.service().equals(service)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void startsMinReplicasAndRoutesThemOnlyOnceTheyAnswerTheirProbe() {
+    controller(Fakes.service("web", "/", 2, 4)).tick();
+    assertThat(runtime.count("web")).isEqualTo(2);
+    assertThat(balancer.backends("web")).isEmpty();
+
+    allServe();
+    probeAfter(Prober.EAGER);
+    assertThat(balancer.backends("web")).containsExactly("p-web-1", "p-web-2");
+  }
+
+  @Test
+  void scalesOutUnderLoadThenDrainsBeforeStopping() {
+    controller(Fakes.service("web", "/", 1, 4)).tick();
+    allServe();
+    probeAfter(Prober.EAGER);
+    metrics.cpu.put("web", 90.0);
+    controller.tick();
+    assertThat(runtime.count("web")).isEqualTo(2);
+    allServe();
+    probeAfter(Prober.EAGER);
+    assertThat(balancer.backends("web")).hasSize(2);
+
+    metrics.cpu.put("web", 5.0);
+    clock.advance(Duration.ofSeconds(1));
+    List<ServiceStatus> s = controller.tick();
+    assertThat(status(s, "web").acted()).anyMatch(a -> a.startsWith("draining p-web-2"));
+    assertThat(balancer.backends("web")).containsExactly("p-web-1");
+    assertThat(runtime.log).doesNotContain("stop p-web-2-draining");
+
+    clock.advance(Duration.ofSeconds(2));
+    controller.tick();
+    assertThat(runtime.log).contains("stop p-web-2-draining");
+  }
+
+  @Test
+  void drainTimersWaitForTheBalancerToAcceptTheConfigWithoutTheReplica() {
+    controller(Fakes.service("web", "/", 1, 4)).tick();
+    allServe();
+    probeAfter(Prober.EAGER);
+    metrics.cpu.put("web", 90.0);
+    controller.tick();
+    allServe();
+    probeAfter(Prober.EAGER);
+    metrics.cpu.put("web", 5.0);
+    balancer.rejectNext = true;
+    controller.tick();
+    clock.advance(Duration.ofSeconds(5));
+    balancer.rejectNext = true;
+    controller.repair();
+    assertThat(runtime.log).noneMatch(l -> l.startsWith("stop"));
+
+    controller.repair();
+    clock.advance(Duration.ofSeconds(2));
+    controller.repair();
+    assertThat(runtime.log).contains("stop p-web-2-draining");
+  }
+
+  @Test
+  void aReplicaThatExitsIsReplacedOnTheNextRepairPassWithTheReasonForUsers() {
+    controller(Fakes.service("web", "/", 1, 4)).tick();
+    allServe();
+    probeAfter(Prober.EAGER);
+    runtime.set("p-web-1", Replica.State.EXITED, new Replica.Exit(137, true, ""));
+
+    ServiceStatus s = status(controller.repair(), "web");
+    assertThat(s.acted()).anyMatch(a -> a.contains("OOM-killed") && a.contains("resources.memory"));
+    assertThat(runtime.log).contains("stop p-web-1");
+    assertThat(runtime.log.stream().filter(l -> l.startsWith("start p-web-"))).hasSize(2);
+    assertThat(balancer.backends("web")).isEmpty();
+  }
+
+  @Test
+  void aReplicaNeverReadyWithinItsStartPeriodIsReplaced() {
+    controller(Fakes.service("web", "/", 1, 4)).tick();
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(status(controller.tick(), "web").acted()).isEmpty();
+
+    clock.advance(Duration.ofSeconds(31));
+    ServiceStatus s = status(controller.tick(), "web");
+    assertThat(s.acted()).anyMatch(a -> a.contains("not ready within health.start-period 1m"));
+    assertThat(runtime.log).contains("stop p-web-1");
+    assertThat(runtime.count("web")).isEqualTo(1);
+  }
+
+  @Test
+  void anUnhealthyReplicaLeavesTheBalancerAtOnceAndIsReplacedAfterReplaceAfter() {
+    controller(Fakes.service("web", "/", 1, 4)).tick();
+    allServe();
+    probeAfter(Prober.EAGER);
+    probe.serving.clear();
+    for (int i = 0; i < 3; i++) {
+      probeAfter(Duration.ofSeconds(2));
+    }
+    assertThat(balancer.backends("web")).isEmpty();
+    assertThat(runtime.log).doesNotContain("stop p-web-1");
+
+    clock.advance(Duration.ofSeconds(31));
+    controller.tick();
+    assertThat(runtime.log).contains("stop p-web-1");
+    assertThat(runtime.count("web")).isEqualTo(1);
+  }
+
+  @Test
+  void aProbeThatCannotBeMadeChangesNoReadiness() {
+    controller(Fakes.service("web", "/", 1, 4)).tick();
+    allServe();
+    probeAfter(Prober.EAGER);
+    probe.channelDown = true;
+    for (int i = 0; i < 5; i++) {
+      probeAfter(Duration.ofSeconds(2));
+    }
+    assertThat(balancer.backends("web")).containsExactly("p-web-1");
+  }
+
+  @Test
+  void aFailedStartIsReportedAndStartsNoCooldown() {
+    ServiceSpec web = Fakes.service("web", "/", "broken:1", 1, 4);
+    runtime.failingImages.add("broken:1");
+    ServiceStatus s = status(controller(web).tick(), "web");
+    assertThat(s.problems()).anyMatch(p -> p.contains("start of p-web-1 failed"));
+    assertThat(runtime.count("web")).isZero();
+
+    runtime.failingImages.clear();
+    clock.advance(Duration.ofSeconds(1));
+    controller.tick();
+    assertThat(runtime.count("web")).isEqualTo(1);
+  }
+
+  @Test
+  void aCrashLoopBacksOffExponentiallyAndSaysSo() {
+    controller(Fakes.service("web", "/", 1, 4)).tick();
+    int starts = 1;
+    for (int failure = 1; failure <= 5; failure++) {
+      Replica r = runtime.containers.values().iterator().next();
+      runtime.set(r.name(), Replica.State.EXITED, new Replica.Exit(1, false, ""));
+      ServiceStatus s = status(controller.repair(), "web");
+      if (failure == 1) {
+        // The first failure is replaced at once.
+        starts++;
+        assertThat(runtime.log.stream().filter(l -> l.startsWith("start"))).hasSize(starts);
+        continue;
+      }
+      assertThat(s.problems()).anyMatch(p -> p.startsWith("crash loop"));
+      long delay = CrashLoop.delay(failure).toMillis();
+      clock.advance(Duration.ofMillis(delay - 1));
+      controller.repair();
+      assertThat(runtime.log.stream().filter(l -> l.startsWith("start"))).hasSize(starts);
+      clock.advance(Duration.ofMillis(1));
+      controller.repair();
+      starts++;
+      assertThat(runtime.log.stream().filter(l -> l.startsWith("start"))).hasSize(starts);
+    }
+  }
+
+  @Test
+  void twoServicesScaleApartOnOneObservationAndOneMetricsReadPerPass() {
+    controller(Fakes.service("api", "/api", 1, 4), Fakes.service("web", "/", 1, 4)).tick();
+    allServe();
+    probeAfter(Prober.EAGER);
+    metrics.cpu.put("api", 95.0);
+    metrics.cpu.put("web", 40.0);
+    int readsBefore = metrics.reads;
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      controller.tick();
+      allServe();
+      probeAfter(Prober.EAGER);
+    }
+    assertThat(runtime.count("api")).isEqualTo(4);
+    assertThat(runtime.count("web")).isEqualTo(1);
+    assertThat(metrics.reads - readsBefore).isEqualTo(6);
+  }
+
+  @Test
+  void aServiceWhoseImageCannotBeHadNeitherStopsTheOthersNorTheBalancer() {
+    runtime.missingImages.add("nosuch:1");
+    List<ServiceStatus> s =
+        controller(
+                Fakes.service("web", "/", 1, 4), Fakes.service("ghost", "/ghost", "nosuch:1", 1, 4))
+            .tick();
+    assertThat(status(s, "ghost").problems()).anyMatch(p -> p.contains("nosuch:1 not found"));
+    allServe();
+    probeAfter(Prober.EAGER);
+    assertThat(balancer.backends("web")).containsExactly("p-web-1");
+    assertThat(runtime.count("ghost")).isZero();
+  }
+
+  @Test
+  void aServiceThatThrowsIsBackedOffAloneWhileTheOthersGoOn() {
+    controller(Fakes.service("web", "/", 1, 4), Fakes.service("api", "/api", 1, 4)).tick();
+    allServe();
+    probeAfter(Prober.EAGER);
+    runtime.failingImages.add("app:1");
+    runtime.set("p-api-1", Replica.State.EXITED, new Replica.Exit(1, false, ""));
+    runtime.set("p-web-1", Replica.State.EXITED, new Replica.Exit(1, false, ""));
+    ServiceStatus api = status(controller.repair(), "api");
+    assertThat(api.problems()).anyMatch(p -> p.contains("failed"));
+    assertThat(balancer.reloads).isPositive();
+  }
+
+  @Test
+  void whenTheEngineDoesNotAnswerNothingIsDecidedOrChangedAndMinIsRestoredAfter() {
+    controller(Fakes.service("web", "/", 2, 4)).tick();
+    allServe();
+    probeAfter(Prober.EAGER);
+    List<Balancer.Route> before = balancer.routes;
+    runtime.down = true;
+    assertThatThrownBy(controller::tick).hasMessageContaining("does not answer");
+    assertThat(balancer.routes).isEqualTo(before);
+
+    runtime.down = false;
+    runtime.containers.clear();
+    controller.tick();
+    assertThat(runtime.count("web")).isEqualTo(2);
+  }
+
+  @Test
+  void aChangedImageRollsOneReplicaAtATimeAndTheServiceNeverLosesItsLastBackend() {
+    ServiceSpec v1 = Fakes.service("web", "/", 1, 4);
+    controller(v1).tick();
+    allServe();
+    probeAfter(Prober.EAGER);
+
+    controller.applyConfig(Fakes.config(Fakes.service("web", "/", "app:2", 1, 4)));
+    assertThat(runtime.log).contains("start p-web-2 app:2");
+    assertThat(balancer.backends("web")).containsExactly("p-web-1");
+
+    allServe();
+    probeAfter(Prober.EAGER);
+    assertThat(runtime.log).contains("drain p-web-1");
+    assertThat(balancer.backends("web")).containsExactly("p-web-2");
+    clock.advance(Duration.ofSeconds(3));
+    controller.tick();
+    assertThat(runtime.log).contains("stop p-web-1-draining");
+    assertThat(runtime.count("web")).isEqualTo(1);
+  }
+
+  @Test
+  void aServiceRemovedFromTheConfigIsDrainedThenStopped() {
+    controller(Fakes.service("web", "/", 1, 4), Fakes.service("api", "/api", 1, 4)).tick();
+    controller.applyConfig(Fakes.config(Fakes.service("web", "/", 1, 4)));
+    assertThat(runtime.log).contains("drain p-api-1");
+    clock.advance(Orphans.DRAIN);
+    controller.repair();
+    assertThat(runtime.log).contains("stop p-api-1-draining");
+    assertThat(runtime.count("web")).isEqualTo(1);
+  }
+
+  @Test
+  void scaleInNeverChoosesAProtectedReplica() {
+    controller(Fakes.service("web", "/", 1, 4)).tick();
+    allServe();
+    probeAfter(Prober.EAGER);
+    metrics.cpu.put("web", 90.0);
+    controller.tick();
+    allServe();
+    probeAfter(Prober.EAGER);
+    runtime.protect("p-web-2");
+    metrics.cpu.put("web", 5.0);
+    clock.advance(Duration.ofSeconds(1));
+    controller.tick();
+    assertThat(runtime.log).contains("drain p-web-1").doesNotContain("drain p-web-2");
+  }
+
+  /** Runs every task at once, on the caller's thread. */
+  private static final class Direct extends AbstractExecutorService {
+    private boolean shutdown;
+
+    @Override
+    public void execute(Runnable command) {
+      command.run();
+    }
+
+    @Override
+    public void shutdown() {
+      shutdown = true;
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      shutdown = true;
+      return List.of();
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return shutdown;
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return shutdown;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,326 @@
+package dev.dockscale.engine;
+
+import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.config.ServiceSpec;
+import dev.dockscale.metrics.Metric;
+import dev.dockscale.metrics.MetricsSource;
+import dev.dockscale.metrics.ReplicaMetrics;
+import dev.dockscale.policy.Behavior;
+import dev.dockscale.policy.Change;
+import dev.dockscale.policy.ManualClock;
+import dev.dockscale.policy.MetricRule;
+import dev.dockscale.policy.ScalingPolicy;
+import dev.dockscale.policy.ThresholdStrategy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/** In-memory runtime, balancer, metrics and probe: the loop without a daemon, in milliseconds. */
+final class Fakes {
+
+  private Fakes() {}
+
+  static ServiceSpec service(String name, String path, int min, int max) {
+    return service(name, path, "app:1", min, max);
+  }
+
+  static ServiceSpec service(String name, String path, String image, int min, int max) {
+    return new ServiceSpec(
+        name,
+        image,
+        8000,
+        Map.of("SERVER_NAME", "{{name}}"),
+        new ServiceSpec.Resources(0.5, 256L << 20, ""),
+        new ServiceSpec.HealthSpec(
+            "/health",
+            false,
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(1),
+            3,
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(30)),
+        new ScalingPolicy(
+            "classic",
+            min,
+            max,
+            List.of(new MetricRule(Metric.CPU, new ThresholdStrategy(70, 20, Change.replicas(1)))),
+            Behavior.none()),
+        path,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(2));
+  }
+
+  static DockscaleConfig config(ServiceSpec... services) {
+    Map<String, ServiceSpec> map = new LinkedHashMap<>();
+    for (ServiceSpec s : services) {
+      map.put(s.name(), s);
+    }
+    return new DockscaleConfig(
+        "p",
+        Duration.ofSeconds(1),
+        map,
+        new DockscaleConfig.BalancerSpec("127.0.0.1", 8080, "dockscale/nginx:latest"));
+  }
+
+  /** A runtime whose containers start RUNNING at once; tests change their state by hand. */
+  static final class Runtime implements ContainerRuntime {
+    final ManualClock clock;
+    final Map<String, Replica> containers = new LinkedHashMap<>();
+    final Set<String> missingImages = new HashSet<>();
+    final Set<String> failingImages = new HashSet<>();
+    final List<String> log = new ArrayList<>();
+    boolean down;
+    int next = 1;
+
+    Runtime(ManualClock clock) {
+      this.clock = clock;
+    }
+
+    @Override
+    public void ensureNetwork(String project, String network) {
+      requireUp();
+    }
+
+    private void requireUp() {
+      if (down) {
+        throw new IllegalStateException("the engine does not answer");
+      }
+    }
+
+    @Override
+    public synchronized List<Replica> replicas(String project) {
+      requireUp();
+      return List.copyOf(containers.values());
+    }
+
+    @Override
+    public ImageState prepareImage(String image) {
+      return missingImages.contains(image)
+          ? ImageState.failed("image " + image + " not found")
+          : ImageState.PRESENT_STATE;
+    }
+
+    @Override
+    public synchronized Replica start(ReplicaSpec spec) {
+      requireUp();
+      if (failingImages.contains(spec.image())) {
+        throw new IllegalStateException("the engine refused to start " + spec.name());
+      }
+      String id = "c" + next++;
+      Instant now = clock.instant();
+      Replica r =
+          new Replica(
+              id,
+              spec.name(),
+              spec.service(),
+              spec.index(),
+              Replica.State.RUNNING,
+              Replica.Readiness.UNKNOWN,
+              "10.0.0." + (next),
+              now,
+              now,
+              false,
+              spec.template(),
+              spec.replaces(),
+              false,
+              0,
+              null);
+      containers.put(id, r);
+      log.add("start " + spec.name() + " " + spec.image());
+      return r;
+    }
+
+    @Override
+    public synchronized void markDraining(Replica replica) {
+      Replica r = containers.get(replica.id());
+      if (r != null && !r.draining()) {
+        containers.put(r.id(), with(r, r.name() + "-draining", true, r.state()));
+        log.add("drain " + r.name());
+      }
+    }
+
+    @Override
+    public synchronized void stopAndRemove(Replica replica, Duration timeout) {
+      if (containers.remove(replica.id()) != null) {
+        log.add("stop " + replica.name());
+      }
+    }
+
+    @Override
+    public AutoCloseable watch(String project, Consumer<RuntimeEvent> onEvent) {
+      return () -> {};
+    }
+
+    @Override
+    public List<String> removeProject(String project, String network) {
+      return List.of();
+    }
+
+    synchronized Replica named(String name) {
+      return containers.values().stream()
+          .filter(r -> r.name().equals(name))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no replica " + name + " in " + containers));
+    }
+
+    synchronized void set(String name, Replica.State state, Replica.Exit exit) {
+      Replica r = named(name);
+      containers.put(
+          r.id(),
+          new Replica(
+              r.id(),
+              r.name(),
+              r.service(),
+              r.index(),
+              state,
+              r.readiness(),
+              r.address(),
+              r.createdAt(),
+              r.startedAt(),
+              r.draining(),
+              r.template(),
+              r.replaces(),
+              r.protect(),
+              r.restarts(),
+              exit));
+    }
+
+    synchronized void protect(String name) {
+      Replica r = named(name);
+      containers.put(
+          r.id(),
+          new Replica(
+              r.id(),
+              r.name(),
+              r.service(),
+              r.index(),
+              r.state(),
+              r.readiness(),
+              r.address(),
+              r.createdAt(),
+              r.startedAt(),
+              r.draining(),
+              r.template(),
+              r.replaces(),
+              true,
+              r.restarts(),
+              r.exit()));
+    }
+
+    synchronized long count(String service) {
+      return containers.values().stream()
+          .filter(r -> r.service().equals(service) && r.active())
+          .count();
+    }
+
+    private static Replica with(Replica r, String name, boolean draining, Replica.State state) {
+      return new Replica(
+          r.id(),
+          name,
+          r.service(),
+          r.index(),
+          state,
+          r.readiness(),
+          r.address(),
+          r.createdAt(),
+          r.startedAt(),
+          draining,
+          r.template(),
+          r.replaces(),
+          r.protect(),
+          r.restarts(),
+          r.exit());
+    }
+  }
+
+  /** A balancer that records what it was asked to route. */
+  static final class Balancer implements dev.dockscale.engine.Balancer {
+    List<Route> routes = List.of();
+    int reloads;
+    boolean rejectNext;
+    RuntimeException failApply;
+
+    @Override
+    public void ensureRunning() {}
+
+    @Override
+    public Outcome apply(List<Route> next) {
+      if (failApply != null) {
+        throw failApply;
+      }
+      if (rejectNext) {
+        rejectNext = false;
+        return Outcome.REJECTED;
+      }
+      if (next.equals(routes)) {
+        return Outcome.UNCHANGED;
+      }
+      routes = List.copyOf(next);
+      reloads++;
+      return Outcome.RELOADED;
+    }
+
+    List<String> backends(String service) {
+      return routes.stream()
+          .filter(r -> r.service().equals(service))
+          .flatMap(r -> r.backends().stream())
+          .map(Backend::name)
+          .toList();
+    }
+  }
+
+  /** CPU readings set by hand, per replica name; unnamed replicas read {@link #defaultCpu}. */
+  static final class Metrics implements MetricsSource {
+    final Runtime runtime;
+    final Map<String, Double> cpu = new HashMap<>();
+    double defaultCpu = 40;
+    int reads;
+
+    Metrics(Runtime runtime) {
+      this.runtime = runtime;
+    }
+
+    @Override
+    public Map<String, ReplicaMetrics> read(Collection<MeasuredReplica> replicas) {
+      reads++;
+      Map<String, ReplicaMetrics> out = new HashMap<>();
+      for (MeasuredReplica m : replicas) {
+        Replica r = runtime.containers.get(m.id());
+        double value = r == null ? defaultCpu : cpu.getOrDefault(r.service(), defaultCpu);
+        out.put(
+            m.id(), ReplicaMetrics.of(m.id(), runtime.clock.instant(), Map.of(Metric.CPU, value)));
+      }
+      return out;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** A probe that passes for replicas named in {@link #serving} and fails for the others. */
+  static final class Probe implements ReadinessProbe {
+    final Set<String> serving = new HashSet<>();
+    boolean channelDown;
+    int probes;
+
+    @Override
+    public synchronized CompletableFuture<Result> probe(Target target) {
+      probes++;
+      if (channelDown) {
+        return CompletableFuture.completedFuture(Result.unknown("balancer down"));
+      }
+      return CompletableFuture.completedFuture(
+          serving.contains(target.name()) ? Result.pass() : Result.fail("connection refused"));
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.dockscale.runtime.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectExecResponse;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a command in a container the one checked way: the container must be running; stdout and
+ * stderr are kept apart; the exit code comes from the exec's inspect; the callback is always
+ * closed; and an exec that does not finish in time is an error ({@link ExecFailedException}), never
+ * an answer — a slow {@code nginx -t} must not read as a config nginx rejected.
+ */
+public final class ContainerExec {
+
+  private ContainerExec() {}
+
+  /** What a finished command said. */
+  public record Result(int exitCode, String stdout, String stderr) {
+    public boolean ok() {
+      return exitCode == 0;
+    }
+
+    /** Both streams, for messages. */
+    public String output() {
+      return (stdout + stderr).trim();
+    }
+  }
+
+  /** The command could not be run to its end: not running, timed out, or interrupted. */
+  public static final class ExecFailedException extends RuntimeUnavailableException {
+    public ExecFailedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  public static Result run(DockerClient docker, String container, Duration timeout, String... cmd) {
+    var state = docker.inspectContainerCmd(container).exec().getState();
+    if (!Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getPaused())) {
+      throw new ExecFailedException(
+          "cannot run " + String.join(" ", cmd) + " in " + container + ": it is not running", null);
+    }
+    String execId =
+        docker
+            .execCreateCmd(container)
+            .withCmd(cmd)
+            .withAttachStdout(true)
+            .withAttachStderr(true)
+            .exec()
+            .getId();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try (StreamCallback<Frame> callback =
+        new StreamCallback<>() {
+          @Override
+          public void onNext(Frame frame) {
+            (frame.getStreamType() == StreamType.STDERR ? err : out).writeBytes(frame.getPayload());
+          }
+        }) {
+      docker.execStartCmd(execId).exec(callback);
+      if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new ExecFailedException(
+            String.join(" ", cmd) + " did not finish within " + timeout.toMillis() + " ms", null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ExecFailedException(String.join(" ", cmd) + " was interrupted", e);
+    }
+    InspectExecResponse done = docker.inspectExecCmd(execId).exec();
+    Long code = done.getExitCodeLong();
+    if (code == null || Boolean.TRUE.equals(done.isRunning())) {
+      throw new ExecFailedException(
+          String.join(" ", cmd) + " ended without an exit code (still running?)", null);
+    }
+    return new Result(
+        code.intValue(),
+        out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+}

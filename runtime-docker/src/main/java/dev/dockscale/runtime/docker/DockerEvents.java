@@ -1,0 +1,130 @@
+package dev.dockscale.runtime.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import dev.dockscale.engine.ContainerRuntime.RuntimeEvent;
+import dev.dockscale.engine.Labels;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A watch on the Engine's events for one project's containers (died, OOM-killed, started, paused,
+ * health changed, removed). When the stream breaks (the daemon restarted), it reconnects with a
+ * back-off (1 s doubling to 30 s) and reports a {@code reconnected} event, so the engine looks
+ * again at once.
+ */
+final class DockerEvents implements Closeable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DockerEvents.class);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  static final String[] ACTIONS = {
+    "start", "die", "oom", "destroy", "pause", "unpause", "health_status", "rename"
+  };
+
+  private final DockerClient docker;
+  private final String project;
+  private final Consumer<RuntimeEvent> onEvent;
+  private final ScheduledExecutorService retry =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "dockscale-events");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile boolean closed;
+  private volatile Closeable stream;
+  private int failures;
+
+  DockerEvents(DockerClient docker, String project, Consumer<RuntimeEvent> onEvent) {
+    this.docker = docker;
+    this.project = project;
+    this.onEvent = onEvent;
+  }
+
+  void start() {
+    retry.execute(this::connect);
+  }
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    try {
+      boolean reconnect = failures > 0;
+      stream =
+          docker
+              .eventsCmd()
+              .withEventTypeFilter(EventType.CONTAINER)
+              .withLabelFilter(Map.of(Labels.PROJECT, project))
+              .withEventFilter(ACTIONS)
+              .exec(new Callback());
+      if (reconnect) {
+        LOG.info("watching the runtime's events again");
+        onEvent.accept(new RuntimeEvent("", "", "reconnected"));
+      }
+    } catch (RuntimeException e) {
+      broken(e);
+    }
+  }
+
+  private void broken(Throwable cause) {
+    if (closed) {
+      return;
+    }
+    failures++;
+    long delay = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(failures - 1, 10));
+    LOG.warn("runtime event stream lost ({}); reconnecting in {} ms", cause.toString(), delay);
+    retry.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+  }
+
+  private final class Callback extends StreamCallback<Event> {
+    @Override
+    public void onNext(Event e) {
+      failures = 0;
+      Map<String, String> attributes =
+          e.getActor() == null || e.getActor().getAttributes() == null
+              ? Map.of()
+              : e.getActor().getAttributes();
+      onEvent.accept(
+          new RuntimeEvent(
+              e.getId() == null ? "" : e.getId(),
+              attributes.getOrDefault("name", ""),
+              e.getAction() == null ? String.valueOf(e.getStatus()) : e.getAction()));
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      super.onError(t);
+      broken(t);
+    }
+
+    @Override
+    public void onComplete() {
+      super.onComplete();
+      broken(new IOException("the event stream ended"));
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    retry.shutdownNow();
+    Closeable s = stream;
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        LOG.debug("closing the event stream: {}", e.toString());
+      }
+    }
+  }
+}

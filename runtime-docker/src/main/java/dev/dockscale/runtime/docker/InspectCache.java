@@ -1,0 +1,56 @@
+package dev.dockscale.runtime.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import dev.dockscale.engine.Replica;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Inspects each replica only when something may have changed: its state or name in the container
+ * list differs from the last inspect, an event named it, or the last inspect is older than {@link
+ * #MAX_AGE}. The list call is one request for all replicas; inspecting all of them on every pass
+ * would be one more per replica.
+ */
+final class InspectCache {
+
+  static final Duration MAX_AGE = Duration.ofSeconds(5);
+
+  private record Entry(String state, String name, Instant at, Replica replica) {}
+
+  private final DockerClient docker;
+  private final Clock clock;
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+  InspectCache(DockerClient docker, Clock clock) {
+    this.docker = docker;
+    this.clock = clock;
+  }
+
+  Replica get(Container c, String network) {
+    String name = c.getNames() == null || c.getNames().length == 0 ? "" : c.getNames()[0];
+    Instant now = clock.instant();
+    Entry e = entries.get(c.getId());
+    if (e != null
+        && e.state().equals(c.getState())
+        && e.name().equals(name)
+        && Duration.between(e.at(), now).compareTo(MAX_AGE) < 0) {
+      return e.replica();
+    }
+    Replica r = ReplicaMapper.replica(docker.inspectContainerCmd(c.getId()).exec(), network);
+    entries.put(c.getId(), new Entry(String.valueOf(c.getState()), name, now, r));
+    return r;
+  }
+
+  void forget(String id) {
+    entries.remove(id);
+  }
+
+  void retain(Set<String> ids) {
+    entries.keySet().retainAll(ids);
+  }
+}
