@@ -14,7 +14,7 @@
 set -euo pipefail
 
 SUITE="${DOCKSCALE_TEST_APP_SUITE:-bookworm}"
-TAG="${DOCKSCALE_TEST_APP_IMAGE:-dockscale-test/flask-app:1}"
+TAG="${DOCKSCALE_TEST_APP_IMAGE:-dockscale-test/flask-app:2}"
 PACKAGES="python3-flask,gunicorn"
 APP_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/test-app"
 APP_FILES=(app.py tcp_server.py entrypoint.sh)

@@ -7,6 +7,8 @@ probes readiness from outside a replica, whatever the image holds.
   GET /cpu?ms=N    burns N ms of CPU time (1..2000) in the request's thread, then greets as / does
   GET /healthz     200 "ok"
 
+Any prefix is accepted (/api/cpu is /cpu), so the app can sit behind a balancer path of its own.
+
 The start delay (STARTUP_DELAY_MS) and the choice of server (MODE) live in entrypoint.sh, so that
 the port stays closed while a slow starter waits.
 """
@@ -24,12 +26,14 @@ app = Flask(__name__)
 
 
 @app.get("/")
-def hello():
+@app.get("/<path:prefix>/")
+def hello(prefix=None):
     return GREETING, 200, TEXT
 
 
 @app.get("/cpu")
-def cpu():
+@app.get("/<path:prefix>/cpu")
+def cpu(prefix=None):
     raw = request.args.get("ms", "")
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_BURN_MS:
         return f"ms must be a whole number from 1 to {MAX_BURN_MS}, got '{raw}'\n", 400, TEXT
@@ -38,7 +42,8 @@ def cpu():
 
 
 @app.get("/healthz")
-def healthz():
+@app.get("/<path:prefix>/healthz")
+def healthz(prefix=None):
     return "ok", 200, TEXT
 
 

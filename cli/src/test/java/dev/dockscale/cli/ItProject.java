@@ -24,6 +24,8 @@ final class ItProject implements AutoCloseable {
   final DockscaleConfig config;
   final Stack stack;
   final AtomicReference<ServiceStatus> latest = new AtomicReference<>();
+  final java.util.Map<String, ServiceStatus> statuses =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicInteger ticks =
       new java.util.concurrent.atomic.AtomicInteger();
   private Controller controller;
@@ -37,19 +39,32 @@ final class ItProject implements AutoCloseable {
 
   /** {@code serviceYaml} is the service's body, indented by four spaces. */
   static ItProject create(String kind, String serviceYaml) {
+    return createServices(kind, "  web:\n" + serviceYaml);
+  }
+
+  /** {@code servicesYaml} is the body of {@code services:}, each service indented by two spaces. */
+  static ItProject createServices(String kind, String servicesYaml) {
     String project = "dsit-" + kind + "-" + UUID.randomUUID().toString().substring(0, 6);
     int port = freePort();
-    String yaml =
-        "project: "
-            + project
-            + "\ninterval: 1s\nservices:\n  web:\n"
-            + serviceYaml
-            + "balancer:\n  listen: 127.0.0.1:"
-            + port
-            + "\n";
-    ItProject p = new ItProject(project, port, yaml);
+    ItProject p = new ItProject(project, port, yaml(project, port, servicesYaml));
     p.stack.prepareImages();
     return p;
+  }
+
+  /** The whole config file of a project, for reloads. */
+  static String yaml(String project, int port, String servicesYaml) {
+    return "project: "
+        + project
+        + "\ninterval: 1s\nservices:\n"
+        + servicesYaml
+        + "balancer:\n  listen: 127.0.0.1:"
+        + port
+        + "\n";
+  }
+
+  /** The latest status of one service. */
+  ServiceStatus status(String service) {
+    return statuses.get(service);
   }
 
   static String service(int min, int max, String scale) {
@@ -74,8 +89,11 @@ final class ItProject implements AutoCloseable {
   Controller startLoop() {
     controller = stack.controller(false);
     controller.onTick(
-        statuses -> {
-          latest.set(statuses.get(0));
+        all -> {
+          if (!all.isEmpty()) {
+            latest.set(all.get(0));
+          }
+          all.forEach(s -> statuses.put(s.service(), s));
           ticks.incrementAndGet();
         });
     controller.start();
@@ -89,6 +107,19 @@ final class ItProject implements AutoCloseable {
         .atMost(java.time.Duration.ofSeconds(120))
         .until(() -> settledAt(replicas) && Http.ok(url("/")));
     return loop;
+  }
+
+  int ticks() {
+    return ticks.get();
+  }
+
+  /** Waits for {@code d} to pass (Awaitility's pause: nothing to poll for while it passes). */
+  void awaitTimeOrTicks(java.time.Duration d) {
+    long end = System.nanoTime() + d.toNanos();
+    org.awaitility.Awaitility.await()
+        .atMost(d.plusSeconds(5))
+        .pollInterval(java.time.Duration.ofMillis(100))
+        .until(() -> System.nanoTime() >= end);
   }
 
   /** Waits until the loop has run {@code n} more ticks. */
@@ -113,8 +144,21 @@ final class ItProject implements AutoCloseable {
 
   /** Active and not a single draining or exiting replica left. */
   boolean settledAt(long count) {
-    ServiceStatus s = latest.get();
+    return settled(latest.get(), count);
+  }
+
+  /** {@code service} has exactly {@code count} replicas, all ready, none leaving. */
+  boolean settledAt(String service, long count) {
+    return settled(statuses.get(service), count);
+  }
+
+  private static boolean settled(ServiceStatus s, long count) {
     return s != null && s.active() == count && s.replicas().size() == count && s.ready() == count;
+  }
+
+  /** The project's container of this name (for faults: kill, pause, exec). */
+  String containerId(String name) {
+    return stack.docker().inspectContainerCmd(name).exec().getId();
   }
 
   /** Containers labelled with this project, in any state. */

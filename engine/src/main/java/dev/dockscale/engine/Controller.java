@@ -291,7 +291,8 @@ public final class Controller implements AutoCloseable {
     Map<Replica, Prober.ProbeSpec> toProbe = new HashMap<>();
     for (Replica r : all) {
       ServiceReconciler owner = reconcilers.get(r.service());
-      if (owner != null && r.state() == Replica.State.RUNNING && !r.draining()) {
+      boolean up = r.state() == Replica.State.RUNNING || r.state() == Replica.State.PAUSED;
+      if (owner != null && up && !r.draining()) {
         toProbe.put(r, Templates.probe(owner.spec(), r));
       }
     }

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 public final class LoadGenerator implements AutoCloseable {
 
-  private static final Pattern GREETING = Pattern.compile("Hello from (\\S+)!");
+  private static final Pattern GREETING = Pattern.compile("(?i)hello from ([^\\s!]+)");
   private static final Pattern SERVED_BY = Pattern.compile(" on (\\S+?)( \\(|$)");
 
   private final URI target;
@@ -42,6 +42,7 @@ public final class LoadGenerator implements AutoCloseable {
   private final LongAdder ok = new LongAdder();
   private final Map<Integer, LongAdder> failures = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> byServer = new ConcurrentHashMap<>();
+  private final java.util.Queue<Long> failedAt = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicInteger running = new AtomicInteger();
   private volatile boolean stopped;
@@ -124,13 +125,26 @@ public final class LoadGenerator implements AutoCloseable {
         }
       } else {
         failures.computeIfAbsent(response.statusCode(), k -> new LongAdder()).increment();
+        failedAt(System.nanoTime());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopped = true;
     } catch (Exception e) {
       failures.computeIfAbsent(0, k -> new LongAdder()).increment();
+      failedAt(System.nanoTime());
     }
+  }
+
+  private void failedAt(long nanos) {
+    if (failedAt.size() < 100_000) {
+      failedAt.add(nanos);
+    }
+  }
+
+  /** When each failed request ended ({@link System#nanoTime}), for checking failure windows. */
+  public java.util.List<Long> failureTimes() {
+    return java.util.List.copyOf(failedAt);
   }
 
   /** The replica that answered, from the sample backend's reply ("Hello from X!", "... on X"). */

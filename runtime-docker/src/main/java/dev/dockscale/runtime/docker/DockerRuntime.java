@@ -208,15 +208,20 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
 
   @Override
   public void stopAndRemove(Replica replica, Duration timeout) {
-    try {
-      docker
-          .stopContainerCmd(replica.id())
-          .withTimeout((int) Math.max(1, timeout.toSeconds()))
-          .exec();
-    } catch (NotModifiedException alreadyStopped) {
-      // Stopped already; remove below.
-    } catch (NotFoundException gone) {
-      return;
+    if (replica.state() == Replica.State.RUNNING && !timeout.isZero()) {
+      try {
+        docker
+            .stopContainerCmd(replica.id())
+            .withTimeout((int) Math.max(1, timeout.toSeconds()))
+            .exec();
+      } catch (NotModifiedException alreadyStopped) {
+        // Stopped already; remove below.
+      } catch (NotFoundException gone) {
+        return;
+      } catch (RuntimeException e) {
+        // A frozen or wedged container cannot take SIGTERM: the forced removal below kills it.
+        LOG.debug("stop of {} failed ({}); removing it by force", replica.name(), e.toString());
+      }
     }
     try {
       docker.removeContainerCmd(replica.id()).withForce(true).exec();

@@ -1,0 +1,77 @@
+package dev.dockscale.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Docker daemon stopped and started while dockscale runs: dockscale keeps running, acts on
+ * nothing while it cannot see, and afterwards restores the replicas and the balancer by itself.
+ */
+class DaemonRestartIT extends DockerIT {
+
+  @Test
+  void survivesADaemonRestartAndRestoresServiceByItself() throws Exception {
+    project =
+        ItProject.create(
+            "daemon", ItProject.service(2, 3, "preset: classic\ncpu: { up: 95, down: 1 }\n"));
+    project.startServing(2);
+
+    long stop = System.nanoTime();
+    run("sh", "-c", "pkill -TERM -x dockerd");
+    await().atMost(Duration.ofSeconds(60)).until(() -> run("docker", "info") != 0);
+    System.out.printf("[figure] daemon stopped in %.1f s%n", (System.nanoTime() - stop) / 1e9);
+    int ticksWhileDown = project.ticks();
+    project.awaitTimeOrTicks(Duration.ofSeconds(3));
+    assertThat(project.ticks())
+        .as("no pass completes while the daemon is down")
+        .isEqualTo(ticksWhileDown);
+
+    long start = System.nanoTime();
+    assertThat(run("bash", ensureDocker().toString())).as("dockerd restarted").isZero();
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> project.settledAt(2) && Http.ok(project.url("/")));
+    System.out.printf(
+        "[figure] daemon started -> service ready through nginx again: %.1f s%n",
+        (System.nanoTime() - start) / 1e9);
+    assertThat(project.latest.get().decision().desired()).isEqualTo(2);
+  }
+
+  private static Path ensureDocker() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path script = dir.resolve("scripts/ensure-docker.sh");
+      if (Files.exists(script)) {
+        return script;
+      }
+    }
+    throw new IllegalStateException("scripts/ensure-docker.sh not found above " + Path.of(""));
+  }
+
+  private static int run(String... command) {
+    try {
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (!p.waitFor(90, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return -1;
+      }
+      return p.exitValue();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+}
