@@ -72,7 +72,7 @@ class ConfigLoaderTest {
             "t.yml", "services:\n  web:\n    image: app:1\n    replicas: { max: 3 }\n");
     ServiceSpec web = c.services().get("web");
     assertThat(web.port()).isEqualTo(8000);
-    assertThat(web.health().path()).isEqualTo("/health");
+    assertThat(web.health().path()).isEqualTo("/");
     assertThat(web.policy().min()).isEqualTo(1);
     assertThat(web.policy().name()).isEqualTo("dockscale");
     assertThat(web.policy().rules()).isEqualTo(Preset.DOCKSCALE.rules());
