@@ -1,0 +1,104 @@
+package dev.dockscale.config;
+
+import dev.dockscale.config.DockscaleConfig.BalancerSpec;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The top level of {@code dockscale.yml}: project, interval, the services and the balancer. */
+final class ConfigReader {
+
+  static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,30}");
+  static final Pattern HOST = Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}|localhost");
+
+  private static final String DEFAULT_BALANCER_IMAGE = "dockscale/nginx:latest";
+
+  private ConfigReader() {}
+
+  static DockscaleConfig read(Node top) {
+    top.allow("project", "interval", "services", "balancer");
+    String project = top.string("project", "dockscale");
+    if (!NAME.matcher(project).matches()) {
+      top.child("project")
+          .problem(
+              "'"
+                  + project
+                  + "' is not a valid project name: use 1-31 lower-case letters, digits and '-', starting with a letter or digit");
+    }
+    Duration interval = top.duration("interval", Duration.ofSeconds(1));
+    if (interval.compareTo(Duration.ofMillis(100)) < 0) {
+      top.child("interval").problem("must be at least 100ms");
+    }
+    return new DockscaleConfig(project, interval, services(top.child("services")), balancer(top));
+  }
+
+  private static Map<String, ServiceSpec> services(Node services) {
+    Map<String, ServiceSpec> specs = new LinkedHashMap<>();
+    if (services.missing() || !services.isMap() || services.keys().isEmpty()) {
+      services.problem(
+          "at least one service is required, e.g.\n    services:\n      web:\n        image: dockscale/sample-backend:latest\n        replicas: { min: 1, max: 4 }");
+      return specs;
+    }
+    Set<String> paths = new HashSet<>();
+    for (String name : services.keys()) {
+      Node s = services.child(name);
+      if (!NAME.matcher(name).matches()) {
+        s.problem(
+            "'"
+                + name
+                + "' is not a valid service name: use 1-31 lower-case letters, digits and '-'");
+      }
+      ServiceSpec spec = ServiceReader.read(name, s);
+      if (spec != null) {
+        if (!paths.add(spec.path())) {
+          s.child("path")
+              .problem(
+                  "path "
+                      + spec.path()
+                      + " is already routed to another service; give each service its own path");
+        }
+        specs.put(name, spec);
+      }
+    }
+    return specs;
+  }
+
+  private static BalancerSpec balancer(Node top) {
+    Node b = top.child("balancer");
+    b.allow("listen", "image");
+    String listen = b.string("listen", "127.0.0.1:8080");
+    String host = "127.0.0.1";
+    int port = 8080;
+    int colon = listen.lastIndexOf(':');
+    if (colon <= 0) {
+      b.child("listen").problem("'" + listen + "' is not host:port: write e.g. 127.0.0.1:8080");
+    } else {
+      host = listen.substring(0, colon);
+      if (!HOST.matcher(host).matches()) {
+        b.child("listen")
+            .problem(
+                "host '"
+                    + host
+                    + "' must be an IPv4 address or localhost, e.g. 127.0.0.1 (0.0.0.0 publishes on every interface)");
+      }
+      try {
+        port = Integer.parseInt(listen.substring(colon + 1));
+        if (port < 1 || port > 65535) {
+          b.child("listen").problem("port must be from 1 to 65535, got " + port);
+        }
+      } catch (NumberFormatException e) {
+        b.child("listen")
+            .problem(
+                "port '"
+                    + listen.substring(colon + 1)
+                    + "' is not a number: write e.g. 127.0.0.1:8080");
+      }
+    }
+    String image = b.string("image", DEFAULT_BALANCER_IMAGE);
+    ServiceReader.checkImage(b.child("image"), image);
+    return new BalancerSpec("localhost".equals(host) ? "127.0.0.1" : host, port, image);
+  }
+}
