@@ -19,7 +19,7 @@ final class ConfigReader {
   private ConfigReader() {}
 
   static DockscaleConfig read(Node top) {
-    top.allow("project", "interval", "services", "balancer");
+    top.allow(key -> key.startsWith("x-"), "project", "interval", "services", "balancer");
     String project = top.string("project", "dockscale");
     if (!NAME.matcher(project).matches()) {
       top.child("project")

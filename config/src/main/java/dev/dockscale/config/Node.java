@@ -1,8 +1,6 @@
 package dev.dockscale.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
-import dev.dockscale.config.ConfigException.Problem;
+import dev.dockscale.config.YamlTree.Entry;
 import dev.dockscale.policy.Change;
 import dev.dockscale.policy.Durations;
 import java.time.Duration;
@@ -11,106 +9,118 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * A node of the YAML tree with its field path, for typed reads that report problems where they are:
- * each read returns the value, or reports what is wrong (path, line, fix) and returns a fallback so
- * that reading goes on and every problem is found.
+ * A value of the YAML tree with its field path and line, for typed reads that report problems where
+ * they are: each read returns the value, or reports what is wrong (path, line, fix) and returns a
+ * fallback, so that reading goes on and every problem is found. Scalars are read from their text as
+ * written: {@code 010} is the text "010", {@code yes} is "yes", never a guess.
  */
 final class Node {
+
+  private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]+");
+  private static final Pattern DECIMAL =
+      Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
+
   final String path;
-  final JsonNode node;
-  private final Map<String, Integer> lines;
-  private final List<Problem> problems;
+  private final YamlTree tree;
+  private final int line;
+  private final org.yaml.snakeyaml.nodes.Node value;
 
-  private Node(String path, JsonNode node, Map<String, Integer> lines, List<Problem> problems) {
+  private Node(YamlTree tree, String path, int line, org.yaml.snakeyaml.nodes.Node value) {
+    this.tree = tree;
     this.path = path;
-    this.node = node == null ? MissingNode.getInstance() : node;
-    this.lines = lines;
-    this.problems = problems;
+    this.line = line;
+    this.value = value;
   }
 
-  /**
-   * The document's root; {@code lines} maps JSON pointers to lines, problems go to {@code
-   * problems}.
-   */
-  static Node root(JsonNode node, Map<String, Integer> lines, List<Problem> problems) {
-    return new Node("", node, lines, problems);
+  static Node root(YamlTree tree, org.yaml.snakeyaml.nodes.Node value, int line) {
+    return new Node(tree, "", Math.max(1, line), value);
   }
 
+  /** Absent, or written as {@code null}, {@code ~} or nothing. */
   boolean missing() {
-    return node.isMissingNode() || node.isNull();
+    return value == null
+        || value instanceof ScalarNode s
+            && Tag.NULL.equals(s.getTag())
+            && s.getScalarStyle() == ScalarStyle.PLAIN;
   }
 
   boolean isMap() {
-    return node.isObject();
+    return value instanceof MappingNode;
   }
 
   boolean isList() {
-    return node.isArray();
-  }
-
-  boolean isScalar() {
-    return !missing() && !node.isContainerNode();
+    return value instanceof SequenceNode;
   }
 
   boolean has(String key) {
-    return node.has(key) && !node.get(key).isNull();
+    return !child(key).missing();
   }
 
-  /** The keys of a map, in file order; none for anything else. */
+  /** The keys of a map, in file order (merged keys included); none for anything else. */
   List<String> keys() {
-    List<String> keys = new ArrayList<>();
-    if (node.isObject()) {
-      node.fieldNames().forEachRemaining(keys::add);
-    }
-    return keys;
+    return new ArrayList<>(entries().keySet());
   }
 
   /** The number of elements of a list; 0 for anything else. */
   int size() {
-    return node.isArray() ? node.size() : 0;
+    return value instanceof SequenceNode s ? s.getValue().size() : 0;
   }
 
+  /** The value at {@code key}; a missing one is reported at this node's line. */
   Node child(String key) {
-    return new Node(path.isEmpty() ? key : path + "." + key, node.get(key), lines, problems);
+    String childPath = path.isEmpty() ? key : path + "." + key;
+    Entry e = entries().get(key);
+    return e == null
+        ? new Node(tree, childPath, line, null)
+        : new Node(tree, childPath, e.line(), e.value());
   }
 
   Node element(int i) {
-    return new Node(path + "[" + i + "]", node.get(i), lines, problems);
+    String elementPath = path + "[" + i + "]";
+    if (value instanceof SequenceNode s && i < s.getValue().size()) {
+      org.yaml.snakeyaml.nodes.Node e = s.getValue().get(i);
+      return new Node(tree, elementPath, YamlTree.line(e.getStartMark()), e);
+    }
+    return new Node(tree, elementPath, line, null);
+  }
+
+  private Map<String, Entry> entries() {
+    return value instanceof MappingNode m ? tree.entries(m, path) : Map.of();
   }
 
   int line() {
-    String pointer =
-        "/" + path.replace("~", "~0").replaceAll("\\[(\\d+)]", ".$1").replace(".", "/");
-    if (path.isEmpty()) {
-      return 0;
-    }
-    Integer line = lines.get(pointer);
-    // A missing field is reported at its parent.
-    for (String p = pointer; line == null && p.lastIndexOf('/') > 0; ) {
-      p = p.substring(0, p.lastIndexOf('/'));
-      line = lines.get(p);
-    }
-    return line == null ? 0 : line;
+    return line;
   }
 
   void problem(String message) {
-    problems.add(new Problem(path, line(), message));
+    tree.problem(path, line, message);
   }
 
   /** Reports every key of this map not among {@code keys}, with the nearest known one as a hint. */
   void allow(String... keys) {
+    allow(key -> false, keys);
+  }
+
+  /** As {@link #allow(String...)}, also allowing every key {@code extra} accepts. */
+  void allow(java.util.function.Predicate<String> extra, String... keys) {
     if (missing()) {
       return;
     }
-    if (!node.isObject()) {
+    if (!isMap()) {
       problem("must be a map with " + String.join(", ", keys));
       return;
     }
     Set<String> known = Set.of(keys);
     for (String k : keys()) {
-      if (!known.contains(k)) {
+      if (!known.contains(k) && !extra.test(k)) {
         String hint = Hints.closest(k, List.of(keys));
         child(k)
             .problem(
@@ -124,6 +134,7 @@ final class Node {
     }
   }
 
+  /** The text at {@code key}, or {@code null} after reporting that it is missing or no text. */
   String required(String key) {
     Node c = child(key);
     if (c.missing()) {
@@ -135,16 +146,29 @@ final class Node {
 
   String string(String key, String fallback) {
     Node c = child(key);
-    return c.missing() ? fallback : c.text();
+    String text = c.missing() ? null : c.text();
+    return text == null ? fallback : text;
   }
 
-  /** This scalar's text. */
+  /** This scalar's text as written, or {@code null} after reporting that it is a list or map. */
   String text() {
-    if (node.isContainerNode()) {
-      problem("must be a single value, not a " + (node.isArray() ? "list" : "map"));
-      return "";
+    if (value instanceof ScalarNode s) {
+      return s.getValue();
     }
-    return node.asText().trim();
+    problem("must be a single value, not a " + (isList() ? "list" : "map"));
+    return null;
+  }
+
+  private boolean quoted() {
+    return value instanceof ScalarNode s && s.getScalarStyle() != ScalarStyle.PLAIN;
+  }
+
+  /** What a value that is not a number looks like, for the message. */
+  private String got() {
+    if (!(value instanceof ScalarNode s)) {
+      return "a " + (isList() ? "list" : "map");
+    }
+    return "'" + s.getValue() + "'" + (quoted() ? " (quoted: write a number without quotes)" : "");
   }
 
   boolean bool(String key, boolean fallback) {
@@ -152,11 +176,19 @@ final class Node {
     if (c.missing()) {
       return fallback;
     }
-    if (!c.node.isBoolean()) {
-      c.problem("must be true or false, got '" + c.node.asText() + "'");
-      return fallback;
+    if (c.value instanceof ScalarNode s && !c.quoted()) {
+      switch (s.getValue()) {
+        case "true", "True", "TRUE" -> {
+          return true;
+        }
+        case "false", "False", "FALSE" -> {
+          return false;
+        }
+        default -> {}
+      }
     }
-    return c.node.booleanValue();
+    c.problem("must be true or false, got " + c.got());
+    return fallback;
   }
 
   int integer(String key, int fallback, int min, int max) {
@@ -164,41 +196,61 @@ final class Node {
     if (c.missing()) {
       return fallback;
     }
-    if (!c.node.canConvertToInt() || !c.node.isIntegralNumber()) {
+    String text = c.value instanceof ScalarNode s ? s.getValue() : "";
+    if (c.quoted() || !INTEGER.matcher(text).matches()) {
+      c.problem("must be a whole number from " + min + " to " + max + ", got " + c.got());
+      return fallback;
+    }
+    String digits = text.replaceFirst("^[-+]", "");
+    if (digits.length() > 1 && digits.startsWith("0")) {
       c.problem(
-          "must be a whole number from " + min + " to " + max + ", got '" + c.node.asText() + "'");
+          "write "
+              + text
+              + " without its leading zero (YAML 1.1 reads a leading 0 as octal): a whole number from "
+              + min
+              + " to "
+              + max);
       return fallback;
     }
-    int value = c.node.intValue();
-    if (value < min || value > max) {
-      c.problem("must be from " + min + " to " + max + ", got " + value);
+    long v = digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(text);
+    if (v < min || v > max) {
+      c.problem("must be from " + min + " to " + max + ", got " + text);
       return fallback;
     }
-    return value;
+    return (int) v;
   }
 
   double decimal(String key, double fallback, double min, double max) {
+    return decimal(key, fallback, min, max, null);
+  }
+
+  /**
+   * A number from {@code min} to {@code max}; {@code why}, when given, explains the range in the
+   * message about a value outside it.
+   */
+  double decimal(String key, double fallback, double min, double max, String why) {
     Node c = child(key);
     if (c.missing()) {
       return fallback;
     }
-    if (!c.node.isNumber()) {
+    String text = c.value instanceof ScalarNode s ? s.getValue() : "";
+    if (c.quoted() || !DECIMAL.matcher(text).matches()) {
+      c.problem("must be a number from " + fmt(min) + " to " + fmt(max) + ", got " + c.got());
+      return fallback;
+    }
+    double v = Double.parseDouble(text);
+    if (!(v >= min && v <= max)) {
       c.problem(
-          "must be a number from "
+          "must be from "
               + fmt(min)
               + " to "
               + fmt(max)
-              + ", got '"
-              + c.node.asText()
-              + "'");
+              + ", got "
+              + text
+              + (why == null ? "" : ": " + why));
       return fallback;
     }
-    double value = c.node.doubleValue();
-    if (!(value >= min && value <= max)) {
-      c.problem("must be from " + fmt(min) + " to " + fmt(max) + ", got " + fmt(value));
-      return fallback;
-    }
-    return value;
+    return v;
   }
 
   Duration duration(String key, Duration fallback) {
@@ -220,8 +272,12 @@ final class Node {
     if (c.missing()) {
       return fallback;
     }
+    String text = c.text();
+    if (text == null) {
+      return onError;
+    }
     try {
-      return parser.apply(c.text());
+      return parser.apply(text);
     } catch (IllegalArgumentException e) {
       c.problem(e.getMessage());
       return onError;

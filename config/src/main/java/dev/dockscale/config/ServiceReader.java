@@ -73,10 +73,14 @@ final class ServiceReader {
       Node value = envNode.child(key);
       if (!ENV_KEY.matcher(key).matches()) {
         value.problem("'" + key + "' is not a valid environment variable name");
+      } else if (value.missing()) {
+        value.problem(
+            "no value: write FOO: \"\" (quoted) for an empty value, or remove the line;"
+                + " dockscale does not turn a YAML null into text");
       } else if (value.isMap() || value.isList()) {
         value.problem("an environment value must be a string, number or boolean");
       } else {
-        env.put(key, value.node.asText());
+        env.put(key, value.text());
       }
     }
     return env;
