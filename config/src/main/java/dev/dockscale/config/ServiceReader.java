@@ -4,8 +4,10 @@ import dev.dockscale.config.ServiceSpec.HealthSpec;
 import dev.dockscale.config.ServiceSpec.Resources;
 import dev.dockscale.policy.ScalingPolicy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** One service: image, port, env, resources, health, routing and stopping; its policy aside. */
@@ -15,6 +17,11 @@ final class ServiceReader {
       Pattern.compile("[a-z0-9][a-z0-9._/:-]{0,254}(@sha256:[a-f0-9]{64})?");
   static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9/_.~-]*");
+
+  /** The names {@link ServiceSpec#envFor} fills in {@code {{name}}} form in env values. */
+  static final List<String> TEMPLATES = List.of("name", "service", "index");
+
+  private static final Pattern TEMPLATE = Pattern.compile("\\{\\{(.*?)}}");
   static final Pattern CPUSET = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
 
   private static final int DEFAULT_PORT = 8000;
@@ -80,10 +87,29 @@ final class ServiceReader {
       } else if (value.isMap() || value.isList()) {
         value.problem("an environment value must be a string, number or boolean");
       } else {
-        env.put(key, value.text());
+        String text = value.text();
+        checkTemplates(value, text);
+        env.put(key, text);
       }
     }
     return env;
+  }
+
+  /** Reports every {@code {{...}}} in an env value that is not one of {@link #TEMPLATES}. */
+  private static void checkTemplates(Node at, String text) {
+    Matcher m = TEMPLATE.matcher(text);
+    while (m.find()) {
+      String name = m.group(1);
+      if (!TEMPLATES.contains(name)) {
+        String hint = Hints.closest(name.strip(), TEMPLATES);
+        at.problem(
+            "unknown template {{"
+                + name
+                + "}}"
+                + (hint == null ? "" : " (did you mean {{" + hint + "}}?)")
+                + "; the templates are {{name}} (the replica's container name), {{service}} and {{index}}");
+      }
+    }
   }
 
   private static Resources resources(Node r) {
