@@ -28,10 +28,9 @@ final class ConfigReader {
                   + project
                   + "' is not a valid project name: use 1-31 lower-case letters, digits and '-', starting with a letter or digit");
     }
-    Duration interval = top.duration("interval", Duration.ofSeconds(1));
-    if (interval.compareTo(Duration.ofMillis(100)) < 0) {
-      top.child("interval").problem("must be at least 100ms");
-    }
+    Duration interval =
+        top.duration(
+            "interval", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofHours(1));
     return new DockscaleConfig(project, interval, services(top.child("services")), balancer(top));
   }
 

@@ -253,8 +253,27 @@ final class Node {
     return v;
   }
 
-  Duration duration(String key, Duration fallback) {
-    return parsed(key, fallback, fallback, Durations::parse);
+  /**
+   * A duration from {@code min} to {@code max}: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h};
+   * one outside is reported with both bounds.
+   */
+  Duration duration(String key, Duration fallback, Duration min, Duration max) {
+    Node c = child(key);
+    Duration d = parsed(key, null, null, Durations::parse);
+    if (d == null) {
+      return fallback;
+    }
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      c.problem(
+          "must be from "
+              + Durations.format(min)
+              + " to "
+              + Durations.format(max)
+              + ", got "
+              + c.text());
+      return fallback;
+    }
+    return d;
   }
 
   long size(String key, long fallback) {

@@ -22,6 +22,11 @@ import java.util.List;
  */
 final class PolicyReader {
 
+  static final int MAX_REPLICAS = 1000;
+  private static final double MAX_CHANGE_PERCENT = 1000;
+  private static final Duration HOUR = Duration.ofHours(1);
+  private static final Duration HALF_HOUR = Duration.ofMinutes(30);
+
   private PolicyReader() {}
 
   /** The policy, or {@code null} when a problem leaves nothing to build it from. */
@@ -32,8 +37,12 @@ final class PolicyReader {
       return null;
     }
     replicas.allow("min", "max");
-    int min = replicas.integer("min", 1, 0, 1000);
-    int max = replicas.integer("max", Math.max(min, 1), 1, 1000);
+    int min = replicas.integer("min", 1, 0, MAX_REPLICAS);
+    if (min == 0) {
+      replicas.child("min").problem("scale-to-zero is not supported yet; use min: 1");
+      min = 1;
+    }
+    int max = replicas.integer("max", min, 1, MAX_REPLICAS);
     if (max < min) {
       replicas.child("max").problem("max (" + max + ") must be >= min (" + min + ")");
     }
@@ -52,7 +61,7 @@ final class PolicyReader {
     for (Metric metric : Metric.values()) {
       Node m = scale.child(metric.key());
       if (!m.missing()) {
-        Strategy strategy = strategy(m);
+        Strategy strategy = strategy(metric, m);
         if (strategy != null) {
           rules.add(new MetricRule(metric, strategy));
         }
@@ -62,7 +71,7 @@ final class PolicyReader {
       rules.addAll(preset.rules());
     }
     Behavior behavior = behavior(scale, preset.behavior());
-    if (max < min || min < 0) {
+    if (max < min) {
       return null;
     }
     return new ScalingPolicy(preset.key(), min, max, rules, behavior);
@@ -72,22 +81,22 @@ final class PolicyReader {
     Node cooldown = scale.child("cooldown");
     cooldown.allow("up", "down");
     b =
-        b.withUpCooldown(cooldown.duration("up", b.upCooldown()))
-            .withDownCooldown(cooldown.duration("down", b.downCooldown()));
+        b.withUpCooldown(cooldown.duration("up", b.upCooldown(), Duration.ZERO, HOUR))
+            .withDownCooldown(cooldown.duration("down", b.downCooldown(), Duration.ZERO, HOUR));
     Node window = scale.child("window");
     window.allow("up", "down");
     b =
-        b.withUpWindow(window.duration("up", b.upWindow()))
-            .withDownWindow(window.duration("down", b.downWindow()));
+        b.withUpWindow(window.duration("up", b.upWindow(), Duration.ZERO, HOUR))
+            .withDownWindow(window.duration("down", b.downWindow(), Duration.ZERO, HOUR));
     Node limits = scale.child("limits");
     limits.allow("up", "down", "up-select", "down-select");
     b =
         b.withUpLimits(rateLimits(limits, "up", b.upLimits()))
             .withDownLimits(rateLimits(limits, "down", b.downLimits()));
-    return b.withWarmup(scale.duration("warmup", b.warmup()));
+    return b.withWarmup(scale.duration("warmup", b.warmup(), Duration.ZERO, HOUR));
   }
 
-  private static Strategy strategy(Node m) {
+  private static Strategy strategy(Metric metric, Node m) {
     if (!m.isMap()) {
       m.problem(
           "write { up: 70, down: 20 } (threshold), { target: 60 } (target tracking) or { steps: [...] } (step scaling)");
@@ -103,34 +112,34 @@ final class PolicyReader {
     }
     try {
       if (threshold) {
-        return threshold(m);
+        return threshold(metric, m);
       }
       if (target) {
         m.allow("target", "tolerance");
-        double value = m.decimal("target", 60, 0.1, 10_000);
+        double value = m.decimal("target", 60, 0.1, metric.full(), readings(metric));
         double tolerance = m.decimal("tolerance", TargetStrategy.DEFAULT_TOLERANCE, 0, 0.99);
         return new TargetStrategy(value, tolerance);
       }
-      return steps(m);
+      return steps(metric, m);
     } catch (IllegalArgumentException e) {
       m.problem(e.getMessage());
       return null;
     }
   }
 
-  private static Strategy threshold(Node m) {
+  private static Strategy threshold(Metric metric, Node m) {
     m.allow("up", "down", "step");
-    double up = m.decimal("up", 70, 0, 10_000);
-    double down = m.decimal("down", 20, 0, 10_000);
+    double up = m.decimal("up", 70, 0, metric.full(), readings(metric));
+    double down = m.decimal("down", 20, 0, metric.full(), readings(metric));
     if (down >= up) {
       m.child("down").problem("down (" + down + ") must be below up (" + up + ")");
       return null;
     }
-    Change step = m.change("step", Change.replicas(1));
+    Change step = change(m, "step");
     return step == null ? null : new ThresholdStrategy(up, down, step);
   }
 
-  private static Strategy steps(Node m) {
+  private static Strategy steps(Metric metric, Node m) {
     m.allow("steps");
     Node list = m.child("steps");
     if (!list.isList() || list.size() == 0) {
@@ -146,9 +155,11 @@ final class PolicyReader {
         step.problem("a step needs exactly one of add or remove");
         continue;
       }
-      double from = step.decimal("above", 0, 0, 10_000);
+      double from = step.decimal("above", 0, 0, metric.full(), readings(metric));
       double to =
-          step.has("below") ? step.decimal("below", 0, 0, 10_000) : Double.POSITIVE_INFINITY;
+          step.has("below")
+              ? step.decimal("below", 0, 0, metric.full(), readings(metric))
+              : Double.POSITIVE_INFINITY;
       if (!step.has("above") && !step.has("below")) {
         step.problem("a step needs above and/or below");
         continue;
@@ -158,7 +169,7 @@ final class PolicyReader {
         continue;
       }
       boolean add = step.has("add");
-      Change change = step.change(add ? "add" : "remove", Change.replicas(1));
+      Change change = change(step, add ? "add" : "remove");
       if (change != null) {
         parsed.add(new StepStrategy.Step(from, to, add, change));
       }
@@ -196,17 +207,47 @@ final class PolicyReader {
         l.problem("a limit needs exactly one of replicas or percent");
         continue;
       }
-      Duration period = l.duration("period", Duration.ofSeconds(15));
-      if (period.isZero()) {
-        l.child("period").problem("must be more than 0");
-        continue;
-      }
+      Duration period =
+          l.duration("period", Duration.ofSeconds(15), Duration.ofSeconds(1), HALF_HOUR);
       if (l.has("replicas")) {
-        parsed.add(RateLimit.replicas(l.integer("replicas", 1, 1, 1000), period));
+        parsed.add(RateLimit.replicas(l.integer("replicas", 1, 1, MAX_REPLICAS), period));
       } else {
         parsed.add(RateLimit.percent(l.decimal("percent", 100, 1, 10_000), period));
       }
     }
     return new RateLimits(parsed, select);
+  }
+
+  /** Why a reading of {@code metric} is bounded, for the message about a value beyond it. */
+  private static String readings(Metric metric) {
+    return metric.key()
+        + " is "
+        + metric.meaning()
+        + ", so it never reads above "
+        + Node.fmt(metric.full())
+        + "; to give each replica more room, raise its resources instead";
+  }
+
+  /**
+   * A step of replicas ({@code 2}) or a percentage ({@code 50%}), at most {@value #MAX_REPLICAS}
+   * replicas or {@value #MAX_CHANGE_PERCENT} %; {@code null} after reporting a problem.
+   */
+  private static Change change(Node at, String key) {
+    Change change = at.change(key, Change.replicas(1));
+    if (change == null) {
+      return null;
+    }
+    if (change.percent() ? change.amount() > MAX_CHANGE_PERCENT : change.amount() > MAX_REPLICAS) {
+      at.child(key)
+          .problem(
+              "must be at most "
+                  + (change.percent()
+                      ? Node.fmt(MAX_CHANGE_PERCENT) + "%"
+                      : MAX_REPLICAS + " replicas")
+                  + ", got "
+                  + change);
+      return null;
+    }
+    return change;
   }
 }

@@ -25,6 +25,11 @@ final class ServiceReader {
   static final Pattern CPUSET = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
 
   private static final int DEFAULT_PORT = 8000;
+  private static final long DEFAULT_MEMORY = 256L << 20;
+  private static final long MIN_MEMORY = 6L << 20;
+  private static final long MAX_MEMORY = 1L << 40;
+  private static final Duration TEN_MINUTES = Duration.ofMinutes(10);
+  private static final Duration HOUR = Duration.ofHours(1);
 
   private ServiceReader() {}
 
@@ -57,9 +62,10 @@ final class ServiceReader {
     ScalingPolicy policy = PolicyReader.read(s);
     String path = s.string("path", "/");
     checkPath(s.child("path"), path);
-    Duration drain = s.duration("drain", Duration.ofSeconds(10));
-    Duration stopTimeout = s.duration("stop-timeout", Duration.ofSeconds(10));
-    Duration startup = s.duration("startup", Duration.ofSeconds(2));
+    Duration drain = s.duration("drain", Duration.ofSeconds(10), Duration.ZERO, TEN_MINUTES);
+    Duration stopTimeout =
+        s.duration("stop-timeout", Duration.ofSeconds(10), Duration.ZERO, TEN_MINUTES);
+    Duration startup = s.duration("startup", Duration.ofSeconds(2), Duration.ZERO, HOUR);
     if (image == null || policy == null) {
       return null;
     }
@@ -115,9 +121,13 @@ final class ServiceReader {
   private static Resources resources(Node r) {
     r.allow("cpus", "memory", "cpuset");
     double cpus = r.decimal("cpus", 0.5, 0.01, 1024);
-    long memory = r.size("memory", 256L << 20);
-    if (memory < (6L << 20)) {
+    long memory = r.size("memory", DEFAULT_MEMORY);
+    if (memory < MIN_MEMORY) {
       r.child("memory").problem("must be at least 6m (Docker's minimum)");
+      memory = DEFAULT_MEMORY;
+    } else if (memory > MAX_MEMORY) {
+      r.child("memory").problem("must be at most 1t per replica, got " + r.string("memory", ""));
+      memory = DEFAULT_MEMORY;
     }
     String cpuset = r.string("cpuset", "");
     if (!cpuset.isEmpty() && !CPUSET.matcher(cpuset).matches()) {
@@ -135,14 +145,15 @@ final class ServiceReader {
     if (tcp && h.has("path")) {
       h.child("tcp").problem("give either path (an HTTP probe) or tcp: true, not both");
     }
-    Duration interval = h.duration("interval", Duration.ofSeconds(2));
-    Duration timeout = h.duration("timeout", Duration.ofSeconds(1));
-    if (interval.compareTo(Duration.ofMillis(100)) < 0) {
-      h.child("interval").problem("must be at least 100ms");
-    }
+    Duration interval =
+        h.duration(
+            "interval", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMinutes(5));
+    Duration timeout =
+        h.duration("timeout", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(1));
     int retries = h.integer("retries", 3, 1, 100);
-    Duration startPeriod = h.duration("start-period", Duration.ofSeconds(60));
-    Duration replaceAfter = h.duration("replace-after", Duration.ofSeconds(30));
+    Duration startPeriod = h.duration("start-period", Duration.ofSeconds(60), Duration.ZERO, HOUR);
+    Duration replaceAfter =
+        h.duration("replace-after", Duration.ofSeconds(30), Duration.ZERO, HOUR);
     return new HealthSpec(path, tcp, interval, timeout, retries, startPeriod, replaceAfter);
   }
 
