@@ -13,8 +13,6 @@ import java.util.regex.Pattern;
 /** One service: image, port, env, resources, health, routing and stopping; its policy aside. */
 final class ServiceReader {
 
-  static final Pattern IMAGE =
-      Pattern.compile("[a-z0-9][a-z0-9._/:-]{0,254}(@sha256:[a-f0-9]{64})?");
   static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9/_.~-]*");
 
@@ -158,11 +156,10 @@ final class ServiceReader {
   }
 
   static void checkImage(Node at, String image) {
-    if (!IMAGE.matcher(image).matches()) {
-      at.problem(
-          "'"
-              + image
-              + "' is not an image reference: write e.g. dockscale/sample-backend:latest (lower case, no spaces)");
+    try {
+      ImageReference.parse(image);
+    } catch (IllegalArgumentException e) {
+      at.problem(e.getMessage());
     }
   }
 
