@@ -1,8 +1,6 @@
 package dev.dockscale.config;
 
 import dev.dockscale.config.ConfigException.Problem;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -15,13 +13,22 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
+  /** The largest config file read; a dockscale.yml is a few KB. */
+  static final long MAX_BYTES = 1 << 20;
+
+  /**
+   * Reads and validates {@code file}.
+   *
+   * @throws ConfigException with every problem, or why the file cannot be read (not found, a
+   *     directory, permission denied, not UTF-8)
+   */
   public static DockscaleConfig load(Path file) {
     String text;
     try {
-      text = Files.readString(file);
-    } catch (IOException e) {
+      text = TextFile.read(file, MAX_BYTES);
+    } catch (UnreadableFileException e) {
       throw new ConfigException(
-          file.toString(), List.of(new Problem("", 0, "cannot read the file: " + e.getMessage())));
+          file.toString(), List.of(new Problem("", e.line(), e.getMessage())));
     }
     return parse(file.toString(), text);
   }
