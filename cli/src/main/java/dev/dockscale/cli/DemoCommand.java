@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "demo",
+    mixinStandardHelpOptions = true,
+    version = Main.VERSION,
     description = {
       "Builds what is missing, starts the balancer, the sample backend and the loop, drives a bounded load",
       "ramp at the balancer on 127.0.0.1 (about a minute), then quiet, printing a line per interval;",

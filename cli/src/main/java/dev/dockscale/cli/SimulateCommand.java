@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "simulate",
+    mixinStandardHelpOptions = true,
+    version = Main.VERSION,
     description = {
       "Replays a load trace through the decision core: what would each policy have done?",
       "Policies: classic, hpa, dockscale (presets, within the service's min/max), or config (the service's own)."
