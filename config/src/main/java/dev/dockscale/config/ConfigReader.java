@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
 final class ConfigReader {
 
   static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,30}");
-  static final Pattern HOST = Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}|localhost");
 
   private static final String DEFAULT_BALANCER_IMAGE = "dockscale/nginx:latest";
+  private static final String DEFAULT_LISTEN = "127.0.0.1:8080";
 
   private ConfigReader() {}
 
@@ -68,36 +68,13 @@ final class ConfigReader {
   private static BalancerSpec balancer(Node top) {
     Node b = top.child("balancer");
     b.allow("listen", "image");
-    String listen = b.string("listen", "127.0.0.1:8080");
-    String host = "127.0.0.1";
-    int port = 8080;
-    int colon = listen.lastIndexOf(':');
-    if (colon <= 0) {
-      b.child("listen").problem("'" + listen + "' is not host:port: write e.g. 127.0.0.1:8080");
-    } else {
-      host = listen.substring(0, colon);
-      if (!HOST.matcher(host).matches()) {
-        b.child("listen")
-            .problem(
-                "host '"
-                    + host
-                    + "' must be an IPv4 address or localhost, e.g. 127.0.0.1 (0.0.0.0 publishes on every interface)");
-      }
-      try {
-        port = Integer.parseInt(listen.substring(colon + 1));
-        if (port < 1 || port > 65535) {
-          b.child("listen").problem("port must be from 1 to 65535, got " + port);
-        }
-      } catch (NumberFormatException e) {
-        b.child("listen")
-            .problem(
-                "port '"
-                    + listen.substring(colon + 1)
-                    + "' is not a number: write e.g. 127.0.0.1:8080");
-      }
-    }
     String image = b.string("image", DEFAULT_BALANCER_IMAGE);
     ServiceReader.checkImage(b.child("image"), image);
-    return new BalancerSpec("localhost".equals(host) ? "127.0.0.1" : host, port, image);
+    try {
+      return BalancerSpec.of(b.string("listen", DEFAULT_LISTEN), image);
+    } catch (IllegalArgumentException e) {
+      b.child("listen").problem(e.getMessage());
+      return BalancerSpec.of(DEFAULT_LISTEN, image);
+    }
   }
 }
