@@ -260,4 +260,32 @@ class YamlReadingTest {
         problems("services:\n  web:\n    image: a:1\n    replicas: { max: 2 }\n---\nmore: 1\n");
     assertThat(e.getMessage()).contains("line 5: not valid YAML: expected a single document");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "services:\n  ? [a, b]\n  : { image: a:1, replicas: { max: 2 } }\n",
+        "services: !!set { web }\n",
+        "services:\n  web: &w\n    <<: *w\n",
+        "x-a: &a { <<: *a }\n",
+        "services:\n  web:\n    <<: [*nope]\n",
+        "services:\n  web:\n    <<: [1, 2]\n    image: a:1\n    replicas: { max: 2 }\n",
+        "services:\n  &k web: { image: a:1, replicas: { max: 2 } }\n  *k : { image: b:1 }\n",
+        "? &k [x]\n: 1\nservices: { *k : 2 }\n",
+        "services:\n  web:\n    image: !!binary aGk=\n    replicas: !!seq [1]\n",
+        "%YAML 1.2\n---\nservices: {}\n",
+        "--- |\n  text\n",
+        "services:\n  web:\n    env: { A: !!null x }\n",
+        "\"services\": { \"web\": { \"image\": \"a:1\", \"replicas\": { \"max\": 2 }, \"image\": \"b\" } }\n",
+      })
+  void refusesOddYamlOnlyWithProblemsThatSayWhere(String yaml) {
+    ConfigException e = problems(yaml);
+    assertThat(e.problems())
+        .isNotEmpty()
+        .allSatisfy(
+            p -> {
+              assertThat(p.line() > 0 || !p.path().isEmpty()).as(p.toString()).isTrue();
+              assertThat(p.message()).isNotBlank();
+            });
+  }
 }
