@@ -288,4 +288,16 @@ class YamlReadingTest {
               assertThat(p.message()).isNotBlank();
             });
   }
+
+  @org.junit.jupiter.api.Test
+  void theConfigReferencesAnchorExampleIsValid() throws java.io.IOException {
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of("../docs/config.md"));
+    String yaml =
+        doc.substring(
+                doc.indexOf("  x-defaults:"), doc.indexOf("  ```", doc.indexOf("  x-defaults:")))
+            .stripIndent();
+    DockscaleConfig c = ConfigLoader.parse("config.md", yaml);
+    assertThat(c.services().get("api").image()).isEqualTo("myorg/app:1.4");
+    assertThat(c.services().get("api").policy().max()).isEqualTo(8);
+  }
 }
