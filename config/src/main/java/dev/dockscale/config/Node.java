@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -28,7 +29,7 @@ final class Node {
   private static final Pattern DECIMAL =
       Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
 
-  final String path;
+  private final String path;
   private final YamlTree tree;
   private final int line;
   private final org.yaml.snakeyaml.nodes.Node value;
@@ -96,10 +97,6 @@ final class Node {
     return value instanceof MappingNode m ? tree.entries(m, path) : Map.of();
   }
 
-  int line() {
-    return line;
-  }
-
   void problem(String message) {
     tree.problem(path, line, message);
   }
@@ -110,7 +107,7 @@ final class Node {
   }
 
   /** As {@link #allow(String...)}, also allowing every key {@code extra} accepts. */
-  void allow(java.util.function.Predicate<String> extra, String... keys) {
+  void allow(Predicate<String> extra, String... keys) {
     if (missing()) {
       return;
     }
