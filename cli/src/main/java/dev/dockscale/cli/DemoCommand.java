@@ -2,15 +2,21 @@ package dev.dockscale.cli;
 
 import dev.dockscale.config.ConfigLoader;
 import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.config.DockscaleConfig.BalancerSpec;
+import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.engine.Controller;
 import dev.dockscale.engine.ServiceStatus;
 import dev.dockscale.loadtest.LoadGenerator;
 import dev.dockscale.metrics.Metric;
 import dev.dockscale.policy.Decision;
+import dev.dockscale.policy.Durations;
+import dev.dockscale.policy.Preset;
 import dev.dockscale.policy.ReplicaView;
+import dev.dockscale.policy.ScalingPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,13 +24,17 @@ import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(
     name = "demo",
+    mixinStandardHelpOptions = true,
+    version = Main.VERSION,
     description = {
       "Builds what is missing, starts the balancer, the sample backend and the loop, drives a bounded load",
       "ramp at the balancer on 127.0.0.1 (about a minute), then quiet, printing a line per interval;",
@@ -68,16 +78,13 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    String yaml = demoYaml().replace("127.0.0.1:8080", listen);
-    if (!"classic".equals(preset)) {
-      // The demo's thresholds are classic's; another preset brings its own rules and behaviour.
-      yaml =
-          yaml.replaceAll(
-              "(?s)    scale:\\n.*?(?=    drain:)", "    scale: { preset: " + preset + " }\n");
+    Preset chosen = preset();
+    DockscaleConfig config = option("--listen", () -> config(listen, chosen));
+    Duration loadFor = option("--load", () -> Durations.parse(load));
+    Duration quiet = option("--quiet-max", () -> Durations.parse(quietMax));
+    if (users < 1) {
+      throw new ParameterException(spec.commandLine(), "--users must be at least 1, got " + users);
     }
-    DockscaleConfig config = ConfigLoader.parse("demo.yml", yaml);
-    Duration loadFor = dev.dockscale.policy.Durations.parse(load);
-    Duration quiet = dev.dockscale.policy.Durations.parse(quietMax);
     int min = config.services().get("web").policy().min();
 
     try (Stack stack = new Stack(config, line -> out.println("notice: " + line))) {
@@ -223,9 +230,44 @@ final class DemoCommand implements Callable<Integer> {
     return false;
   }
 
-  static String demoYaml() throws IOException {
+  /**
+   * The demo's config: {@code demo.yml} (the sample backend under classic's thresholds) published
+   * on {@code listen}, and under {@code preset}'s own rules and behaviour when it is not classic.
+   *
+   * @throws IllegalArgumentException when {@code listen} is not host:port
+   */
+  static DockscaleConfig config(String listen, Preset preset) {
+    DockscaleConfig demo = ConfigLoader.parse("demo.yml", demoYaml());
+    ServiceSpec web = demo.services().get("web");
+    if (preset != Preset.CLASSIC) {
+      web = web.withPolicy(ScalingPolicy.of(preset, web.policy().min(), web.policy().max()));
+    }
+    return demo.withService(web).withBalancer(BalancerSpec.of(listen, demo.balancer().image()));
+  }
+
+  private Preset preset() {
+    return Preset.byKey(preset)
+        .orElseThrow(
+            () ->
+                new ParameterException(
+                    spec.commandLine(),
+                    "--preset: unknown preset '" + preset + "': use one of " + Preset.keys()));
+  }
+
+  /** The value {@code read} makes of an option, or a usage error naming the option. */
+  private <T> T option(String name, Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), name + ": " + e.getMessage());
+    }
+  }
+
+  static String demoYaml() {
     try (InputStream in = DemoCommand.class.getResourceAsStream("/demo.yml")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

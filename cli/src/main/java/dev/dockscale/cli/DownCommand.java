@@ -10,6 +10,8 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "down",
+    mixinStandardHelpOptions = true,
+    version = Main.VERSION,
     description =
         "Removes everything dockscale created for the config's project: replicas, balancer, network.")
 final class DownCommand implements Callable<Integer> {

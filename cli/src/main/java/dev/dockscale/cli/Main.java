@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "dockscale",
     mixinStandardHelpOptions = true,
-    version = "dockscale 0.1.0",
+    version = Main.VERSION,
     description = "Autoscales a web app's containers on Docker, behind nginx.",
     subcommands = {
       RunCommand.class,
@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class Main {
+
+  static final String VERSION = "dockscale 0.1.0";
 
   public static void main(String[] args) {
     if (args.length > 0 && "demo".equals(args[0])) {

@@ -12,6 +12,8 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "run",
+    mixinStandardHelpOptions = true,
+    version = Main.VERSION,
     description =
         "Runs the reconcile loop until stopped (Ctrl-C). Replicas and balancer keep serving after it stops.")
 final class RunCommand implements Callable<Integer> {

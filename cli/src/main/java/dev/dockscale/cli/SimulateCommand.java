@@ -2,6 +2,7 @@ package dev.dockscale.cli;
 
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.config.ServiceSpec;
+import dev.dockscale.config.UnreadableFileException;
 import dev.dockscale.policy.Preset;
 import dev.dockscale.policy.ScalingPolicy;
 import dev.dockscale.simulator.Reports;
@@ -9,11 +10,13 @@ import dev.dockscale.simulator.SimulatedService;
 import dev.dockscale.simulator.Simulator;
 import dev.dockscale.simulator.Summary;
 import dev.dockscale.simulator.Trace;
-import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,6 +27,8 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "simulate",
+    mixinStandardHelpOptions = true,
+    version = Main.VERSION,
     description = {
       "Replays a load trace through the decision core: what would each policy have done?",
       "Policies: classic, hpa, dockscale (presets, within the service's min/max), or config (the service's own)."
@@ -61,7 +66,8 @@ final class SimulateCommand implements Callable<Integer> {
   Path report;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
+    refuseToOverwriteAnInput();
     DockscaleConfig c = config.load();
     ServiceSpec s =
         service == null ? c.services().values().iterator().next() : c.services().get(service);
@@ -78,7 +84,7 @@ final class SimulateCommand implements Callable<Integer> {
     Trace t;
     try {
       t = Trace.read(trace);
-    } catch (IllegalArgumentException e) {
+    } catch (UnreadableFileException | IllegalArgumentException e) {
       spec.commandLine().getErr().println("dockscale: " + e.getMessage());
       return 1;
     }
@@ -113,5 +119,44 @@ final class SimulateCommand implements Callable<Integer> {
     spec.commandLine().getOut().print(Reports.table(t.name(), summaries));
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /**
+   * Refuses an {@code --out} or {@code --report} that is the config, the trace (also through a
+   * symlink or a hard link) or a directory, or both the same file: writing it would destroy what
+   * was read, or one report the other.
+   */
+  private void refuseToOverwriteAnInput() {
+    Map<String, Path> outputs = new LinkedHashMap<>();
+    outputs.put("--out", out);
+    if (report != null) {
+      outputs.put("--report", report);
+    }
+    Map<String, Path> inputs = new LinkedHashMap<>();
+    inputs.put("the config (--config " + config.file + ")", config.file);
+    inputs.put("the trace (--trace " + trace + ")", trace);
+    if (report != null) {
+      inputs.put("--out " + out, out);
+    }
+    outputs.forEach(
+        (option, output) -> {
+          if (Files.isDirectory(output)) {
+            throw new ParameterException(
+                spec.commandLine(), option + " " + output + " is a directory: name a file in it");
+          }
+          inputs.forEach(
+              (what, input) -> {
+                if (input != output && OutputFiles.same(output, input)) {
+                  throw new ParameterException(
+                      spec.commandLine(),
+                      option
+                          + " "
+                          + output
+                          + " is "
+                          + what
+                          + ": writing it would overwrite it; name another file");
+                }
+              });
+        });
   }
 }

@@ -13,6 +13,8 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "validate",
+    mixinStandardHelpOptions = true,
+    version = Main.VERSION,
     description = "Checks a config: exit 0 when it is valid, 1 with every problem when not.")
 final class ValidateCommand implements Callable<Integer> {
 

@@ -64,6 +64,12 @@ public record ServiceSpec(
       Duration startPeriod,
       Duration replaceAfter) {}
 
+  /** This service with {@code policy} in place of its own. */
+  public ServiceSpec withPolicy(ScalingPolicy policy) {
+    return new ServiceSpec(
+        name, image, port, env, resources, health, policy, path, drain, stopTimeout, startup);
+  }
+
   /** The environment of replica {@code replicaName} (number {@code index}), templates filled in. */
   public Map<String, String> envFor(String replicaName, int index) {
     Map<String, String> filled = new java.util.TreeMap<>();

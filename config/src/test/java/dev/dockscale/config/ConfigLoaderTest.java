@@ -72,7 +72,7 @@ class ConfigLoaderTest {
             "t.yml", "services:\n  web:\n    image: app:1\n    replicas: { max: 3 }\n");
     ServiceSpec web = c.services().get("web");
     assertThat(web.port()).isEqualTo(8000);
-    assertThat(web.health().path()).isEqualTo("/health");
+    assertThat(web.health().path()).isEqualTo("/");
     assertThat(web.policy().min()).isEqualTo(1);
     assertThat(web.policy().name()).isEqualTo("dockscale");
     assertThat(web.policy().rules()).isEqualTo(Preset.DOCKSCALE.rules());
@@ -209,5 +209,23 @@ class ConfigLoaderTest {
     assertThat(dev.dockscale.policy.Durations.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
     assertThat(dev.dockscale.policy.Durations.parse("5m")).isEqualTo(Duration.ofMinutes(5));
     assertThatThrownBy(() -> Sizes.parse("lots")).hasMessageContaining("not a size");
+  }
+
+  @Test
+  void refusesAListenAddressWithAnOctetAbove255() {
+    ConfigException e =
+        problems(
+            "services:\n  web:\n    image: a:1\n    replicas: { max: 2 }\nbalancer:\n  listen: 127.0.0.256:80\n");
+    assertThat(e.getMessage())
+        .contains(
+            "line 6: balancer.listen: host '127.0.0.256' must be an IPv4 address or localhost");
+  }
+
+  @Test
+  void readsLocalhostAsTheLoopbackAddress() {
+    assertThat(DockscaleConfig.BalancerSpec.of("localhost:81", "i:1"))
+        .isEqualTo(new DockscaleConfig.BalancerSpec("127.0.0.1", 81, "i:1"));
+    assertThat(DockscaleConfig.BalancerSpec.of("0.0.0.0:80", "i:1").listen())
+        .isEqualTo("0.0.0.0:80");
   }
 }

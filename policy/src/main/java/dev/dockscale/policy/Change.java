@@ -27,17 +27,15 @@ public record Change(double amount, boolean percent) {
   /** Parses {@code 2} or {@code 50%}; a sign is not part of it. */
   public static Change parse(String text) {
     String trimmed = text.trim();
-    try {
-      if (trimmed.endsWith("%")) {
-        return percent(Double.parseDouble(trimmed.substring(0, trimmed.length() - 1).trim()));
-      }
-      return new Change(Double.parseDouble(trimmed), false);
-    } catch (NumberFormatException e) {
+    boolean percent = trimmed.endsWith("%");
+    String number = (percent ? trimmed.substring(0, trimmed.length() - 1) : trimmed).trim();
+    if (!Durations.NUMBER.matcher(number).matches()) {
       throw new IllegalArgumentException(
           "'"
               + text
               + "' is not a step: write a whole number of replicas (2) or a percentage (50%)");
     }
+    return new Change(Double.parseDouble(number), percent);
   }
 
   /** The number of replicas this step moves by, from {@code current}. */

@@ -1,9 +1,14 @@
 package dev.dockscale.policy;
 
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /** Durations as users write them: {@code 500ms}, {@code 15s}, {@code 5m}, {@code 1h}. */
 public final class Durations {
+
+  /** A plain decimal: Java's own parser would also take {@code 1d}, {@code 1f} and hex. */
+  static final Pattern NUMBER =
+      Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
 
   private Durations() {}
 
@@ -45,13 +50,11 @@ public final class Durations {
       factorMs = 1000;
       number = t;
     }
-    double value;
-    try {
-      value = Double.parseDouble(number.trim());
-    } catch (NumberFormatException e) {
+    if (!NUMBER.matcher(number.trim()).matches()) {
       throw new IllegalArgumentException(
           "'" + text + "' is not a duration: write e.g. 500ms, 10s, 5m or 1h");
     }
+    double value = Double.parseDouble(number.trim());
     if (!(value >= 0) || Double.isInfinite(value)) {
       throw new IllegalArgumentException("'" + text + "' is not a duration >= 0");
     }

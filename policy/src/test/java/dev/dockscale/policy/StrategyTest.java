@@ -85,6 +85,7 @@ class StrategyTest {
     assertThat(Change.parse("2")).isEqualTo(Change.replicas(2));
     assertThat(Change.parse("50%")).isEqualTo(Change.percent(50));
     assertThatThrownBy(() -> Change.parse("two")).hasMessageContaining("not a step");
+    assertThatThrownBy(() -> Change.parse("2d")).hasMessageContaining("'2d' is not a step");
     assertThatThrownBy(() -> Change.parse("1.5")).hasMessageContaining("whole number");
   }
 }

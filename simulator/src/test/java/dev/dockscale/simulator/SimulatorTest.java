@@ -110,7 +110,7 @@ class SimulatorTest {
     assertThatThrownBy(() -> Trace.parse("x", "time,load\n0,1\n"))
         .hasMessageContaining("x line 1: the header must be t,demand");
     assertThatThrownBy(() -> Trace.parse("x", "t,demand\n0,1\n5,NaN\n"))
-        .hasMessageContaining("x line 3: demand must be a number >= 0");
+        .hasMessageContaining("x line 3: demand must be a number from 0 to 1e9, got 'NaN'");
     assertThatThrownBy(() -> Trace.parse("x", "t,demand\n0,1\n0,2\n"))
         .hasMessageContaining("x line 3: t must increase");
     assertThatThrownBy(() -> Trace.parse("x", "t,demand\n5,1\n"))

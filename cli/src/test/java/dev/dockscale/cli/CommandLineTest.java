@@ -1,0 +1,82 @@
+package dev.dockscale.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** The command line as picocli runs it, without Docker: help, exit codes and messages. */
+class CommandLineTest {
+
+  /** One run of {@code dockscale args}: its exit code, stdout and stderr. */
+  record Run(int code, String out, String err) {}
+
+  static Run dockscale(String... args) {
+    CommandLine cli = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"run", "validate", "down", "demo", "simulate"})
+  void printsHelpForEverySubcommandAndExitsZero(String command) {
+    Run run = dockscale(command, "--help");
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).startsWith("Usage: dockscale " + command).contains("-h, --help");
+    assertThat(run.err()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"run", "validate", "down", "demo", "simulate"})
+  void printsTheVersionForEverySubcommand(String command) {
+    Run run = dockscale(command, "--version");
+    assertThat(run.code()).isZero();
+    assertThat(run.out().strip()).isEqualTo(Main.VERSION);
+  }
+
+  @Test
+  void validatesTheExampleConfig() {
+    Run run = dockscale("validate", "--config", "../dockscale.yml");
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("../dockscale.yml is valid")
+        .contains("web: dockscale/sample-backend:latest");
+  }
+
+  @Test
+  void validateNamesTheAbsolutePathOfAMissingConfigAndHowToNameAnother() {
+    Run run = dockscale("validate", "--config", dir.resolve("nope.yml").toString());
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("no such file: " + dir.resolve("nope.yml"))
+        .contains("name the config with --config FILE");
+  }
+
+  @Test
+  void aMissingDefaultConfigSaysWhereItWasLookedFor() throws Exception {
+    ConfigOption option = new ConfigOption();
+    option.file = Path.of(ConfigOption.DEFAULT);
+    org.assertj.core.api.Assertions.assertThatThrownBy(option::load)
+        .hasMessageContaining("no such file: " + Path.of("dockscale.yml").toAbsolutePath())
+        .hasMessageContaining("without it, dockscale reads dockscale.yml in the current directory");
+  }
+
+  @Test
+  void validateSaysWhenTheConfigIsADirectory() {
+    Run run = dockscale("validate", "--config", dir.toString());
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).contains(dir + " is a directory, not a file");
+  }
+}
