@@ -1,6 +1,7 @@
 package dev.dockscale.balancer.nginx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
@@ -8,9 +9,11 @@ import dev.dockscale.config.ConfigLoader;
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.engine.Balancer.Outcome;
 import dev.dockscale.engine.Balancer.Route;
+import dev.dockscale.engine.ReadinessProbe;
 import dev.dockscale.runtime.docker.Docker;
 import dev.dockscale.runtime.docker.DockerRuntime;
 import dev.dockscale.runtime.docker.Images;
+import dev.dockscale.runtime.docker.RuntimeUnavailableException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -99,5 +102,85 @@ class NginxBalancerIT {
     NginxBalancer again = new NginxBalancer(docker, new Images(docker, notice -> {}), config);
     again.ensureRunning();
     assertThat(again.apply(none)).isEqualTo(Outcome.UNCHANGED);
+  }
+
+  @Test
+  void aCheckThatCannotRunIsRetriedNeverRememberedAsRejected() {
+    List<Route> none = List.of(new Route("web", "/", List.of()));
+    assertThat(balancer.apply(none)).isEqualTo(Outcome.RELOADED);
+    String id =
+        docker
+            .listContainersCmd()
+            .withNameFilter(List.of(config.balancerName()))
+            .exec()
+            .get(0)
+            .getId();
+    docker.pauseContainerCmd(id).exec();
+    String next =
+        NginxConfig.render(config.project(), List.of(new Route("web", "/app", List.of())));
+    try {
+      assertThatThrownBy(() -> balancer.applyConfig(next, "while paused"))
+          .isInstanceOf(RuntimeUnavailableException.class)
+          .hasMessageContaining("not running");
+    } finally {
+      docker.unpauseContainerCmd(id).exec();
+    }
+    assertThat(balancer.applyConfig(next, "after the pause")).isEqualTo(Outcome.RELOADED);
+  }
+
+  @Test
+  void probesReachAnAppWithoutCurlByNameThroughTheLoopbackGateway() {
+    String http = config.project() + "-web-1";
+    String tcp = config.project() + "-web-2";
+    startApp(http, "http");
+    startApp(tcp, "tcp");
+    assertThat(balancer.apply(List.of(new Route("web", "/", List.of()))))
+        .isEqualTo(Outcome.RELOADED);
+    NginxProbe probe = new NginxProbe(balancer::probePort);
+    assertThat(balancer.probePort()).isPositive();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                probe.probe(target(http, "/healthz", false)).join().outcome()
+                    == ReadinessProbe.Outcome.PASS);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                probe.probe(target(tcp, "/", true)).join().outcome()
+                    == ReadinessProbe.Outcome.PASS);
+    assertThat(probe.probe(target(http, "/nope", false)).join().detail())
+        .isEqualTo("GET /nope answered 404");
+    assertThat(
+            probe
+                .probe(new ReadinessProbe.Target(http, 9, "/", true, Duration.ofSeconds(1)))
+                .join()
+                .outcome())
+        .isEqualTo(ReadinessProbe.Outcome.FAIL);
+    // Only this project's containers can be reached through its gateway.
+    assertThat(probe.probe(target("elsewhere-web-1", "/", false)).join().outcome())
+        .isEqualTo(ReadinessProbe.Outcome.UNKNOWN);
+  }
+
+  private static ReadinessProbe.Target target(String name, String path, boolean tcp) {
+    return new ReadinessProbe.Target(name, 8000, path, tcp, Duration.ofSeconds(2));
+  }
+
+  private void startApp(String name, String mode) {
+    String id =
+        docker
+            .createContainerCmd("dockscale-test/flask-app:2")
+            .withName(name)
+            .withLabels(
+                java.util.Map.of(
+                    "dockscale.managed", "true", "dockscale.project", config.project()))
+            .withEnv("MODE=" + mode, "SERVER_NAME=" + name)
+            .withHostConfig(
+                com.github.dockerjava.api.model.HostConfig.newHostConfig()
+                    .withNetworkMode(config.networkName()))
+            .exec()
+            .getId();
+    docker.startContainerCmd(id).exec();
   }
 }
