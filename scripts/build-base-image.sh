@@ -26,28 +26,10 @@ if docker image inspect "$TAG" >/dev/null 2>&1; then
   exit 0
 fi
 
-mirror() {
-  local uri=""
-  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-    uri=$(awk '/^URIs:/ && $2 !~ /security/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)
-  fi
-  if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
-    uri=$(awk '/^deb / && $0 !~ /security/ {for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) {print $i; exit}}' /etc/apt/sources.list)
-  fi
-  if [ -z "$uri" ]; then
-    log "no Debian mirror found in /etc/apt/sources.list{,.d/debian.sources}; set DOCKSCALE_DEBIAN_MIRROR"
-    exit 1
-  fi
-  echo "$uri"
-}
-
-MIRROR="${DOCKSCALE_DEBIAN_MIRROR:-$(mirror)}"
-
-if ! command -v debootstrap >/dev/null 2>&1; then
-  log "installing debootstrap"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
-fi
+# shellcheck source=lib/debian.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/debian.sh"
+MIRROR="${DOCKSCALE_DEBIAN_MIRROR:-$(debian_mirror)}"
+require_debootstrap
 
 ROOTFS=$(mktemp -d /tmp/dockscale-rootfs.XXXXXX)
 trap 'rm -rf "$ROOTFS"' EXIT

@@ -24,23 +24,34 @@ class DaemonRestartIT extends DockerIT {
     project.startServing(2);
 
     long stop = System.nanoTime();
-    run("sh", "-c", "pkill -TERM -x dockerd");
-    await().atMost(Duration.ofSeconds(60)).until(() -> run("docker", "info") != 0);
-    System.out.printf("[figure] daemon stopped in %.1f s%n", (System.nanoTime() - stop) / 1e9);
-    int ticksWhileDown = project.ticks();
-    project.awaitTimeOrTicks(Duration.ofSeconds(3));
-    assertThat(project.ticks())
-        .as("no pass completes while the daemon is down")
-        .isEqualTo(ticksWhileDown);
-
+    try {
+      run("sh", "-c", "pkill -TERM -x dockerd");
+      await().atMost(Duration.ofSeconds(60)).until(() -> run("docker", "info") != 0);
+      System.out.printf("[figure] daemon stopped in %.1f s%n", (System.nanoTime() - stop) / 1e9);
+      // While it is gone: dockscale keeps running and decides nothing new.
+      long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                assertThat(project.latest.get().decision().desired()).isEqualTo(2);
+                return System.nanoTime() >= end;
+              });
+    } finally {
+      long start = System.nanoTime();
+      assertThat(run("bash", ensureDocker().toString())).as("dockerd restarted").isZero();
+      System.out.printf(
+          "[figure] daemon start took %.1f s (scripts/ensure-docker.sh)%n",
+          (System.nanoTime() - start) / 1e9);
+    }
     long start = System.nanoTime();
-    assertThat(run("bash", ensureDocker().toString())).as("dockerd restarted").isZero();
     await()
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(100))
         .until(() -> project.settledAt(2) && Http.ok(project.url("/")));
     System.out.printf(
-        "[figure] daemon started -> service ready through nginx again: %.1f s%n",
+        "[figure] daemon up -> 2 replicas ready through nginx again: %.1f s%n",
         (System.nanoTime() - start) / 1e9);
     assertThat(project.latest.get().decision().desired()).isEqualTo(2);
   }

@@ -203,6 +203,8 @@ public final class Controller implements AutoCloseable {
     try {
       pass(decide);
       if (passFailures > 0) {
+        // Failures while the runtime was away say nothing of the services' images.
+        reconcilers.values().forEach(ServiceReconciler::runtimeRecovered);
         LOG.info("the runtime answers again after {} failed passes", passFailures);
       }
       passFailures = 0;

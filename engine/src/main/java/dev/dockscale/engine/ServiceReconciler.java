@@ -484,8 +484,8 @@ final class ServiceReconciler {
             });
   }
 
-  /** True while a stop of this replica is under way. */
-  boolean stopping(String id) {
-    return stopping.contains(id);
+  /** The runtime answers again after an outage: the crash-loop back-off starts over. */
+  void runtimeRecovered() {
+    crashLoop.recovered();
   }
 }

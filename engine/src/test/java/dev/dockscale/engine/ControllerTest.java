@@ -53,6 +53,22 @@ class ControllerTest {
     controller.repair();
   }
 
+  /** One service of {@code min} replicas, started and serving. */
+  private void serving(int min) {
+    controller(Fakes.service("web", "/", min, 4)).tick();
+    allServe();
+    probeAfter(Prober.EAGER);
+  }
+
+  /** Scaled out to two replicas under load, both serving. */
+  private void servingTwoAfterLoad() {
+    serving(1);
+    metrics.cpu.put("web", 90.0);
+    controller.tick();
+    allServe();
+    probeAfter(Prober.EAGER);
+  }
+
   private ServiceStatus status(List<ServiceStatus> statuses, String service) {
     return statuses.stream().filter(s -> s.service().equals(service)).findFirst().orElseThrow();
   }
@@ -70,9 +86,7 @@ class ControllerTest {
 
   @Test
   void scalesOutUnderLoadThenDrainsBeforeStopping() {
-    controller(Fakes.service("web", "/", 1, 4)).tick();
-    allServe();
-    probeAfter(Prober.EAGER);
+    serving(1);
     metrics.cpu.put("web", 90.0);
     controller.tick();
     assertThat(runtime.count("web")).isEqualTo(2);
@@ -94,13 +108,7 @@ class ControllerTest {
 
   @Test
   void drainTimersWaitForTheBalancerToAcceptTheConfigWithoutTheReplica() {
-    controller(Fakes.service("web", "/", 1, 4)).tick();
-    allServe();
-    probeAfter(Prober.EAGER);
-    metrics.cpu.put("web", 90.0);
-    controller.tick();
-    allServe();
-    probeAfter(Prober.EAGER);
+    servingTwoAfterLoad();
     metrics.cpu.put("web", 5.0);
     balancer.rejectNext = true;
     controller.tick();
@@ -117,9 +125,7 @@ class ControllerTest {
 
   @Test
   void aReplicaThatExitsIsReplacedOnTheNextRepairPassWithTheReasonForUsers() {
-    controller(Fakes.service("web", "/", 1, 4)).tick();
-    allServe();
-    probeAfter(Prober.EAGER);
+    serving(1);
     runtime.set("p-web-1", Replica.State.EXITED, new Replica.Exit(137, true, ""));
 
     ServiceStatus s = status(controller.repair(), "web");
@@ -144,9 +150,7 @@ class ControllerTest {
 
   @Test
   void anUnhealthyReplicaLeavesTheBalancerAtOnceAndIsReplacedAfterReplaceAfter() {
-    controller(Fakes.service("web", "/", 1, 4)).tick();
-    allServe();
-    probeAfter(Prober.EAGER);
+    serving(1);
     probe.serving.clear();
     for (int i = 0; i < 3; i++) {
       probeAfter(Duration.ofSeconds(2));
@@ -162,9 +166,7 @@ class ControllerTest {
 
   @Test
   void aProbeThatCannotBeMadeChangesNoReadiness() {
-    controller(Fakes.service("web", "/", 1, 4)).tick();
-    allServe();
-    probeAfter(Prober.EAGER);
+    serving(1);
     probe.channelDown = true;
     for (int i = 0; i < 5; i++) {
       probeAfter(Duration.ofSeconds(2));
@@ -260,9 +262,7 @@ class ControllerTest {
 
   @Test
   void whenTheEngineDoesNotAnswerNothingIsDecidedOrChangedAndMinIsRestoredAfter() {
-    controller(Fakes.service("web", "/", 2, 4)).tick();
-    allServe();
-    probeAfter(Prober.EAGER);
+    serving(2);
     List<Balancer.Route> before = balancer.routes;
     runtime.down = true;
     assertThatThrownBy(controller::tick).hasMessageContaining("does not answer");
@@ -308,13 +308,7 @@ class ControllerTest {
 
   @Test
   void scaleInNeverChoosesAProtectedReplica() {
-    controller(Fakes.service("web", "/", 1, 4)).tick();
-    allServe();
-    probeAfter(Prober.EAGER);
-    metrics.cpu.put("web", 90.0);
-    controller.tick();
-    allServe();
-    probeAfter(Prober.EAGER);
+    servingTwoAfterLoad();
     runtime.protect("p-web-2");
     metrics.cpu.put("web", 5.0);
     clock.advance(Duration.ofSeconds(1));

@@ -144,7 +144,8 @@ final class Fakes {
     public synchronized void markDraining(Replica replica) {
       Replica r = containers.get(replica.id());
       if (r != null && !r.draining()) {
-        containers.put(r.id(), with(r, r.name() + "-draining", true, r.state()));
+        containers.put(
+            r.id(), copy(r, r.name() + "-draining", true, r.state(), r.protect(), r.exit()));
         log.add("drain " + r.name());
       }
     }
@@ -175,46 +176,12 @@ final class Fakes {
 
     synchronized void set(String name, Replica.State state, Replica.Exit exit) {
       Replica r = named(name);
-      containers.put(
-          r.id(),
-          new Replica(
-              r.id(),
-              r.name(),
-              r.service(),
-              r.index(),
-              state,
-              r.readiness(),
-              r.address(),
-              r.createdAt(),
-              r.startedAt(),
-              r.draining(),
-              r.template(),
-              r.replaces(),
-              r.protect(),
-              r.restarts(),
-              exit));
+      containers.put(r.id(), copy(r, r.name(), r.draining(), state, r.protect(), exit));
     }
 
     synchronized void protect(String name) {
       Replica r = named(name);
-      containers.put(
-          r.id(),
-          new Replica(
-              r.id(),
-              r.name(),
-              r.service(),
-              r.index(),
-              r.state(),
-              r.readiness(),
-              r.address(),
-              r.createdAt(),
-              r.startedAt(),
-              r.draining(),
-              r.template(),
-              r.replaces(),
-              true,
-              r.restarts(),
-              r.exit()));
+      containers.put(r.id(), copy(r, r.name(), r.draining(), r.state(), true, r.exit()));
     }
 
     synchronized long count(String service) {
@@ -223,7 +190,13 @@ final class Fakes {
           .count();
     }
 
-    private static Replica with(Replica r, String name, boolean draining, Replica.State state) {
+    private static Replica copy(
+        Replica r,
+        String name,
+        boolean draining,
+        Replica.State state,
+        boolean protect,
+        Replica.Exit exit) {
       return new Replica(
           r.id(),
           name,
@@ -237,9 +210,9 @@ final class Fakes {
           draining,
           r.template(),
           r.replaces(),
-          r.protect(),
+          protect,
           r.restarts(),
-          r.exit());
+          exit);
     }
   }
 
