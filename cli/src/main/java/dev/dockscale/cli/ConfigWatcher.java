@@ -40,6 +40,7 @@ final class ConfigWatcher implements AutoCloseable {
           });
   private WatchService watch;
   private ScheduledFuture<?> pending;
+  private volatile boolean closed;
 
   ConfigWatcher(Path file, Consumer<DockscaleConfig> apply) {
     this.file = file.toAbsolutePath().normalize();
@@ -86,6 +87,9 @@ final class ConfigWatcher implements AutoCloseable {
   }
 
   synchronized void reloadSoon() {
+    if (closed) {
+      return;
+    }
     if (pending != null) {
       pending.cancel(false);
     }
@@ -106,6 +110,7 @@ final class ConfigWatcher implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     timer.shutdownNow();
     if (watch != null) {
       try {

@@ -16,9 +16,10 @@ public interface ContainerRuntime {
 
   /**
    * Every replica of the project, of every service, found by label (draining and exited ones
-   * included), with {@link Replica.Readiness#UNKNOWN}: one observation for the whole pass.
+   * included), with {@link Replica.Readiness#UNKNOWN} and their address on {@code network}: one
+   * observation for the whole pass.
    */
-  List<Replica> replicas(String project);
+  List<Replica> replicas(String project, String network);
 
   /**
    * Makes the image present without blocking: pulls or builds it in the background when it is

@@ -5,6 +5,7 @@ import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.metrics.MetricsSource;
 import dev.dockscale.metrics.MetricsSource.MeasuredReplica;
 import dev.dockscale.metrics.ReplicaMetrics;
+import dev.dockscale.policy.Decision;
 import dev.dockscale.policy.Durations;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -41,6 +43,11 @@ public final class Controller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
+  /**
+   * The action of the event a runtime's watch reports when it reconnected after losing the runtime.
+   */
+  public static final String RECONNECTED = "reconnected";
+
   private volatile DockscaleConfig config;
   private final ContainerRuntime runtime;
   private final MetricsSource metrics;
@@ -52,12 +59,13 @@ public final class Controller implements AutoCloseable {
   private final Map<String, ServiceReconciler> reconcilers = new LinkedHashMap<>();
   private final Map<String, ServiceFailures> failures = new HashMap<>();
   private final Map<String, Balancer.Route> lastRoutes = new HashMap<>();
+  private volatile List<ServiceStatus> lastStatuses = List.of();
   private final List<Consumer<List<ServiceStatus>>> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService loop;
   private final ScheduledExecutorService probes;
   private final ExecutorService actions;
   private final AtomicBoolean passPending = new AtomicBoolean();
-  private AutoCloseable watch;
+  private volatile AutoCloseable watch;
   private int passFailures;
   private volatile boolean closed;
   private volatile boolean started;
@@ -90,8 +98,8 @@ public final class Controller implements AutoCloseable {
     this.clock = clock;
     this.dryRun = dryRun;
     this.prober = new Prober(probe, clock, this::requestPass);
-    this.loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "dockscale-loop"));
-    this.probes = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "dockscale-probe"));
+    this.loop = scheduler("dockscale-loop");
+    this.probes = scheduler("dockscale-probe");
     this.actions =
         actions != null ? actions : Executors.newCachedThreadPool(r -> daemon(r, "dockscale-act"));
     this.orphans = new Orphans(runtime, clock);
@@ -103,6 +111,13 @@ public final class Controller implements AutoCloseable {
   private ServiceReconciler reconciler(ServiceSpec spec) {
     return new ServiceReconciler(
         config.project(), config.networkName(), spec, runtime, clock, dryRun, actions);
+  }
+
+  /** One thread; on close, what was scheduled for later is dropped rather than waited for. */
+  private static ScheduledExecutorService scheduler(String name) {
+    ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> daemon(r, name));
+    s.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    return s;
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -124,6 +139,11 @@ public final class Controller implements AutoCloseable {
               config.project(),
               event -> {
                 LOG.debug("event: {} {}", event.name(), event.action());
+                if (RECONNECTED.equals(event.action())) {
+                  // The runtime was away: failures meanwhile say nothing of the services' images.
+                  loop.execute(
+                      () -> reconcilers.values().forEach(ServiceReconciler::runtimeRecovered));
+                }
                 requestPass();
               });
     } catch (RuntimeException e) {
@@ -172,7 +192,7 @@ public final class Controller implements AutoCloseable {
     Map<String, ServiceReconciler> kept = new LinkedHashMap<>();
     for (ServiceSpec spec : next.services().values()) {
       ServiceReconciler existing = reconcilers.get(spec.name());
-      if (existing != null && existing.spec().policy().equals(spec.policy())) {
+      if (existing != null) {
         existing.update(spec);
         kept.put(spec.name(), existing);
       } else {
@@ -181,6 +201,7 @@ public final class Controller implements AutoCloseable {
     }
     reconcilers.clear();
     reconcilers.putAll(kept);
+    failures.keySet().retainAll(kept.keySet());
     config = next;
     LOG.info("config reloaded: services {}", String.join(", ", next.services().keySet()));
     runPass(false);
@@ -190,9 +211,14 @@ public final class Controller implements AutoCloseable {
     if (closed) {
       return;
     }
-    Duration next = runPass(true) ? config.interval() : backoff(config.interval(), passFailures);
-    if (!closed) {
-      loop.schedule(this::tickAndReschedule, next.toMillis(), TimeUnit.MILLISECONDS);
+    boolean ok = false;
+    try {
+      ok = runPass(true);
+    } finally {
+      Duration next = ok ? config.interval() : backoff(config.interval(), passFailures);
+      if (!closed) {
+        loop.schedule(this::tickAndReschedule, next.toMillis(), TimeUnit.MILLISECONDS);
+      }
     }
   }
 
@@ -203,26 +229,28 @@ public final class Controller implements AutoCloseable {
     try {
       pass(decide);
       if (passFailures > 0) {
-        // Failures while the runtime was away say nothing of the services' images.
-        reconcilers.values().forEach(ServiceReconciler::runtimeRecovered);
-        LOG.info("the runtime answers again after {} failed passes", passFailures);
+        LOG.info("passes succeed again after {} failed", passFailures);
       }
       passFailures = 0;
       return true;
     } catch (RuntimeException e) {
       passFailures++;
-      LOG.warn(
-          "pass failed ({} in a row), nothing was changed; next try in {}: {}",
-          passFailures,
-          Durations.format(backoff(config.interval(), passFailures)),
-          e.getMessage());
+      String problem =
+          "the runtime cannot be observed ("
+              + e.getMessage()
+              + "): no decision is made and nothing started or stopped until it can; next try in "
+              + Durations.format(backoff(config.interval(), passFailures));
+      LOG.warn("pass failed ({} in a row): {}", passFailures, problem);
+      notifyListeners(lastStatuses.stream().map(st -> withProblems(st, List.of(problem))).toList());
       return false;
     }
   }
 
+  /** After {@code failures} failed passes in a row: the interval doubled for each, up to 30 s. */
   static Duration backoff(Duration interval, int failures) {
-    Duration d = interval.multipliedBy(1L << Math.min(failures, 10));
-    return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
+    Duration first = interval.multipliedBy(2);
+    return new Backoff(first.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : first, MAX_BACKOFF)
+        .delay(failures);
   }
 
   /** One deciding pass over every service, then the balancer. For tests and one-shot use. */
@@ -261,11 +289,11 @@ public final class Controller implements AutoCloseable {
       ServiceSpec spec = reconciler.spec();
       List<Replica> observed = byService.getOrDefault(spec.name(), List.of());
       ServiceStatus status = reconcileIsolated(reconciler, observed, readings, decide);
-      if (status.decision() != null) {
-        statuses.add(withProblems(status, balancerProblems));
-        Balancer.Route route =
-            new Balancer.Route(spec.name(), spec.path(), reconciler.backends(status));
-        lastRoutes.put(spec.name(), route);
+      statuses.add(withProblems(status, balancerProblems));
+      // A service whose pass failed keeps the routes it had.
+      if (failures.get(spec.name()).count == 0) {
+        lastRoutes.put(
+            spec.name(), new Balancer.Route(spec.name(), spec.path(), reconciler.backends(status)));
       }
       Balancer.Route route = lastRoutes.get(spec.name());
       if (route != null) {
@@ -277,6 +305,12 @@ public final class Controller implements AutoCloseable {
       orphans.retire(byService, reconcilers.keySet(), actions);
       applyBalancer(routes, statuses, balancerProblems.isEmpty());
     }
+    lastStatuses = List.copyOf(statuses);
+    notifyListeners(statuses);
+    return statuses;
+  }
+
+  private void notifyListeners(List<ServiceStatus> statuses) {
     for (Consumer<List<ServiceStatus>> listener : listeners) {
       try {
         listener.accept(statuses);
@@ -284,12 +318,11 @@ public final class Controller implements AutoCloseable {
         LOG.warn("tick listener failed: {}", e.toString());
       }
     }
-    return statuses;
   }
 
   /** Every replica of the project, by service, with what the probe says of each. */
   private Map<String, List<Replica>> observe(DockscaleConfig c) {
-    List<Replica> all = runtime.replicas(c.project());
+    List<Replica> all = runtime.replicas(c.project(), c.networkName());
     Map<Replica, Prober.ProbeSpec> toProbe = new HashMap<>();
     for (Replica r : all) {
       ServiceReconciler owner = reconcilers.get(r.service());
@@ -348,18 +381,15 @@ public final class Controller implements AutoCloseable {
     ServiceFailures f = failures.computeIfAbsent(name, k -> new ServiceFailures());
     Instant now = clock.instant();
     if (now.isBefore(f.nextTry)) {
-      return new ServiceStatus(name, observed, f.lastDecision, List.of(), List.of(f.problem));
+      return failedStatus(name, observed, f, now);
     }
     MDC.put("service", name);
     try {
-      Map<String, Instant> unhealthySince = new HashMap<>();
+      Map<String, Prober.State> probed = new HashMap<>();
       for (Replica r : observed) {
-        Instant since = prober.state(r.id()).unhealthySince();
-        if (since != null) {
-          unhealthySince.put(r.id(), since);
-        }
+        probed.put(r.id(), prober.state(r.id()));
       }
-      ServiceStatus status = reconciler.reconcile(observed, readings, decide, unhealthySince);
+      ServiceStatus status = reconciler.reconcile(observed, readings, decide, probed);
       f.count = 0;
       f.lastDecision = status.decision();
       return status;
@@ -376,10 +406,24 @@ public final class Controller implements AutoCloseable {
               + ": "
               + e.getMessage();
       LOG.warn("{}: {}", name, f.problem);
-      return new ServiceStatus(name, observed, f.lastDecision, List.of(), List.of(f.problem));
+      return failedStatus(name, observed, f, now);
     } finally {
       MDC.remove("service");
     }
+  }
+
+  /** The status of a service whose pass failed: its last decision, or a hold that says why. */
+  private static ServiceStatus failedStatus(
+      String name, List<Replica> observed, ServiceFailures f, Instant now) {
+    Decision decision = f.lastDecision;
+    if (decision == null) {
+      int active = (int) observed.stream().filter(Replica::active).count();
+      int ready = (int) observed.stream().filter(r -> r.active() && r.ready()).count();
+      decision =
+          Decision.hold(
+              now, active, ready, "no decision yet: " + f.problem, List.of(), List.of(), List.of());
+    }
+    return new ServiceStatus(name, observed, decision, List.of(), List.of(f.problem));
   }
 
   /** A service's own back-off after its reconcile threw. */
@@ -387,7 +431,7 @@ public final class Controller implements AutoCloseable {
     int count;
     Instant nextTry = Instant.EPOCH;
     String problem = "";
-    dev.dockscale.policy.Decision lastDecision;
+    Decision lastDecision;
   }
 
   private static ServiceStatus withProblems(ServiceStatus s, List<String> more) {

@@ -1,18 +1,18 @@
 package dev.dockscale.engine;
 
+import dev.dockscale.policy.Durations;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
  * A service's crash-loop back-off: the first replica that fails (exited, never became ready, could
  * not be started) is replaced at once; after each further failure in a row the next start waits
- * twice as long, from {@link #INITIAL} up to {@link #MAX}, so a broken image never spins. A replica
- * that becomes ready ends it.
+ * twice as long, from 1 s up to 2 min, so a broken image never spins. A replica that becomes ready
+ * ends it.
  */
 final class CrashLoop {
 
-  static final Duration INITIAL = Duration.ofSeconds(1);
-  static final Duration MAX = Duration.ofMinutes(2);
+  static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(2));
 
   private int failures;
   private Instant nextStart = Instant.EPOCH;
@@ -28,11 +28,8 @@ final class CrashLoop {
   }
 
   static Duration delay(int failures) {
-    if (failures <= 1) {
-      return Duration.ZERO;
-    }
-    Duration d = INITIAL.multipliedBy(1L << Math.min(failures - 2, 20));
-    return d.compareTo(MAX) > 0 ? MAX : d;
+    // The first failure is replaced at once; the back-off starts with the second.
+    return BACKOFF.delay(failures - 1);
   }
 
   void recovered() {
@@ -66,8 +63,6 @@ final class CrashLoop {
         + " in a row (last: "
         + lastFailure
         + ")"
-        + (wait.isNegative() || wait.isZero()
-            ? ""
-            : ", next start in " + dev.dockscale.policy.Durations.format(wait));
+        + (wait.isNegative() || wait.isZero() ? "" : ", next start in " + Durations.format(wait));
   }
 }

@@ -28,6 +28,13 @@ public final class Labels {
 
   private Labels() {}
 
+  /** Whether an object with these labels is dockscale's, for this project. */
+  public static boolean owned(Map<String, String> labels, String project) {
+    return labels != null
+        && "true".equals(labels.get(MANAGED))
+        && project.equals(labels.get(PROJECT));
+  }
+
   /** The labels every object of a project carries. */
   public static Map<String, String> project(String project) {
     return Map.of(MANAGED, "true", PROJECT, project);

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +36,7 @@ final class Orphans {
 
   void retire(Map<String, List<Replica>> byService, Set<String> configured, Executor actions) {
     Instant now = clock.instant();
-    Set<String> present = new java.util.HashSet<>();
+    Set<String> present = new HashSet<>();
     byService.forEach(
         (service, replicas) -> {
           if (configured.contains(service)) {
@@ -43,23 +44,30 @@ final class Orphans {
           }
           for (Replica r : replicas) {
             present.add(r.id());
-            if (!r.draining() && r.state() == Replica.State.RUNNING) {
-              LOG.info(
-                  "{}: draining {}: its service is no longer in the config", service, r.name());
-              runtime.markDraining(r);
-              drainingSince.put(r.id(), now);
-            } else {
-              Instant since = drainingSince.computeIfAbsent(r.id(), k -> now);
-              boolean drained = Duration.between(since, now).compareTo(DRAIN) >= 0;
-              if ((drained || r.state() != Replica.State.RUNNING) && stopping.add(r.id())) {
-                LOG.info(
-                    "{}: stopping {}: its service is no longer in the config", service, r.name());
-                CompletableFuture.runAsync(() -> runtime.stopAndRemove(r, STOP_TIMEOUT), actions)
-                    .whenComplete((v, e) -> stopping.remove(r.id()));
-              }
+            try {
+              retire(service, r, now, actions);
+            } catch (RuntimeException e) {
+              // One orphan that cannot be retired now is tried again next pass; it stops nothing.
+              LOG.warn("{}: could not retire {}: {}", service, r.name(), e.toString());
             }
           }
         });
     drainingSince.keySet().retainAll(present);
+  }
+
+  private void retire(String service, Replica r, Instant now, Executor actions) {
+    if (!r.draining() && r.state() == Replica.State.RUNNING) {
+      LOG.info("{}: draining {}: its service is no longer in the config", service, r.name());
+      runtime.markDraining(r);
+      drainingSince.put(r.id(), now);
+    } else {
+      Instant since = drainingSince.computeIfAbsent(r.id(), k -> now);
+      boolean drained = Duration.between(since, now).compareTo(DRAIN) >= 0;
+      if ((drained || r.state() != Replica.State.RUNNING) && stopping.add(r.id())) {
+        LOG.info("{}: stopping {}: its service is no longer in the config", service, r.name());
+        CompletableFuture.runAsync(() -> runtime.stopAndRemove(r, STOP_TIMEOUT), actions)
+            .whenComplete((v, e) -> stopping.remove(r.id()));
+      }
+    }
   }
 }

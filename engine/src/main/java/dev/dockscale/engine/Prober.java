@@ -43,8 +43,18 @@ final class Prober {
     this.onChange = onChange;
   }
 
-  /** What is known of one replica's readiness. */
-  record State(Readiness readiness, Instant unhealthySince, String detail) {}
+  /**
+   * What is known of one replica's readiness.
+   *
+   * @param unhealthySince since when it has been unhealthy, null when it is not
+   * @param waitingSince since when this run of the container has been probed without ever passing
+   *     while the probe channel answered, null when it passed or the channel never answered: the
+   *     start deadline counts from here, so a restart in place or a dead balancer never makes a
+   *     healthy replica look like one that never started
+   */
+  record State(Readiness readiness, Instant unhealthySince, Instant waitingSince, String detail) {
+    static final State NONE = new State(Readiness.UNKNOWN, null, null, "not probed");
+  }
 
   private final class Tracked {
     final String id;
@@ -55,17 +65,32 @@ final class Prober {
     volatile Readiness readiness = Readiness.UNKNOWN;
     volatile int failures;
     volatile Instant unhealthySince;
+    volatile Instant waitingSince;
     volatile String detail = "not probed yet";
     volatile Instant due;
     volatile CompletableFuture<Result> inFlight;
 
-    Tracked(String id, Instant startedAt, Target target, int retries, Duration interval) {
+    Tracked(String id, Instant startedAt, ProbeSpec spec) {
       this.id = id;
       this.startedAt = startedAt;
-      this.target = target;
-      this.retries = retries;
-      this.interval = interval;
+      this.target = spec.target();
+      this.retries = spec.retries();
+      this.interval = spec.interval();
       this.due = clock.instant();
+    }
+
+    /** The same run of the same container probed another way: what was learnt carries over. */
+    synchronized Tracked reprobed(ProbeSpec spec) {
+      Tracked t = new Tracked(id, startedAt, spec);
+      t.readiness = readiness;
+      t.unhealthySince = unhealthySince;
+      t.waitingSince = waitingSince;
+      t.detail = detail;
+      return t;
+    }
+
+    ProbeSpec spec() {
+      return new ProbeSpec(target, retries, interval);
     }
 
     synchronized void start() {
@@ -91,7 +116,7 @@ final class Prober {
     }
 
     /** Applies one result; true when the readiness changed. */
-    private boolean record(Result result) {
+    private synchronized boolean record(Result result) {
       if (result.outcome() == Outcome.UNKNOWN) {
         return false;
       }
@@ -99,11 +124,15 @@ final class Prober {
       if (result.outcome() == Outcome.PASS) {
         failures = 0;
         unhealthySince = null;
+        waitingSince = null;
         detail = "";
         readiness = Readiness.READY;
       } else {
         detail = result.detail();
         failures++;
+        if (readiness == Readiness.UNKNOWN && waitingSince == null) {
+          waitingSince = clock.instant();
+        }
         if (readiness == Readiness.READY && failures >= retries) {
           readiness = Readiness.UNHEALTHY;
           unhealthySince = clock.instant();
@@ -112,14 +141,15 @@ final class Prober {
       return readiness != before;
     }
 
-    State state() {
-      return new State(readiness, unhealthySince, detail);
+    synchronized State state() {
+      return new State(readiness, unhealthySince, waitingSince, detail);
     }
   }
 
   /**
-   * Tracks exactly these replicas from now on (each with how to probe it); replicas restarted in
-   * place start over as not ready. Returns the ones seen for the first time.
+   * Tracks exactly these replicas from now on (each with how to probe it); a replica restarted in
+   * place starts over as not ready, one probed another way (a reload changed its health settings)
+   * keeps what was learnt. Returns the ones seen for the first time.
    */
   synchronized List<String> track(Map<Replica, ProbeSpec> replicas) {
     Set<String> keep = new HashSet<>();
@@ -128,13 +158,13 @@ final class Prober {
         (r, spec) -> {
           keep.add(r.id());
           Tracked t = tracked.get(r.id());
-          if (t == null || !t.startedAt.equals(r.startedAt()) || !t.target.equals(spec.target())) {
-            tracked.put(
-                r.id(),
-                new Tracked(r.id(), r.startedAt(), spec.target(), spec.retries(), spec.interval()));
+          if (t == null || !t.startedAt.equals(r.startedAt())) {
+            tracked.put(r.id(), new Tracked(r.id(), r.startedAt(), spec));
             if (t == null) {
               added.add(r.id());
             }
+          } else if (!t.spec().equals(spec)) {
+            tracked.put(r.id(), t.reprobed(spec));
           }
         });
     tracked.keySet().retainAll(keep);
@@ -183,6 +213,6 @@ final class Prober {
 
   State state(String id) {
     Tracked t = tracked.get(id);
-    return t == null ? new State(Readiness.UNKNOWN, null, "not probed") : t.state();
+    return t == null ? State.NONE : t.state();
   }
 }

@@ -101,10 +101,6 @@ public record Replica(
         replaces, protect, restarts, exit);
   }
 
-  public boolean running() {
-    return state == State.RUNNING;
-  }
-
   /** May take traffic: running, probed ready, addressable, and not on its way out. */
   public boolean ready() {
     return state == State.RUNNING && readiness == Readiness.READY && !address.isEmpty();

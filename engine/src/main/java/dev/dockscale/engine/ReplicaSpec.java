@@ -45,6 +45,10 @@ public record ReplicaSpec(
 
   /** The container name: {@code project-service-index}. */
   public String name() {
+    return nameOf(project, service, index);
+  }
+
+  public static String nameOf(String project, String service, int index) {
     return project + "-" + service + "-" + index;
   }
 

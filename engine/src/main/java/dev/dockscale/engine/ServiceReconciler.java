@@ -46,7 +46,7 @@ final class ServiceReconciler {
   private volatile ServiceSpec spec;
   private volatile String template;
   private final ContainerRuntime runtime;
-  private final Autoscaler autoscaler;
+  private Autoscaler autoscaler;
   private final Clock clock;
   private final boolean dryRun;
   private final Executor actions;
@@ -96,10 +96,13 @@ final class ServiceReconciler {
   }
 
   /**
-   * Takes a changed spec whose policy is the same (a new policy needs a new reconciler): replicas
-   * of another template are rolled from the next pass on.
+   * Takes a changed spec (a reload): replicas of another template are rolled from the next pass on;
+   * a changed policy gets a fresh decision core. Starts and stops in flight go on as they were.
    */
   void update(ServiceSpec changed) {
+    if (!changed.policy().equals(spec.policy())) {
+      autoscaler = new Autoscaler(changed.policy(), clock);
+    }
     this.spec = changed;
     this.template = Templates.hash(changed);
   }
@@ -110,18 +113,19 @@ final class ServiceReconciler {
    * @param observed this service's replicas, readiness filled in
    * @param readings the latest metrics, by replica id
    * @param decide whether to ask the decision core (ticks) or only repair (passes on events)
-   * @param unhealthySince since when each unhealthy replica has been so
+   * @param probed what the probe knows of each replica, by id
    */
   ServiceStatus reconcile(
       List<Replica> observed,
       Map<String, ReplicaMetrics> readings,
       boolean decide,
-      Map<String, Instant> unhealthySince) {
+      Map<String, Prober.State> probed) {
     Instant now = clock.instant();
     List<String> acted = new ArrayList<>();
     List<String> problems = new ArrayList<>();
 
-    Set<String> removed = dryRun ? Set.of() : heal(observed, unhealthySince, now, acted);
+    forgetAbsent(observed);
+    Set<String> removed = dryRun ? Set.of() : heal(observed, probed, now, acted);
     if (observed.stream()
         .anyMatch(r -> r.ready() && r.startedAt().isAfter(crashLoop.lastFailureAt()))) {
       crashLoop.recovered();
@@ -183,7 +187,7 @@ final class ServiceReconciler {
       } else if (decide) {
         logNotCarriedOut(decision, problems);
       }
-    } else if (desired < counting.size()) {
+    } else if (decide && desired < counting.size()) {
       int drained = drain(counting, readings, counting.size() - desired, acted, problems);
       if (decide) {
         confirm(decision, counting.size(), counting.size() - drained);
@@ -224,35 +228,44 @@ final class ServiceReconciler {
   }
 
   /**
-   * Removes replicas that will not serve again: exited ones, ones never ready within {@code
-   * health.start-period}, ones unhealthy for {@code health.replace-after}. Each counts as a failure
-   * for the crash-loop back-off, as does a restart in place by the runtime. Returns their ids.
+   * Removes replicas that will not serve again: exited ones; ones that never passed their probe
+   * within {@code health.start-period} of it first answering for this run (or, never started, of
+   * their creation); ones unhealthy for {@code health.replace-after}. Each counts as a failure for
+   * the crash-loop back-off, as does a restart in place by the runtime. Returns their ids.
    */
   private Set<String> heal(
-      List<Replica> observed,
-      Map<String, Instant> unhealthySince,
-      Instant now,
-      List<String> acted) {
+      List<Replica> observed, Map<String, Prober.State> probed, Instant now, List<String> acted) {
     Set<String> removed = new HashSet<>();
     var health = spec.health();
     for (Replica r : observed) {
       if (r.draining() || stopping.contains(r.id())) {
         continue;
       }
+      Prober.State p = probed.getOrDefault(r.id(), Prober.State.NONE);
       String why = null;
       if (r.state() == Replica.State.EXITED) {
         why = r.exit().describe();
+      } else if (r.state() == Replica.State.CREATED
+          && olderThan(r.createdAt(), health.startPeriod(), now)) {
+        why = "created but never started within health.start-period";
       } else if (r.readiness() == Replica.Readiness.UNKNOWN
-          && Duration.between(r.createdAt(), now).compareTo(health.startPeriod()) > 0) {
+          && p.waitingSince() != null
+          && olderThan(p.waitingSince(), health.startPeriod(), now)) {
         why =
             "not ready within health.start-period "
                 + Durations.format(health.startPeriod())
-                + (r.restarts() > 0 ? " (" + r.exit().describe() + ")" : "");
+                + " (last probe: "
+                + p.detail()
+                + ")";
       } else if (r.readiness() == Replica.Readiness.UNHEALTHY
-          && unhealthySince.containsKey(r.id())
-          && Duration.between(unhealthySince.get(r.id()), now).compareTo(health.replaceAfter())
-              > 0) {
-        why = "unhealthy for health.replace-after " + Durations.format(health.replaceAfter());
+          && p.unhealthySince() != null
+          && olderThan(p.unhealthySince(), health.replaceAfter(), now)) {
+        why =
+            "unhealthy for health.replace-after "
+                + Durations.format(health.replaceAfter())
+                + " (last probe: "
+                + p.detail()
+                + ")";
       }
       if (why != null) {
         failure(r, why, now);
@@ -267,6 +280,10 @@ final class ServiceReconciler {
       }
     }
     return removed;
+  }
+
+  private static boolean olderThan(Instant since, Duration age, Instant now) {
+    return Duration.between(since, now).compareTo(age) > 0;
   }
 
   private void failure(Replica r, String why, Instant now) {
@@ -302,10 +319,12 @@ final class ServiceReconciler {
       starts.add(f);
     }
     int started = 0;
+    long deadline = System.nanoTime() + START_WAIT.toNanos();
     for (int i = 0; i < starts.size(); i++) {
-      String name = project + "-" + spec.name() + "-" + indexes.get(i);
+      String name = ReplicaSpec.nameOf(project, spec.name(), indexes.get(i));
       try {
-        Replica r = starts.get(i).get(START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        long left = Math.max(0, deadline - System.nanoTime());
+        Replica r = starts.get(i).get(left, TimeUnit.NANOSECONDS);
         started++;
         acted.add("started " + r.name() + (replaces.isEmpty() ? "" : " (a replacement)"));
         LOG.info("{}: started {}", spec.name(), r.name());
@@ -408,8 +427,10 @@ final class ServiceReconciler {
             .findFirst()
             .orElseThrow();
     if (!old.ready()) {
-      // It serves nothing: no need to keep it until its replacement is ready.
-      stop(old, "rolled to the new template", acted);
+      if (mayStart) {
+        // It serves nothing: no need to keep it until its replacement is ready.
+        stop(old, "rolled to the new template", acted);
+      }
       return;
     }
     if (mayStart) {
@@ -437,6 +458,16 @@ final class ServiceReconciler {
     return true;
   }
 
+  /** What is kept per replica goes with the replica. */
+  private void forgetAbsent(List<Replica> observed) {
+    Set<String> present = new HashSet<>();
+    observed.forEach(r -> present.add(r.id()));
+    failed.retainAll(present);
+    restarts.keySet().retainAll(present);
+    leaving.retainAll(present);
+    outOfBalancerSince.keySet().retainAll(present);
+  }
+
   /** The replicas that should take traffic: active and ready. */
   List<Balancer.Backend> backends(ServiceStatus status) {
     return status.replicas().stream()
@@ -460,10 +491,7 @@ final class ServiceReconciler {
         leaving.remove(r.id());
       }
     }
-    leaving.retainAll(present);
     outOfBalancerSince.keySet().retainAll(present);
-    failed.retainAll(present);
-    restarts.keySet().retainAll(present);
   }
 
   private void stop(Replica replica, String why, List<String> acted) {

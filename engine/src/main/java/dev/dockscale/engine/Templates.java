@@ -38,7 +38,7 @@ final class Templates {
 
   static ReplicaSpec replica(
       String project, String network, ServiceSpec spec, int index, String replaces) {
-    String name = project + "-" + spec.name() + "-" + index;
+    String name = ReplicaSpec.nameOf(project, spec.name(), index);
     return new ReplicaSpec(
         project,
         network,

@@ -138,14 +138,44 @@ class ControllerTest {
   @Test
   void aReplicaNeverReadyWithinItsStartPeriodIsReplaced() {
     controller(Fakes.service("web", "/", 1, 4)).tick();
+    probeAfter(Prober.EAGER);
     clock.advance(Duration.ofSeconds(30));
     assertThat(status(controller.tick(), "web").acted()).isEmpty();
 
     clock.advance(Duration.ofSeconds(31));
     ServiceStatus s = status(controller.tick(), "web");
-    assertThat(s.acted()).anyMatch(a -> a.contains("not ready within health.start-period 1m"));
+    assertThat(s.acted())
+        .anyMatch(
+            a ->
+                a.contains("not ready within health.start-period 1m")
+                    && a.contains("connection refused"));
     assertThat(runtime.log).contains("stop p-web-1");
     assertThat(runtime.count("web")).isEqualTo(1);
+  }
+
+  @Test
+  void aLongRunningReplicaRestartedInPlaceIsNotTakenForOneThatNeverStarted() {
+    serving(1);
+    clock.advance(Duration.ofHours(1));
+    controller.tick();
+    runtime.restart("p-web-1");
+    controller.repair();
+    assertThat(balancer.backends("web")).isEmpty();
+    probeAfter(Prober.EAGER);
+    assertThat(balancer.backends("web")).containsExactly("p-web-1");
+    assertThat(runtime.log).doesNotContain("stop p-web-1");
+  }
+
+  @Test
+  void replicasAreNeverReplacedWhileTheProbeChannelIsDown() {
+    probe.channelDown = true;
+    controller(Fakes.service("web", "/", 2, 4)).tick();
+    for (int i = 0; i < 10; i++) {
+      probeAfter(Duration.ofSeconds(30));
+      controller.tick();
+    }
+    assertThat(runtime.log).noneMatch(l -> l.startsWith("stop"));
+    assertThat(runtime.count("web")).isEqualTo(2);
   }
 
   @Test

@@ -98,7 +98,7 @@ final class Fakes {
     }
 
     @Override
-    public synchronized List<Replica> replicas(String project) {
+    public synchronized List<Replica> replicas(String project, String network) {
       requireUp();
       return List.copyOf(containers.values());
     }
@@ -177,6 +177,29 @@ final class Fakes {
     synchronized void set(String name, Replica.State state, Replica.Exit exit) {
       Replica r = named(name);
       containers.put(r.id(), copy(r, r.name(), r.draining(), state, r.protect(), exit));
+    }
+
+    /** The runtime restarts the replica in place: a new start time, one more restart. */
+    synchronized void restart(String name) {
+      Replica r = named(name);
+      containers.put(
+          r.id(),
+          new Replica(
+              r.id(),
+              r.name(),
+              r.service(),
+              r.index(),
+              Replica.State.RUNNING,
+              r.readiness(),
+              r.address(),
+              r.createdAt(),
+              clock.instant(),
+              r.draining(),
+              r.template(),
+              r.replaces(),
+              r.protect(),
+              r.restarts() + 1,
+              new Replica.Exit(1, false, "")));
     }
 
     synchronized void protect(String name) {

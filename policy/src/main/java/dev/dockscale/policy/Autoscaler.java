@@ -40,6 +40,10 @@ public final class Autoscaler {
   private final ScalingPolicy policy;
   private final Clock clock;
   private final Deque<Recommendation> recommendations = new ArrayDeque<>();
+
+  /** The count at the first decision: the scale-down window holds it as if recommended then. */
+  private Recommendation first;
+
   private final Deque<ScaleEvent> events = new ArrayDeque<>();
 
   public Autoscaler(ScalingPolicy policy, Clock clock) {
@@ -259,6 +263,14 @@ public final class Autoscaler {
     int upRecommendation = recommended;
     int downRecommendation = recommended;
     // A window of length w holds the recommendations younger than w, and always the current one.
+    if (first == null) {
+      // A fresh core (dockscale restarted, or a policy reloaded) has no history: it must not
+      // scale in before a whole down window has seen the load, as if the count were recommended.
+      first = new Recommendation(now, current);
+    }
+    if (Duration.between(first.at(), now).compareTo(b.downWindow()) < 0) {
+      downRecommendation = Math.max(downRecommendation, first.replicas());
+    }
     for (Recommendation r : recommendations) {
       Duration age = Duration.between(r.at(), now);
       if (age.compareTo(b.upWindow()) < 0) {

@@ -241,6 +241,19 @@ class AutoscalerTest {
   }
 
   @Test
+  void aFreshCoreHoldsTheCountItFoundForAWholeDownWindowBeforeScalingIn() {
+    Behavior b = Behavior.none().withDownWindow(Duration.ofSeconds(30));
+    Autoscaler a = autoscaler(policy(1, 10, b, cpu(threshold(70, 20))));
+    Decision first = Fixtures.carriedOut(a, atCpu(4, 5));
+    assertThat(first.desired()).isEqualTo(4);
+    assertThat(first.reason()).contains("scale-down window 30s");
+    clock.advance(Duration.ofSeconds(29));
+    assertThat(Fixtures.carriedOut(a, atCpu(4, 5)).desired()).isEqualTo(4);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(Fixtures.carriedOut(a, atCpu(4, 5)).desired()).isEqualTo(3);
+  }
+
+  @Test
   void aScaleUpTheRuntimeDidNotCarryOutStartsNoCooldown() {
     Behavior b = Behavior.none().withUpCooldown(Duration.ofSeconds(10));
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(threshold(70, 20))));

@@ -54,6 +54,7 @@ public final class NginxBalancer implements Balancer {
 
   private String containerId;
   private volatile int probePort;
+  private volatile long lastLookup;
   private String applied;
   private String rejected;
 
@@ -140,7 +141,7 @@ public final class NginxBalancer implements Balancer {
           "cannot publish the balancer on "
               + config.balancer().listen()
               + " ("
-              + e.getMessage().trim()
+              + String.valueOf(e.getMessage()).trim()
               + "); free that port or set balancer.listen to another address",
           e);
     }
@@ -169,9 +170,28 @@ public final class NginxBalancer implements Balancer {
     return Integer.parseInt(bindings[0].getHostPortSpec());
   }
 
-  /** Where readiness probes go: {@code http://127.0.0.1:port}, or 0 while the balancer is down. */
+  /**
+   * Where readiness probes go: {@code http://127.0.0.1:port}, or 0 while there is no balancer. A
+   * balancer this object did not start or adopt (a dry run creates nothing) is looked up, read
+   * only, at most once a second.
+   */
   public int probePort() {
-    return probePort;
+    int port = probePort;
+    long now = System.nanoTime();
+    if (port == 0 && now - lastLookup > 1_000_000_000L) {
+      lastLookup = now;
+      try {
+        port =
+            docker.listContainersCmd().withLabelFilter(labels()).exec().stream()
+                .findFirst()
+                .map(c -> publishedProbePort(c.getId()))
+                .orElse(0);
+        probePort = port;
+      } catch (RuntimeException e) {
+        LOG.debug("cannot look up the balancer's probe port: {}", e.toString());
+      }
+    }
+    return port;
   }
 
   @Override

@@ -3,7 +3,9 @@ package dev.dockscale.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
+import dev.dockscale.engine.Backoff;
 import dev.dockscale.engine.ContainerRuntime.RuntimeEvent;
+import dev.dockscale.engine.Controller;
 import dev.dockscale.engine.Labels;
 import java.io.Closeable;
 import java.io.IOException;
@@ -12,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +29,8 @@ import org.slf4j.LoggerFactory;
 final class DockerEvents implements Closeable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DockerEvents.class);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final Backoff RECONNECT =
+      new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
   static final String[] ACTIONS = {
     "start", "die", "oom", "destroy", "pause", "unpause", "health_status", "rename"
   };
@@ -42,7 +47,7 @@ final class DockerEvents implements Closeable {
           });
   private volatile boolean closed;
   private volatile Closeable stream;
-  private int failures;
+  private final AtomicInteger failures = new AtomicInteger();
 
   DockerEvents(DockerClient docker, String project, Consumer<RuntimeEvent> onEvent) {
     this.docker = docker;
@@ -58,21 +63,17 @@ final class DockerEvents implements Closeable {
     if (closed) {
       return;
     }
+    Callback callback = new Callback(failures.get() > 0);
     try {
-      boolean reconnect = failures > 0;
       stream =
           docker
               .eventsCmd()
               .withEventTypeFilter(EventType.CONTAINER)
               .withLabelFilter(Map.of(Labels.PROJECT, project))
               .withEventFilter(ACTIONS)
-              .exec(new Callback());
-      if (reconnect) {
-        LOG.info("watching the runtime's events again");
-        onEvent.accept(new RuntimeEvent("", "", "reconnected"));
-      }
+              .exec(callback);
     } catch (RuntimeException e) {
-      broken(e);
+      callback.ended(e);
     }
   }
 
@@ -80,16 +81,35 @@ final class DockerEvents implements Closeable {
     if (closed) {
       return;
     }
-    failures++;
-    long delay = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(failures - 1, 10));
+    long delay = RECONNECT.delay(failures.incrementAndGet()).toMillis();
     LOG.warn("runtime event stream lost ({}); reconnecting in {} ms", cause.toString(), delay);
     retry.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * One connection of the stream; its end (error or completion, whichever comes first) reconnects.
+   */
   private final class Callback extends StreamCallback<Event> {
+    private final boolean reconnect;
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    Callback(boolean reconnect) {
+      this.reconnect = reconnect;
+    }
+
+    @Override
+    public void onStart(Closeable s) {
+      super.onStart(s);
+      if (reconnect) {
+        LOG.info("watching the runtime's events again");
+        // Whatever happened while the stream was down: the engine looks again at once.
+        onEvent.accept(new RuntimeEvent("", "", Controller.RECONNECTED));
+      }
+    }
+
     @Override
     public void onNext(Event e) {
-      failures = 0;
+      failures.set(0);
       Map<String, String> attributes =
           e.getActor() == null || e.getActor().getAttributes() == null
               ? Map.of()
@@ -104,13 +124,19 @@ final class DockerEvents implements Closeable {
     @Override
     public void onError(Throwable t) {
       super.onError(t);
-      broken(t);
+      ended(t);
     }
 
     @Override
     public void onComplete() {
       super.onComplete();
-      broken(new IOException("the event stream ended"));
+      ended(new IOException("the event stream ended"));
+    }
+
+    void ended(Throwable cause) {
+      if (ended.compareAndSet(false, true)) {
+        broken(cause);
+      }
     }
   }
 

@@ -17,9 +17,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,9 +46,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     Optional<Network> existing = findNetwork(network);
     if (existing.isPresent()) {
       Map<String, String> labels = existing.get().getLabels();
-      if (labels == null
-          || !"true".equals(labels.get(Labels.MANAGED))
-          || !project.equals(labels.get(Labels.PROJECT))) {
+      if (!Labels.owned(labels, project)) {
         throw new RuntimeUnavailableException(
             "network "
                 + network
@@ -72,17 +72,17 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   }
 
   @Override
-  public List<Replica> replicas(String project) {
+  public List<Replica> replicas(String project, String network) {
     Map<String, String> filter = new HashMap<>(Labels.project(project));
     filter.put(Labels.ROLE, Labels.ROLE_REPLICA);
     List<Container> containers =
         docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec();
     List<Replica> replicas = new ArrayList<>();
-    java.util.Set<String> present = new java.util.HashSet<>();
+    Set<String> present = new HashSet<>();
     for (Container c : containers) {
       present.add(c.getId());
       try {
-        replicas.add(inspected.get(c, project + "-net"));
+        replicas.add(inspected.get(c, network));
       } catch (NotFoundException gone) {
         // Removed between list and inspect: it is simply not there any more.
       }
@@ -120,6 +120,12 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     String id;
     try {
       id = create(spec, name, labels, host);
+    } catch (NotFoundException e) {
+      // The image went away (pruned, removed by hand): fetched again before the next start.
+      preparer.forget(spec.image());
+      throw new RuntimeUnavailableException(
+          "image " + spec.image() + " is no longer on this machine; it is pulled or built again",
+          e);
     } catch (ConflictException e) {
       // A leftover of ours by that name (exited, or created and never started) goes first.
       removeLeftover(spec.project(), name, e);
@@ -135,7 +141,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
         // Gone already.
       }
       throw new RuntimeUnavailableException(
-          "the engine refused to start " + name + ": " + e.getMessage().trim(), e);
+          "the engine refused to start " + name + ": " + String.valueOf(e.getMessage()).trim(), e);
     }
     return ReplicaMapper.replica(docker.inspectContainerCmd(id).exec(), spec.network());
   }
@@ -160,12 +166,8 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     } catch (NotFoundException gone) {
       return;
     }
-    Map<String, String> labels = c.getConfig().getLabels();
-    boolean ours =
-        labels != null
-            && "true".equals(labels.get(Labels.MANAGED))
-            && project.equals(labels.get(Labels.PROJECT));
-    if (!ours || Boolean.TRUE.equals(c.getState().getRunning())) {
+    if (!Labels.owned(c.getConfig().getLabels(), project)
+        || Boolean.TRUE.equals(c.getState().getRunning())) {
       throw new RuntimeUnavailableException(
           "a container named "
               + name
@@ -258,10 +260,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     containers.forEach(c -> removed.add("container " + c.getNames()[0].replaceFirst("^/", "")));
     Optional<Network> net = findNetwork(network);
     if (net.isPresent()) {
-      Map<String, String> labels = net.get().getLabels();
-      if (labels != null
-          && "true".equals(labels.get(Labels.MANAGED))
-          && project.equals(labels.get(Labels.PROJECT))) {
+      if (Labels.owned(net.get().getLabels(), project)) {
         try {
           docker.removeNetworkCmd(net.get().getId()).exec();
           removed.add("network " + network);
@@ -270,7 +269,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
               "network "
                   + network
                   + " was kept: containers that are not dockscale's are still attached to it ("
-                  + e.getMessage().trim()
+                  + String.valueOf(e.getMessage()).trim()
                   + "); disconnect them, then run down again",
               e);
         }

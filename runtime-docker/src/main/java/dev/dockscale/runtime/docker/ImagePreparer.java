@@ -1,6 +1,8 @@
 package dev.dockscale.runtime.docker;
 
+import dev.dockscale.engine.Backoff;
 import dev.dockscale.engine.ContainerRuntime.ImageState;
+import dev.dockscale.policy.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +22,7 @@ import org.slf4j.LoggerFactory;
 final class ImagePreparer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ImagePreparer.class);
-  private static final Duration FIRST_RETRY = Duration.ofSeconds(30);
-  private static final Duration MAX_RETRY = Duration.ofMinutes(5);
+  private static final Backoff RETRY = new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(5));
 
   private final Images images;
   private final Clock clock;
@@ -73,17 +74,11 @@ final class ImagePreparer implements AutoCloseable {
       e.failures = 0;
     } catch (RuntimeException failure) {
       e.failures++;
-      Duration wait = FIRST_RETRY.multipliedBy(1L << Math.min(e.failures - 1, 10));
-      if (wait.compareTo(MAX_RETRY) > 0) {
-        wait = MAX_RETRY;
-      }
+      Duration wait = RETRY.delay(e.failures);
       e.retryAt = clock.instant().plus(wait);
       result =
           ImageState.failed(
-              failure.getMessage()
-                  + " (tried again in "
-                  + dev.dockscale.policy.Durations.format(wait)
-                  + ")");
+              failure.getMessage() + " (tried again in " + Durations.format(wait) + ")");
       LOG.warn("{}", result.message());
     }
     synchronized (e) {

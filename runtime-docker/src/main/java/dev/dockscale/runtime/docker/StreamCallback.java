@@ -30,10 +30,6 @@ abstract class StreamCallback<T> extends ResultCallback.Adapter<T> {
     closeQuietly();
   }
 
-  boolean closeRequested() {
-    return closeRequested;
-  }
-
   private void closeQuietly() {
     try {
       super.close();
