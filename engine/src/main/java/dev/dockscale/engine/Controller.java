@@ -48,6 +48,9 @@ public final class Controller implements AutoCloseable {
    */
   public static final String RECONNECTED = "reconnected";
 
+  /** How long after an event a second pass looks again, for state the engine updates late. */
+  static final Duration SETTLE = Duration.ofMillis(250);
+
   private volatile DockscaleConfig config;
   private final ContainerRuntime runtime;
   private final MetricsSource metrics;
@@ -145,6 +148,8 @@ public final class Controller implements AutoCloseable {
                       () -> reconcilers.values().forEach(ServiceReconciler::runtimeRecovered));
                 }
                 requestPass();
+                // The engine reports a death a moment before its state says so: look again.
+                loop.schedule(this::requestPass, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
               });
     } catch (RuntimeException e) {
       LOG.warn("cannot watch the runtime's events ({}); the tick alone will notice", e.toString());
