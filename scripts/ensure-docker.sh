@@ -20,7 +20,7 @@ if ! command -v dockerd >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
 fi
 
-if ! pgrep -x dockerd >/dev/null 2>&1; then
+start_dockerd() {
   if [ "$(id -u)" != 0 ]; then
     log "dockerd is not running and this is not root: start the Docker service first."
     exit 1
@@ -29,14 +29,22 @@ if ! pgrep -x dockerd >/dev/null 2>&1; then
   rm -f /var/run/docker.pid
   log "starting dockerd (log: /var/log/dockerd.log)"
   nohup dockerd >/var/log/dockerd.log 2>&1 &
+}
+
+if ! pgrep -x dockerd >/dev/null 2>&1; then
+  start_dockerd
 fi
 
-for _ in $(seq 1 120); do
+# A dockerd that is still shutting down answers nothing: once it is gone, start a new one.
+for _ in $(seq 1 240); do
   if docker info >/dev/null 2>&1; then
     log "Docker engine $(docker version --format '{{.Server.Version}}' 2>/dev/null) is up"
     exit 0
   fi
+  if ! pgrep -x dockerd >/dev/null 2>&1; then
+    start_dockerd
+  fi
   sleep 0.5
 done
-log "dockerd did not answer within 60 s; see /var/log/dockerd.log"
+log "dockerd did not answer within 120 s; see /var/log/dockerd.log"
 exit 1

@@ -73,7 +73,7 @@ class DaemonRestartIT extends DockerIT {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
-      if (!p.waitFor(90, TimeUnit.SECONDS)) {
+      if (!p.waitFor(150, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return -1;
       }

@@ -3,13 +3,9 @@ package dev.dockscale.engine;
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.metrics.MetricsSource;
-import dev.dockscale.metrics.MetricsSource.MeasuredReplica;
-import dev.dockscale.metrics.ReplicaMetrics;
-import dev.dockscale.policy.Decision;
 import dev.dockscale.policy.Durations;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,7 +21,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The reconcile loop. Every {@code interval} a tick observes all replicas of the project at once,
@@ -53,14 +48,14 @@ public final class Controller implements AutoCloseable {
 
   private volatile DockscaleConfig config;
   private final ContainerRuntime runtime;
-  private final MetricsSource metrics;
   private final Balancer balancer;
   private final Clock clock;
   private final boolean dryRun;
   private final Prober prober;
   private final Orphans orphans;
+  private final Observation observation;
+  private final ServiceGuard guard;
   private final Map<String, ServiceReconciler> reconcilers = new LinkedHashMap<>();
-  private final Map<String, ServiceFailures> failures = new HashMap<>();
   private final Map<String, Balancer.Route> lastRoutes = new HashMap<>();
   private volatile List<ServiceStatus> lastStatuses = List.of();
   private final List<Consumer<List<ServiceStatus>>> listeners = new CopyOnWriteArrayList<>();
@@ -96,7 +91,6 @@ public final class Controller implements AutoCloseable {
       ExecutorService actions) {
     this.config = config;
     this.runtime = runtime;
-    this.metrics = metrics;
     this.balancer = balancer;
     this.clock = clock;
     this.dryRun = dryRun;
@@ -106,6 +100,8 @@ public final class Controller implements AutoCloseable {
     this.actions =
         actions != null ? actions : Executors.newCachedThreadPool(r -> daemon(r, "dockscale-act"));
     this.orphans = new Orphans(runtime, clock);
+    this.observation = new Observation(runtime, metrics, prober);
+    this.guard = new ServiceGuard(clock, n -> backoff(this.config.interval(), n));
     for (ServiceSpec spec : config.services().values()) {
       reconcilers.put(spec.name(), reconciler(spec));
     }
@@ -206,7 +202,7 @@ public final class Controller implements AutoCloseable {
     }
     reconcilers.clear();
     reconcilers.putAll(kept);
-    failures.keySet().retainAll(kept.keySet());
+    guard.retain(kept.keySet());
     config = next;
     LOG.info("config reloaded: services {}", String.join(", ", next.services().keySet()));
     runPass(false);
@@ -285,18 +281,19 @@ public final class Controller implements AutoCloseable {
         LOG.warn("balancer: {}", e.getMessage());
       }
     }
-    Map<String, List<Replica>> byService = observe(c);
-    Map<String, ReplicaMetrics> readings = measure(c, byService);
+    Map<String, ServiceSpec> specs = new LinkedHashMap<>();
+    reconcilers.values().forEach(r -> specs.put(r.spec().name(), r.spec()));
+    Observation.Seen seen = observation.look(c, specs);
 
     List<ServiceStatus> statuses = new ArrayList<>();
     List<Balancer.Route> routes = new ArrayList<>();
     for (ServiceReconciler reconciler : reconcilers.values()) {
       ServiceSpec spec = reconciler.spec();
-      List<Replica> observed = byService.getOrDefault(spec.name(), List.of());
-      ServiceStatus status = reconcileIsolated(reconciler, observed, readings, decide);
+      ServiceStatus status =
+          guard.run(reconciler, seen.of(spec.name()), seen.readings(), seen.probed(), decide);
       statuses.add(withProblems(status, balancerProblems));
       // A service whose pass failed keeps the routes it had.
-      if (failures.get(spec.name()).count == 0) {
+      if (!guard.failing(spec.name())) {
         lastRoutes.put(
             spec.name(), new Balancer.Route(spec.name(), spec.path(), reconciler.backends(status)));
       }
@@ -307,7 +304,7 @@ public final class Controller implements AutoCloseable {
     }
     lastRoutes.keySet().retainAll(reconcilers.keySet());
     if (!dryRun) {
-      orphans.retire(byService, reconcilers.keySet(), actions);
+      orphans.retire(seen.byService(), reconcilers.keySet(), actions);
       applyBalancer(routes, statuses, balancerProblems.isEmpty());
     }
     lastStatuses = List.copyOf(statuses);
@@ -323,120 +320,6 @@ public final class Controller implements AutoCloseable {
         LOG.warn("tick listener failed: {}", e.toString());
       }
     }
-  }
-
-  /** Every replica of the project, by service, with what the probe says of each. */
-  private Map<String, List<Replica>> observe(DockscaleConfig c) {
-    List<Replica> all = runtime.replicas(c.project(), c.networkName());
-    Map<Replica, Prober.ProbeSpec> toProbe = new HashMap<>();
-    for (Replica r : all) {
-      ServiceReconciler owner = reconcilers.get(r.service());
-      boolean up = r.state() == Replica.State.RUNNING || r.state() == Replica.State.PAUSED;
-      if (owner != null && up && !r.draining()) {
-        toProbe.put(r, Templates.probe(owner.spec(), r));
-      }
-    }
-    List<String> seenFirst = prober.track(toProbe);
-    if (!seenFirst.isEmpty()) {
-      prober.probeNow(seenFirst, longestProbeTimeout(c));
-    }
-    Map<String, List<Replica>> byService = new LinkedHashMap<>();
-    for (Replica r : all) {
-      Replica seen = toProbe.containsKey(r) ? r.withReadiness(prober.state(r.id()).readiness()) : r;
-      byService.computeIfAbsent(r.service(), k -> new ArrayList<>()).add(seen);
-    }
-    return byService;
-  }
-
-  private static Duration longestProbeTimeout(DockscaleConfig c) {
-    return c.services().values().stream()
-        .map(s -> s.health().timeout())
-        .max(Duration::compareTo)
-        .orElse(Duration.ofSeconds(1))
-        .plusMillis(200);
-  }
-
-  /** One read of every active replica's metrics; a failing source leaves them unsampled. */
-  private Map<String, ReplicaMetrics> measure(
-      DockscaleConfig c, Map<String, List<Replica>> byService) {
-    List<MeasuredReplica> measured = new ArrayList<>();
-    for (ServiceReconciler reconciler : reconcilers.values()) {
-      ServiceSpec spec = reconciler.spec();
-      for (Replica r : byService.getOrDefault(spec.name(), List.of())) {
-        if (r.active() && r.state() == Replica.State.RUNNING) {
-          measured.add(
-              new MeasuredReplica(r.id(), spec.resources().cpus(), spec.resources().memoryBytes()));
-        }
-      }
-    }
-    try {
-      return metrics.read(measured);
-    } catch (RuntimeException e) {
-      LOG.warn("metrics could not be read this pass: {}", e.toString());
-      return Map.of();
-    }
-  }
-
-  private ServiceStatus reconcileIsolated(
-      ServiceReconciler reconciler,
-      List<Replica> observed,
-      Map<String, ReplicaMetrics> readings,
-      boolean decide) {
-    String name = reconciler.spec().name();
-    ServiceFailures f = failures.computeIfAbsent(name, k -> new ServiceFailures());
-    Instant now = clock.instant();
-    if (now.isBefore(f.nextTry)) {
-      return failedStatus(name, observed, f, now);
-    }
-    MDC.put("service", name);
-    try {
-      Map<String, Prober.State> probed = new HashMap<>();
-      for (Replica r : observed) {
-        probed.put(r.id(), prober.state(r.id()));
-      }
-      ServiceStatus status = reconciler.reconcile(observed, readings, decide, probed);
-      f.count = 0;
-      f.lastDecision = status.decision();
-      return status;
-    } catch (RuntimeException e) {
-      f.count++;
-      Duration wait = backoff(config.interval(), f.count);
-      f.nextTry = now.plus(wait);
-      f.problem =
-          "failed "
-              + f.count
-              + (f.count == 1 ? " time" : " times")
-              + " in a row, next try in "
-              + Durations.format(wait)
-              + ": "
-              + e.getMessage();
-      LOG.warn("{}: {}", name, f.problem);
-      return failedStatus(name, observed, f, now);
-    } finally {
-      MDC.remove("service");
-    }
-  }
-
-  /** The status of a service whose pass failed: its last decision, or a hold that says why. */
-  private static ServiceStatus failedStatus(
-      String name, List<Replica> observed, ServiceFailures f, Instant now) {
-    Decision decision = f.lastDecision;
-    if (decision == null) {
-      int active = (int) observed.stream().filter(Replica::active).count();
-      int ready = (int) observed.stream().filter(r -> r.active() && r.ready()).count();
-      decision =
-          Decision.hold(
-              now, active, ready, "no decision yet: " + f.problem, List.of(), List.of(), List.of());
-    }
-    return new ServiceStatus(name, observed, decision, List.of(), List.of(f.problem));
-  }
-
-  /** A service's own back-off after its reconcile threw. */
-  private static final class ServiceFailures {
-    int count;
-    Instant nextTry = Instant.EPOCH;
-    String problem = "";
-    Decision lastDecision;
   }
 
   private static ServiceStatus withProblems(ServiceStatus s, List<String> more) {

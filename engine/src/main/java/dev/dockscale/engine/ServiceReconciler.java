@@ -1,76 +1,45 @@
 package dev.dockscale.engine;
 
 import dev.dockscale.config.ServiceSpec;
-import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.ReplicaMetrics;
 import dev.dockscale.policy.Autoscaler;
 import dev.dockscale.policy.Decision;
-import dev.dockscale.policy.Durations;
 import dev.dockscale.policy.ReplicaView;
-import dev.dockscale.policy.ScaleIn;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles one service, level-triggered: each pass takes its replicas as observed (with their
- * readiness), heals what is broken, asks the decision core how many there should be (on deciding
- * passes), and starts, drains, rolls or stops the difference. Running it twice does no harm. What
- * it keeps between passes (drain timers, the crash-loop back-off, stops in flight) is only ever a
- * delay: after a restart the same containers are found and the same steps taken again.
+ * readiness), replaces what will not serve again ({@link Healer}), asks the decision core how many
+ * there should be (on deciding passes), and starts, drains ({@link Drains}) or rolls the difference
+ * ({@link ReplicaActions}). Running it twice does no harm. What it keeps between passes (drain
+ * timers, the crash-loop back-off, actions in flight) is only ever a delay: after a restart the
+ * same containers are found and the same steps taken again.
  */
 final class ServiceReconciler {
 
   private static final Logger DECISIONS = LoggerFactory.getLogger("dockscale.decisions");
-  private static final Logger LOG = LoggerFactory.getLogger(ServiceReconciler.class);
-
-  /** The longest a pass waits for its starts; slower ones finish in the background. */
-  static final Duration START_WAIT = Duration.ofSeconds(30);
 
   private final String project;
   private final String network;
   private volatile ServiceSpec spec;
   private volatile String template;
-  private final ContainerRuntime runtime;
   private Autoscaler autoscaler;
   private final Clock clock;
   private final boolean dryRun;
-  private final Executor actions;
-  private final CrashLoop crashLoop = new CrashLoop();
-
+  private final ReplicaActions actions;
+  private final Healer healer = new Healer();
+  private final Drains drains;
   private Decision lastDecision;
-
-  /** When each draining replica was first seen out of the balancer. */
-  private final Map<String, Instant> outOfBalancerSince = new HashMap<>();
-
-  /** Replicas being stopped right now, by id: neither failures nor counted. */
-  private final Set<String> stopping = ConcurrentHashMap.newKeySet();
-
-  /** Replicas this reconciler took out of rotation, until an observation shows them draining. */
-  private final Set<String> leaving = ConcurrentHashMap.newKeySet();
-
-  /** Indexes being started right now. */
-  private final Set<Integer> starting = ConcurrentHashMap.newKeySet();
-
-  /** Replicas whose failure was counted, so each counts once. */
-  private final Set<String> failed = new HashSet<>();
-
-  /** The restart count last seen of each replica: a higher one is a crash the runtime healed. */
-  private final Map<String, Integer> restarts = new HashMap<>();
 
   ServiceReconciler(
       String project,
@@ -79,16 +48,16 @@ final class ServiceReconciler {
       ContainerRuntime runtime,
       Clock clock,
       boolean dryRun,
-      Executor actions) {
+      Executor executor) {
     this.project = project;
     this.network = network;
     this.spec = spec;
     this.template = Templates.hash(spec);
-    this.runtime = runtime;
     this.autoscaler = new Autoscaler(spec.policy(), clock);
     this.clock = clock;
     this.dryRun = dryRun;
-    this.actions = actions;
+    this.actions = new ReplicaActions(runtime, executor);
+    this.drains = new Drains(runtime);
   }
 
   ServiceSpec spec() {
@@ -107,6 +76,14 @@ final class ServiceReconciler {
     this.template = Templates.hash(changed);
   }
 
+  /** The runtime answers again after an outage: the crash-loop back-off starts over. */
+  void runtimeRecovered() {
+    healer.crashLoop().recovered();
+  }
+
+  /** The replicas of one pass, sorted out. */
+  private record Sorted(List<Replica> active, List<Replica> replacing, List<Replica> counting) {}
+
   /**
    * One pass.
    *
@@ -123,31 +100,20 @@ final class ServiceReconciler {
     Instant now = clock.instant();
     List<String> acted = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-
     forgetAbsent(observed);
-    Set<String> removed = dryRun ? Set.of() : heal(observed, probed, now, acted);
-    if (observed.stream()
-        .anyMatch(r -> r.ready() && r.startedAt().isAfter(crashLoop.lastFailureAt()))) {
-      crashLoop.recovered();
+
+    Map<String, String> unfit = dryRun ? Map.of() : healer.unfit(spec, observed, probed, now);
+    for (Replica r : observed) {
+      if (unfit.containsKey(r.id())) {
+        actions.stop(r, unfit.get(r.id()), spec.stopTimeout(), acted);
+      }
     }
-    List<Replica> active =
-        observed.stream()
-            .filter(r -> r.active() && !removed.contains(r.id()) && !stopping.contains(r.id()))
-            .sorted(Comparator.comparingInt(Replica::index))
-            .toList();
-    Set<String> activeIds = new HashSet<>();
-    active.forEach(r -> activeIds.add(r.id()));
-    // A replacement counts once the replica it replaces is on its way out.
-    List<Replica> replacing =
-        active.stream()
-            .filter(r -> !r.replaces().isEmpty() && activeIds.contains(r.replaces()))
-            .toList();
-    List<Replica> counting = active.stream().filter(r -> !replacing.contains(r)).toList();
+    Sorted replicas = sort(observed, unfit.keySet());
 
     Decision decision = lastDecision;
     int desired;
     if (decide || lastDecision == null) {
-      decision = autoscaler.decide(views(counting, readings));
+      decision = autoscaler.decide(views(replicas.counting(), readings));
       DECISIONS.info("{} {}", spec.name(), decision.line());
       lastDecision = decision;
       desired = decision.desired();
@@ -159,60 +125,56 @@ final class ServiceReconciler {
       return new ServiceStatus(spec.name(), observed, decision, acted, problems);
     }
 
-    ContainerRuntime.ImageState image = runtime.prepareImage(spec.image());
-    boolean mayStart = true;
-    if (!image.present()) {
-      problems.add(image.message());
-      mayStart = false;
-    } else if (!starting.isEmpty()) {
-      problems.add("waiting for " + starting.size() + " start(s) still in flight");
-      mayStart = false;
-    } else if (!crashLoop.mayStart(now)) {
-      mayStart = false;
-    }
-    String backoff = crashLoop.describe(now);
-    if (!backoff.isEmpty()) {
-      problems.add(backoff);
-    }
-
-    if (desired > counting.size()) {
+    boolean mayStart = mayStart(now, problems);
+    int counted = replicas.counting().size();
+    if (desired > counted) {
       if (mayStart) {
-        int wanted = desired - counting.size();
         // After a failure, one replica at a time: a broken image fails once per back-off.
-        int count = crashLoop.failures() > 0 ? 1 : wanted;
-        int started = startReplicas(observed, count, "", acted, problems);
+        int count = healer.crashLoop().failures() > 0 ? 1 : desired - counted;
+        int started = start(observed, count, "", acted, problems);
         if (decide) {
-          confirm(decision, counting.size(), counting.size() + started);
+          confirm(decision, counted, counted + started);
         }
       } else if (decide) {
         logNotCarriedOut(decision, problems);
       }
-    } else if (decide && desired < counting.size()) {
-      int drained = drain(counting, readings, counting.size() - desired, acted, problems);
-      if (decide) {
-        confirm(decision, counting.size(), counting.size() - drained);
-      }
+    } else if (decide && desired < counted) {
+      int drained = scaleIn(replicas.counting(), readings, counted - desired, acted, problems);
+      confirm(decision, counted, counted - drained);
     } else {
-      roll(counting, replacing, mayStart, observed, acted, problems);
+      roll(replicas, mayStart, observed, acted, problems);
     }
     // A replacement that is ready takes the place of the one it replaces.
-    for (Replica r : replacing) {
+    for (Replica r : replicas.replacing()) {
       if (r.ready()) {
-        active.stream()
+        replicas.active().stream()
             .filter(old -> old.id().equals(r.replaces()))
             .findFirst()
-            .ifPresent(old -> markDraining(old, "replaced by " + r.name(), acted));
+            .ifPresent(old -> drains.drain(old, "replaced by " + r.name(), spec.drain(), acted));
       }
     }
-    for (Replica r : observed) {
-      Instant since = outOfBalancerSince.get(r.id());
-      if (r.draining()
-          && since != null
-          && !Duration.between(since, now).minus(spec.drain()).isNegative()) {
-        stop(r, "drained", acted);
-      }
+    for (Replica r : drains.drained(observed, spec.drain(), now)) {
+      actions.stop(r, "drained", spec.stopTimeout(), acted);
     }
     return new ServiceStatus(spec.name(), observed, decision, acted, problems);
+  }
+
+  /** Active replicas, and among them the replacements that do not count yet. */
+  private Sorted sort(List<Replica> observed, Set<String> unfit) {
+    List<Replica> active =
+        observed.stream()
+            .filter(r -> r.active() && !unfit.contains(r.id()) && !actions.stopping(r.id()))
+            .sorted(Comparator.comparingInt(Replica::index))
+            .toList();
+    Set<String> activeIds = new HashSet<>();
+    active.forEach(r -> activeIds.add(r.id()));
+    // A replacement counts once the replica it replaces is on its way out.
+    List<Replica> replacing =
+        active.stream()
+            .filter(r -> !r.replaces().isEmpty() && activeIds.contains(r.replaces()))
+            .toList();
+    List<Replica> counting = active.stream().filter(r -> !replacing.contains(r)).toList();
+    return new Sorted(active, replacing, counting);
   }
 
   private List<ReplicaView> views(List<Replica> counting, Map<String, ReplicaMetrics> readings) {
@@ -227,120 +189,40 @@ final class ServiceReconciler {
         .toList();
   }
 
-  /**
-   * Removes replicas that will not serve again: exited ones; ones that never passed their probe
-   * within {@code health.start-period} of it first answering for this run (or, never started, of
-   * their creation); ones unhealthy for {@code health.replace-after}. Each counts as a failure for
-   * the crash-loop back-off, as does a restart in place by the runtime. Returns their ids.
-   */
-  private Set<String> heal(
-      List<Replica> observed, Map<String, Prober.State> probed, Instant now, List<String> acted) {
-    Set<String> removed = new HashSet<>();
-    var health = spec.health();
-    for (Replica r : observed) {
-      if (r.draining() || stopping.contains(r.id())) {
-        continue;
-      }
-      Prober.State p = probed.getOrDefault(r.id(), Prober.State.NONE);
-      String why = null;
-      if (r.state() == Replica.State.EXITED) {
-        why = r.exit().describe();
-      } else if (r.state() == Replica.State.CREATED
-          && olderThan(r.createdAt(), health.startPeriod(), now)) {
-        why = "created but never started within health.start-period";
-      } else if (r.readiness() == Replica.Readiness.UNKNOWN
-          && p.waitingSince() != null
-          && olderThan(p.waitingSince(), health.startPeriod(), now)) {
-        why =
-            "not ready within health.start-period "
-                + Durations.format(health.startPeriod())
-                + " (last probe: "
-                + p.detail()
-                + ")";
-      } else if (r.readiness() == Replica.Readiness.UNHEALTHY
-          && p.unhealthySince() != null
-          && olderThan(p.unhealthySince(), health.replaceAfter(), now)) {
-        why =
-            "unhealthy for health.replace-after "
-                + Durations.format(health.replaceAfter())
-                + " (last probe: "
-                + p.detail()
-                + ")";
-      }
-      if (why != null) {
-        failure(r, why, now);
-        removed.add(r.id());
-        stop(r, why, acted);
-      } else {
-        Integer seen = restarts.put(r.id(), r.restarts());
-        if (seen != null && r.restarts() > seen) {
-          crashLoop.failed(now, r.name() + " restarted in place after it " + r.exit().describe());
-          LOG.warn("{}: {} restarted after it {}", spec.name(), r.name(), r.exit().describe());
-        }
-      }
+  /** Whether this pass may start replicas: the image is there, nothing in flight, no back-off. */
+  private boolean mayStart(Instant now, List<String> problems) {
+    boolean may = true;
+    ContainerRuntime.ImageState image = actions.prepareImage(spec.image());
+    if (!image.present()) {
+      problems.add(image.message());
+      may = false;
+    } else if (actions.startsInFlight() > 0) {
+      problems.add("waiting for " + actions.startsInFlight() + " start(s) still in flight");
+      may = false;
+    } else if (!healer.crashLoop().mayStart(now)) {
+      may = false;
     }
-    return removed;
-  }
-
-  private static boolean olderThan(Instant since, Duration age, Instant now) {
-    return Duration.between(since, now).compareTo(age) > 0;
-  }
-
-  private void failure(Replica r, String why, Instant now) {
-    if (failed.add(r.id())) {
-      crashLoop.failed(now, r.name() + " " + why);
-      LOG.warn("{}: {} {}", spec.name(), r.name(), why);
+    String backoff = healer.crashLoop().describe(now);
+    if (!backoff.isEmpty()) {
+      problems.add(backoff);
     }
+    return may;
   }
 
-  /** Starts {@code count} replicas at once; returns how many started. */
-  private int startReplicas(
+  /** Starts {@code count} replicas; returns how many started. Failures feed the crash loop. */
+  private int start(
       List<Replica> observed,
       int count,
       String replaces,
       List<String> acted,
       List<String> problems) {
-    Set<Integer> taken = new HashSet<>(starting);
-    observed.forEach(r -> taken.add(r.index()));
-    List<CompletableFuture<Replica>> starts = new ArrayList<>();
-    List<Integer> indexes = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      int index = 1;
-      while (taken.contains(index)) {
-        index++;
-      }
-      taken.add(index);
-      indexes.add(index);
-      starting.add(index);
-      ReplicaSpec replica = Templates.replica(project, network, spec, index, replaces);
-      CompletableFuture<Replica> f =
-          CompletableFuture.supplyAsync(() -> runtime.start(replica), actions);
-      f.whenComplete((r, e) -> starting.remove(replica.index()));
-      starts.add(f);
-    }
-    int started = 0;
-    long deadline = System.nanoTime() + START_WAIT.toNanos();
-    for (int i = 0; i < starts.size(); i++) {
-      String name = ReplicaSpec.nameOf(project, spec.name(), indexes.get(i));
-      try {
-        long left = Math.max(0, deadline - System.nanoTime());
-        Replica r = starts.get(i).get(left, TimeUnit.NANOSECONDS);
-        started++;
-        acted.add("started " + r.name() + (replaces.isEmpty() ? "" : " (a replacement)"));
-        LOG.info("{}: started {}", spec.name(), r.name());
-      } catch (TimeoutException e) {
-        problems.add("start of " + name + " takes longer than " + Durations.format(START_WAIT));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return started;
-      } catch (java.util.concurrent.ExecutionException e) {
-        String why = e.getCause() == null ? e.toString() : e.getCause().getMessage();
-        crashLoop.failed(clock.instant(), "start of " + name + " failed: " + why);
-        problems.add("start of " + name + " failed: " + why);
-        LOG.warn("{}: start of {} failed: {}", spec.name(), name, why);
-      }
-    }
-    return started;
+    List<ReplicaSpec> specs =
+        actions.freeIndexes(observed, count).stream()
+            .map(index -> Templates.replica(project, network, spec, index, replaces))
+            .toList();
+    ReplicaActions.Started started = actions.start(specs, acted, problems);
+    started.failures().forEach(f -> healer.crashLoop().failed(clock.instant(), f));
+    return started.count();
   }
 
   private void confirm(Decision decision, int before, int after) {
@@ -367,7 +249,7 @@ final class ServiceReconciler {
   }
 
   /** Scale-in: drains {@code count} victims; returns how many were taken out. */
-  private int drain(
+  private int scaleIn(
       List<Replica> counting,
       Map<String, ReplicaMetrics> readings,
       int count,
@@ -380,8 +262,8 @@ final class ServiceReconciler {
               + " replica(s) carry dockscale.protect=true and are never chosen for scale-in");
     }
     int drained = 0;
-    for (Replica victim : victims(eligible, count, readings, template)) {
-      if (markDraining(victim, "scale-in", acted)) {
+    for (Replica victim : Drains.victims(eligible, count, readings, template)) {
+      if (drains.drain(victim, "scale-in", spec.drain(), acted)) {
         drained++;
       }
     }
@@ -389,36 +271,18 @@ final class ServiceReconciler {
   }
 
   /**
-   * Scale-in takes replicas that are not ready first, then those of an old template, then the least
-   * loaded, then the newest.
-   */
-  static List<Replica> victims(
-      List<Replica> eligible, int count, Map<String, ReplicaMetrics> readings, String template) {
-    Comparator<Replica> order =
-        Comparator.comparing(Replica::ready)
-            .thenComparing(r -> r.template().equals(template))
-            .thenComparingDouble(r -> load(readings.get(r.id())))
-            .thenComparing(Comparator.comparingInt(Replica::index).reversed());
-    return ScaleIn.victims(eligible, count, order);
-  }
-
-  private static double load(ReplicaMetrics m) {
-    return m == null ? 0 : m.get(Metric.CPU).orElse(0);
-  }
-
-  /**
    * Rolls one replica of an old template at a time: a replacement is started beside it, and the old
    * one is drained once the new one is ready (so a service of one replica keeps serving).
    */
   private void roll(
-      List<Replica> counting,
-      List<Replica> replacing,
+      Sorted replicas,
       boolean mayStart,
       List<Replica> observed,
       List<String> acted,
       List<String> problems) {
-    List<Replica> outdated = counting.stream().filter(r -> !r.template().equals(template)).toList();
-    if (outdated.isEmpty() || !replacing.isEmpty()) {
+    List<Replica> outdated =
+        replicas.counting().stream().filter(r -> !r.template().equals(template)).toList();
+    if (outdated.isEmpty() || !replicas.replacing().isEmpty() || !mayStart) {
       return;
     }
     Replica old =
@@ -427,52 +291,27 @@ final class ServiceReconciler {
             .findFirst()
             .orElseThrow();
     if (!old.ready()) {
-      if (mayStart) {
-        // It serves nothing: no need to keep it until its replacement is ready.
-        stop(old, "rolled to the new template", acted);
-      }
+      // It serves nothing: no need to keep it until its replacement is ready.
+      actions.stop(old, "rolled to the new template", spec.stopTimeout(), acted);
       return;
     }
-    if (mayStart) {
-      acted.add("rolling " + old.name() + " (" + outdated.size() + " of the old template left)");
-      startReplicas(observed, 1, old.id(), acted, problems);
-    }
-  }
-
-  private boolean markDraining(Replica victim, String why, List<String> acted) {
-    try {
-      runtime.markDraining(victim);
-      leaving.add(victim.id());
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "{}: could not take {} out of rotation: {}", spec.name(), victim.name(), e.toString());
-      return false;
-    }
-    acted.add("draining " + victim.name() + " (" + why + ")");
-    LOG.info(
-        "{}: draining {} ({}); out of the balancer now, stopped after {}",
-        spec.name(),
-        victim.name(),
-        why,
-        Durations.format(spec.drain()));
-    return true;
+    acted.add("rolling " + old.name() + " (" + outdated.size() + " of the old template left)");
+    start(observed, 1, old.id(), acted, problems);
   }
 
   /** What is kept per replica goes with the replica. */
   private void forgetAbsent(List<Replica> observed) {
     Set<String> present = new HashSet<>();
     observed.forEach(r -> present.add(r.id()));
-    failed.retainAll(present);
-    restarts.keySet().retainAll(present);
-    leaving.retainAll(present);
-    outOfBalancerSince.keySet().retainAll(present);
+    healer.retain(present);
+    drains.retain(present);
   }
 
   /** The replicas that should take traffic: active and ready. */
   List<Balancer.Backend> backends(ServiceStatus status) {
     return status.replicas().stream()
         .filter(
-            r -> r.active() && r.ready() && !stopping.contains(r.id()) && !leaving.contains(r.id()))
+            r -> r.active() && r.ready() && !actions.stopping(r.id()) && !drains.leaving(r.id()))
         .sorted(Comparator.comparingInt(Replica::index))
         .map(r -> new Balancer.Backend(r.name(), r.address(), spec.port()))
         .toList();
@@ -480,40 +319,6 @@ final class ServiceReconciler {
 
   /** Called once the balancer routes exactly {@code status}'s backends: drain timers start now. */
   void balancerConfirmed(ServiceStatus status) {
-    Instant now = clock.instant();
-    Set<String> present = new HashSet<>();
-    for (Replica r : status.replicas()) {
-      present.add(r.id());
-      if (r.draining() || leaving.contains(r.id())) {
-        outOfBalancerSince.putIfAbsent(r.id(), now);
-      }
-      if (r.draining()) {
-        leaving.remove(r.id());
-      }
-    }
-    outOfBalancerSince.keySet().retainAll(present);
-  }
-
-  private void stop(Replica replica, String why, List<String> acted) {
-    if (!stopping.add(replica.id())) {
-      return;
-    }
-    acted.add("stopping " + replica.name() + " (" + why + ")");
-    LOG.info("{}: stopping {} ({})", spec.name(), replica.name(), why);
-    Duration timeout =
-        replica.state() == Replica.State.RUNNING ? spec.stopTimeout() : Duration.ZERO;
-    CompletableFuture.runAsync(() -> runtime.stopAndRemove(replica, timeout), actions)
-        .whenComplete(
-            (v, e) -> {
-              stopping.remove(replica.id());
-              if (e != null) {
-                LOG.warn("{}: could not stop {}: {}", spec.name(), replica.name(), e.toString());
-              }
-            });
-  }
-
-  /** The runtime answers again after an outage: the crash-loop back-off starts over. */
-  void runtimeRecovered() {
-    crashLoop.recovered();
+    drains.confirmed(status.replicas(), clock.instant());
   }
 }

@@ -46,7 +46,7 @@ class VictimsTest {
             replica(5, Replica.Readiness.READY, "old"));
     Map<String, ReplicaMetrics> readings =
         Map.of("id1", cpu(1, 10), "id3", cpu(3, 50), "id4", cpu(4, 50), "id5", cpu(5, 90));
-    assertThat(ServiceReconciler.victims(active, 5, readings, "new"))
+    assertThat(Drains.victims(active, 5, readings, "new"))
         .extracting(Replica::index)
         .containsExactly(2, 5, 1, 4, 3);
   }

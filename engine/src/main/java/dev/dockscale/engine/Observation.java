@@ -1,0 +1,103 @@
+package dev.dockscale.engine;
+
+import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.config.ServiceSpec;
+import dev.dockscale.metrics.MetricsSource;
+import dev.dockscale.metrics.MetricsSource.MeasuredReplica;
+import dev.dockscale.metrics.ReplicaMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One look at the whole project per pass: every replica with one runtime call, what the probe knows
+ * of each (replicas seen for the first time are probed before the pass goes on, so adopted replicas
+ * keep their place behind nginx), and every active replica's metrics with one read.
+ */
+final class Observation {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Observation.class);
+
+  private final ContainerRuntime runtime;
+  private final MetricsSource metrics;
+  private final Prober prober;
+
+  Observation(ContainerRuntime runtime, MetricsSource metrics, Prober prober) {
+    this.runtime = runtime;
+    this.metrics = metrics;
+    this.prober = prober;
+  }
+
+  /** What one look saw: replicas by service (readiness filled in), probe states and readings. */
+  record Seen(
+      Map<String, List<Replica>> byService,
+      Map<String, Prober.State> probed,
+      Map<String, ReplicaMetrics> readings) {
+
+    List<Replica> of(String service) {
+      return byService.getOrDefault(service, List.of());
+    }
+  }
+
+  /** Throws when the runtime cannot be observed: then nothing may be decided or done. */
+  Seen look(DockscaleConfig c, Map<String, ServiceSpec> services) {
+    List<Replica> all = runtime.replicas(c.project(), c.networkName());
+    Map<Replica, Prober.ProbeSpec> toProbe = new HashMap<>();
+    for (Replica r : all) {
+      ServiceSpec owner = services.get(r.service());
+      boolean up = r.state() == Replica.State.RUNNING || r.state() == Replica.State.PAUSED;
+      if (owner != null && up && !r.draining()) {
+        toProbe.put(r, Templates.probe(owner, r));
+      }
+    }
+    List<String> seenFirst = prober.track(toProbe);
+    if (!seenFirst.isEmpty()) {
+      prober.probeNow(seenFirst, longestProbeTimeout(services));
+    }
+    Map<String, List<Replica>> byService = new LinkedHashMap<>();
+    Map<String, Prober.State> probed = new HashMap<>();
+    for (Replica r : all) {
+      Replica seen = r;
+      if (toProbe.containsKey(r)) {
+        Prober.State state = prober.state(r.id());
+        probed.put(r.id(), state);
+        seen = r.withReadiness(state.readiness());
+      }
+      byService.computeIfAbsent(r.service(), k -> new ArrayList<>()).add(seen);
+    }
+    return new Seen(byService, probed, measure(services, byService));
+  }
+
+  private static Duration longestProbeTimeout(Map<String, ServiceSpec> services) {
+    return services.values().stream()
+        .map(s -> s.health().timeout())
+        .max(Duration::compareTo)
+        .orElse(Duration.ofSeconds(1))
+        .plusMillis(200);
+  }
+
+  /** One read of every active replica's metrics; a failing source leaves them unsampled. */
+  private Map<String, ReplicaMetrics> measure(
+      Map<String, ServiceSpec> services, Map<String, List<Replica>> byService) {
+    List<MeasuredReplica> measured = new ArrayList<>();
+    for (ServiceSpec spec : services.values()) {
+      for (Replica r : byService.getOrDefault(spec.name(), List.of())) {
+        if (r.active() && r.state() == Replica.State.RUNNING) {
+          measured.add(
+              new MeasuredReplica(r.id(), spec.resources().cpus(), spec.resources().memoryBytes()));
+        }
+      }
+    }
+    try {
+      return metrics.read(measured);
+    } catch (RuntimeException e) {
+      LOG.warn("metrics could not be read this pass: {}", e.toString());
+      return Map.of();
+    }
+  }
+}

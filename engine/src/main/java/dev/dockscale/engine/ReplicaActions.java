@@ -1,0 +1,126 @@
+package dev.dockscale.engine;
+
+import dev.dockscale.policy.Durations;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One service's starts and stops, run on the action executor: starts in parallel (a pass waits for
+ * them up to {@link #START_WAIT} in all), stops in the background. What is in flight is known, so a
+ * pass neither starts an index twice nor counts a replica being stopped.
+ */
+final class ReplicaActions {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaActions.class);
+
+  /** The longest a pass waits for its starts; slower ones finish in the background. */
+  static final Duration START_WAIT = Duration.ofSeconds(30);
+
+  private final ContainerRuntime runtime;
+  private final Executor executor;
+  private final Set<Integer> starting = ConcurrentHashMap.newKeySet();
+  private final Set<String> stopping = ConcurrentHashMap.newKeySet();
+
+  ReplicaActions(ContainerRuntime runtime, Executor executor) {
+    this.runtime = runtime;
+    this.executor = executor;
+  }
+
+  /** What a batch of starts came to: how many started, and why the others did not. */
+  record Started(int count, List<String> failures) {}
+
+  ContainerRuntime.ImageState prepareImage(String image) {
+    return runtime.prepareImage(image);
+  }
+
+  int startsInFlight() {
+    return starting.size();
+  }
+
+  boolean stopping(String id) {
+    return stopping.contains(id);
+  }
+
+  /**
+   * The {@code count} lowest indexes that neither an observed replica nor a start in flight has.
+   */
+  List<Integer> freeIndexes(List<Replica> observed, int count) {
+    Set<Integer> taken = new HashSet<>(starting);
+    observed.forEach(r -> taken.add(r.index()));
+    List<Integer> free = new ArrayList<>();
+    for (int index = 1; free.size() < count; index++) {
+      if (!taken.contains(index)) {
+        free.add(index);
+      }
+    }
+    return free;
+  }
+
+  /** Starts these replicas at once and waits for them, {@link #START_WAIT} at most in all. */
+  Started start(List<ReplicaSpec> replicas, List<String> acted, List<String> problems) {
+    List<CompletableFuture<Replica>> starts = new ArrayList<>();
+    for (ReplicaSpec replica : replicas) {
+      starting.add(replica.index());
+      CompletableFuture<Replica> f =
+          CompletableFuture.supplyAsync(() -> runtime.start(replica), executor);
+      f.whenComplete((r, e) -> starting.remove(replica.index()));
+      starts.add(f);
+    }
+    int started = 0;
+    List<String> failures = new ArrayList<>();
+    long deadline = System.nanoTime() + START_WAIT.toNanos();
+    for (int i = 0; i < starts.size(); i++) {
+      ReplicaSpec replica = replicas.get(i);
+      try {
+        long left = Math.max(0, deadline - System.nanoTime());
+        Replica r = starts.get(i).get(left, TimeUnit.NANOSECONDS);
+        started++;
+        acted.add("started " + r.name() + (replica.replaces().isEmpty() ? "" : " (a replacement)"));
+        LOG.info("{}: started {}", replica.service(), r.name());
+      } catch (TimeoutException e) {
+        problems.add(
+            "start of " + replica.name() + " takes longer than " + Durations.format(START_WAIT));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException e) {
+        String why = e.getCause() == null ? e.toString() : e.getCause().getMessage();
+        String failure = "start of " + replica.name() + " failed: " + why;
+        failures.add(failure);
+        problems.add(failure);
+        LOG.warn("{}: {}", replica.service(), failure);
+      }
+    }
+    return new Started(started, failures);
+  }
+
+  /** Stops and removes a replica in the background (once, however often asked). */
+  void stop(Replica replica, String why, Duration timeout, List<String> acted) {
+    if (!stopping.add(replica.id())) {
+      return;
+    }
+    acted.add("stopping " + replica.name() + " (" + why + ")");
+    LOG.info("{}: stopping {} ({})", replica.service(), replica.name(), why);
+    Duration t = replica.state() == Replica.State.RUNNING ? timeout : Duration.ZERO;
+    CompletableFuture.runAsync(() -> runtime.stopAndRemove(replica, t), executor)
+        .whenComplete(
+            (v, e) -> {
+              stopping.remove(replica.id());
+              if (e != null) {
+                LOG.warn(
+                    "{}: could not stop {}: {}", replica.service(), replica.name(), e.toString());
+              }
+            });
+  }
+}
