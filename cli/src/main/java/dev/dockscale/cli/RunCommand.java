@@ -32,7 +32,9 @@ final class RunCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     try (Stack stack = new Stack(c, spec.commandLine().getErr()::println)) {
       if (!dryRun) {
-        stack.prepareImages();
+        // The balancer's image first; services' images are fetched by the loop in the
+        // background, so a slow or failing pull holds back only its own service.
+        stack.prepareBalancerImage();
       }
       Controller controller = stack.controller(dryRun);
       ConfigWatcher watcher = new ConfigWatcher(config.file, controller::reload);

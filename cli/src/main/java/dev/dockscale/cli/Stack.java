@@ -55,7 +55,7 @@ public final class Stack implements AutoCloseable {
    * which shows it as that service's problem and tries again, while the other services run.
    */
   public void prepareImages() {
-    images.ensurePresent(config.balancer().image());
+    prepareBalancerImage();
     for (var s : config.services().values()) {
       try {
         images.ensurePresent(s.image());
@@ -63,6 +63,11 @@ public final class Stack implements AutoCloseable {
         notice.accept(s.name() + ": " + e.getMessage());
       }
     }
+  }
+
+  /** Builds or pulls the balancer's image: without it nothing serves. */
+  public void prepareBalancerImage() {
+    images.ensurePresent(config.balancer().image());
   }
 
   public Controller controller(boolean dryRun) {

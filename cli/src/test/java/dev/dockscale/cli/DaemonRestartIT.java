@@ -3,6 +3,7 @@ package dev.dockscale.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.dockscale.loadtest.LoadGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,9 @@ class DaemonRestartIT extends DockerIT {
             "daemon", ItProject.service(2, 3, "preset: classic\ncpu: { up: 95, down: 1 }\n"));
     project.startServing(2);
 
+    LoadGenerator load =
+        new LoadGenerator(project.url("/"), 2, () -> 2, Duration.ofMinutes(4), 2_000_000).start();
+    project.awaitTicks(2);
     long stop = System.nanoTime();
     try {
       run("sh", "-c", "pkill -TERM -x dockerd");
@@ -50,9 +54,17 @@ class DaemonRestartIT extends DockerIT {
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(100))
         .until(() -> project.settledAt(2) && Http.ok(project.url("/")));
+    long recovered = System.nanoTime();
     System.out.printf(
         "[figure] daemon up -> 2 replicas ready through nginx again: %.1f s%n",
-        (System.nanoTime() - start) / 1e9);
+        (recovered - start) / 1e9);
+    project.awaitTicks(3);
+    load.close();
+    long outside = load.failureTimes().stream().filter(t -> t < stop || t > recovered).count();
+    System.out.printf(
+        "[figure] requests around the daemon restart: %d ok, %d failed %s, %d outside the outage%n",
+        load.ok(), load.failed(), load.failures(), outside);
+    assertThat(outside).as("failed requests before the daemon stopped or after recovery").isZero();
     assertThat(project.latest.get().decision().desired()).isEqualTo(2);
   }
 
