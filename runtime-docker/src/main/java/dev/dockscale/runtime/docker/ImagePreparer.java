@@ -55,6 +55,11 @@ final class ImagePreparer implements AutoCloseable {
         return e.state;
       }
       boolean due = !clock.instant().isBefore(e.retryAt);
+      if (!e.running && e.state == null && images.present(image)) {
+        // Most of the time the image is simply there: no background round for it.
+        e.state = ImageState.PRESENT_STATE;
+        return e.state;
+      }
       if (!e.running && due) {
         e.running = true;
         e.state =

@@ -67,6 +67,21 @@ public final class Images {
     this.recipes = Map.of(SAMPLE_BACKEND.tag(), SAMPLE_BACKEND, NGINX.tag(), NGINX);
   }
 
+  /**
+   * Whether {@code image} is ready to run without building or pulling (for dockscale's own, built
+   * from its current recipe): one inspect, nothing fetched.
+   */
+  public boolean present(String image) {
+    Recipe recipe = recipes.get(image);
+    Optional<InspectImageResponse> existing = inspect(image);
+    if (existing.isEmpty() || recipe == null) {
+      return existing.isPresent();
+    }
+    Map<String, String> labels =
+        existing.get().getConfig() == null ? null : existing.get().getConfig().getLabels();
+    return labels != null && recipeHash(recipe).equals(labels.get(RECIPE_LABEL));
+  }
+
   /** Builds (dockscale's) or pulls (any other) {@code image} when it is not there. */
   public synchronized void ensurePresent(String image) {
     Recipe recipe = recipes.get(image);
