@@ -147,13 +147,16 @@ final class ItProject implements AutoCloseable {
     return settled(latest.get(), count);
   }
 
-  /** {@code service} has exactly {@code count} replicas, all ready, none leaving. */
+  /** {@code service} has exactly {@code count} replicas, all ready, none leaving (warm aside). */
   boolean settledAt(String service, long count) {
     return settled(statuses.get(service), count);
   }
 
   private static boolean settled(ServiceStatus s, long count) {
-    return s != null && s.active() == count && s.replicas().size() == count && s.ready() == count;
+    return s != null
+        && s.active() == count
+        && s.replicas().stream().filter(r -> !r.warm()).count() == count
+        && s.ready() == count;
   }
 
   /** The project's container of this name (for faults: kill, pause, exec). */

@@ -36,7 +36,7 @@ final class PolicyReader {
       replicas.problem("required: how many replicas, e.g. replicas: { min: 1, max: 4 }");
       return null;
     }
-    replicas.allow("min", "max");
+    replicas.allow("min", "max", "warm");
     int min = replicas.integer("min", 1, 0, MAX_REPLICAS);
     if (min == 0) {
       replicas.child("min").problem("scale-to-zero is not supported yet; use min: 1");

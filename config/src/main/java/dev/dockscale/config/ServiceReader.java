@@ -23,6 +23,7 @@ final class ServiceReader {
   static final Pattern CPUSET = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
 
   private static final int DEFAULT_PORT = 8000;
+  private static final int MAX_WARM = 100;
   private static final long DEFAULT_MEMORY = 256L << 20;
   private static final long MIN_MEMORY = 6L << 20;
   private static final long MAX_MEMORY = 1L << 40;
@@ -64,11 +65,12 @@ final class ServiceReader {
     Duration stopTimeout =
         s.duration("stop-timeout", Duration.ofSeconds(10), Duration.ZERO, TEN_MINUTES);
     Duration startup = s.duration("startup", Duration.ofSeconds(2), Duration.ZERO, HOUR);
+    int warm = s.child("replicas").integer("warm", 0, 0, MAX_WARM);
     if (image == null || policy == null) {
       return null;
     }
     return new ServiceSpec(
-        name, image, port, env, resources, health, policy, path, drain, stopTimeout, startup);
+        name, image, port, env, resources, health, policy, path, drain, stopTimeout, startup, warm);
   }
 
   private static Map<String, String> env(Node envNode) {

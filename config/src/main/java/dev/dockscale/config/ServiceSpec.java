@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param drain on scale-in: time between leaving the balancer and SIGTERM
  * @param stopTimeout time between SIGTERM and SIGKILL
  * @param startup the simulator's time from start to ready (the real loop measures it)
+ * @param warm replicas kept started, ready and paused beside the serving ones, so a scale-out
+ *     unpauses one instead of starting it ({@code replicas.warm})
  */
 public record ServiceSpec(
     String name,
@@ -32,7 +34,8 @@ public record ServiceSpec(
     String path,
     Duration drain,
     Duration stopTimeout,
-    Duration startup) {
+    Duration startup,
+    int warm) {
 
   public ServiceSpec {
     Objects.requireNonNull(name, "name");
@@ -41,6 +44,9 @@ public record ServiceSpec(
     Objects.requireNonNull(resources, "resources");
     Objects.requireNonNull(health, "health");
     Objects.requireNonNull(policy, "policy");
+    if (warm < 0) {
+      throw new IllegalArgumentException("warm must be >= 0, got " + warm);
+    }
   }
 
   /** Per-replica limits: CPUs (Docker's NanoCPUs), memory in bytes, and an optional cpuset. */
@@ -67,7 +73,7 @@ public record ServiceSpec(
   /** This service with {@code policy} in place of its own. */
   public ServiceSpec withPolicy(ScalingPolicy policy) {
     return new ServiceSpec(
-        name, image, port, env, resources, health, policy, path, drain, stopTimeout, startup);
+        name, image, port, env, resources, health, policy, path, drain, stopTimeout, startup, warm);
   }
 
   /** The environment of replica {@code replicaName} (number {@code index}), templates filled in. */

@@ -30,6 +30,15 @@ public interface ContainerRuntime {
   /** Creates and starts one replica. */
   Replica start(ReplicaSpec spec);
 
+  /** Freezes a warm-pool replica ({@code docker pause}): its memory kept, no CPU used. */
+  void pause(Replica replica);
+
+  /**
+   * Turns a warm-pool replica into a serving one: unpaused and marked as no longer warm, in a way
+   * that outlives a restart of dockscale. Returns it as it is now.
+   */
+  Replica promote(Replica replica);
+
   /** Marks a replica as draining, in a way that outlives a restart of dockscale. */
   void markDraining(Replica replica);
 

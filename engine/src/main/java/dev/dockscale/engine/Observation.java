@@ -50,7 +50,9 @@ final class Observation {
     Map<Replica, Prober.ProbeSpec> toProbe = new HashMap<>();
     for (Replica r : all) {
       ServiceSpec owner = services.get(r.service());
-      boolean up = r.state() == Replica.State.RUNNING || r.state() == Replica.State.PAUSED;
+      // A paused replica is probed (a hang shows as failed probes), unless the warm pool paused it.
+      boolean up =
+          r.state() == Replica.State.RUNNING || (r.state() == Replica.State.PAUSED && !r.warm());
       if (owner != null && up && !r.draining()) {
         toProbe.put(r, Templates.probe(owner, r));
       }

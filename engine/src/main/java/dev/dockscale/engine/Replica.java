@@ -18,6 +18,7 @@ import java.util.Objects;
  *     place do not reset them)
  * @param startedAt when it was last started
  * @param draining whether it was taken out of rotation for scale-in
+ * @param warm whether it is a member of the service's warm pool: never routed, paused once ready
  * @param template the hash of the replica template it was created from; a different hash in the
  *     config means it is rolled
  * @param replaces the id of the replica this one was started to replace, empty for none
@@ -36,6 +37,7 @@ public record Replica(
     Instant createdAt,
     Instant startedAt,
     boolean draining,
+    boolean warm,
     String template,
     String replaces,
     boolean protect,
@@ -97,7 +99,7 @@ public record Replica(
 
   public Replica withReadiness(Readiness r) {
     return new Replica(
-        id, name, service, index, state, r, address, createdAt, startedAt, draining, template,
+        id, name, service, index, state, r, address, createdAt, startedAt, draining, warm, template,
         replaces, protect, restarts, exit);
   }
 
@@ -106,8 +108,8 @@ public record Replica(
     return state == State.RUNNING && readiness == Readiness.READY && !address.isEmpty();
   }
 
-  /** Counts toward the service's replicas: not draining and not exited. */
+  /** Counts toward the service's replicas: not draining, not in the warm pool, not exited. */
   public boolean active() {
-    return !draining && state != State.EXITED;
+    return !draining && !warm && state != State.EXITED;
   }
 }

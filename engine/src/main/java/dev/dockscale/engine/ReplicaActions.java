@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,7 @@ final class ReplicaActions {
   private final Executor executor;
   private final Set<Integer> starting = ConcurrentHashMap.newKeySet();
   private final Set<String> stopping = ConcurrentHashMap.newKeySet();
+  private final Queue<String> failedInBackground = new ConcurrentLinkedQueue<>();
 
   ReplicaActions(ContainerRuntime runtime, Executor executor) {
     this.runtime = runtime;
@@ -103,6 +106,68 @@ final class ReplicaActions {
       }
     }
     return new Started(started, failures);
+  }
+
+  /** Pauses a ready warm-pool replica; false (logged) when the runtime could not. */
+  boolean pause(Replica replica, List<String> acted) {
+    try {
+      runtime.pause(replica);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: could not pause {}: {}", replica.service(), replica.name(), e.toString());
+      return false;
+    }
+    acted.add("paused " + replica.name() + " (warm pool)");
+    return true;
+  }
+
+  /** Unpauses warm-pool replicas into service; returns how many were promoted. */
+  int promote(List<Replica> warm, List<String> acted, List<String> problems) {
+    int promoted = 0;
+    for (Replica replica : warm) {
+      try {
+        Replica serving = runtime.promote(replica);
+        acted.add("promoted " + serving.name() + " from the warm pool");
+        LOG.info("{}: promoted {} from the warm pool", replica.service(), serving.name());
+        promoted++;
+      } catch (RuntimeException e) {
+        problems.add("could not promote " + replica.name() + ": " + e.getMessage());
+        LOG.warn("{}: could not promote {}: {}", replica.service(), replica.name(), e.toString());
+      }
+    }
+    return promoted;
+  }
+
+  /**
+   * Starts these replicas without waiting for them (the warm pool refills so, never holding a pass
+   * back); failures are kept for {@link #backgroundFailures}.
+   */
+  void startInBackground(List<ReplicaSpec> replicas, List<String> acted) {
+    for (ReplicaSpec replica : replicas) {
+      starting.add(replica.index());
+      acted.add("starting " + replica.name() + " for the warm pool");
+      CompletableFuture.supplyAsync(() -> runtime.start(replica), executor)
+          .whenComplete(
+              (r, e) -> {
+                starting.remove(replica.index());
+                if (e != null) {
+                  Throwable cause = e.getCause() == null ? e : e.getCause();
+                  String failure = "start of " + replica.name() + " failed: " + cause.getMessage();
+                  failedInBackground.add(failure);
+                  LOG.warn("{}: {}", replica.service(), failure);
+                } else {
+                  LOG.info("{}: started {} for the warm pool", replica.service(), r.name());
+                }
+              });
+    }
+  }
+
+  /** The failures of background starts since the last call. */
+  List<String> backgroundFailures() {
+    List<String> failures = new ArrayList<>();
+    for (String f; (f = failedInBackground.poll()) != null; ) {
+      failures.add(f);
+    }
+    return failures;
   }
 
   /** Stops and removes a replica in the background (once, however often asked). */

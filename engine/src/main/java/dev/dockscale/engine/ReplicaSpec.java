@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param cpuset the CPUs it may run on, empty for any
  * @param template the hash of everything above that a roll replaces replicas for
  * @param replaces the id of the replica it replaces, empty for none
+ * @param warm whether it is started for the warm pool (paused once ready, never routed)
  */
 public record ReplicaSpec(
     String project,
@@ -31,7 +32,8 @@ public record ReplicaSpec(
     long memoryBytes,
     String cpuset,
     String template,
-    String replaces) {
+    String replaces,
+    boolean warm) {
 
   public ReplicaSpec {
     Objects.requireNonNull(project, "project");

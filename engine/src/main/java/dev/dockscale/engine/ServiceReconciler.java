@@ -82,7 +82,8 @@ final class ServiceReconciler {
   }
 
   /** The replicas of one pass, sorted out. */
-  private record Sorted(List<Replica> active, List<Replica> replacing, List<Replica> counting) {}
+  private record Sorted(
+      List<Replica> active, List<Replica> replacing, List<Replica> counting, List<Replica> warm) {}
 
   /**
    * One pass.
@@ -102,6 +103,7 @@ final class ServiceReconciler {
     List<String> problems = new ArrayList<>();
     forgetAbsent(observed);
 
+    actions.backgroundFailures().forEach(f -> healer.crashLoop().failed(now, f));
     Map<String, String> unfit = dryRun ? Map.of() : healer.unfit(spec, observed, probed, now);
     for (Replica r : observed) {
       if (unfit.containsKey(r.id())) {
@@ -128,15 +130,25 @@ final class ServiceReconciler {
     boolean mayStart = mayStart(now, problems);
     int counted = replicas.counting().size();
     if (desired > counted) {
-      if (mayStart) {
+      // The warm pool first: unpausing takes tens of milliseconds, a start a second or more.
+      List<Replica> paused =
+          replicas.warm().stream()
+              .filter(r -> r.state() == Replica.State.PAUSED && r.template().equals(template))
+              .limit(desired - counted)
+              .toList();
+      int added = actions.promote(paused, acted, problems);
+      int missing = desired - counted - added;
+      if (missing > 0 && mayStart) {
         // After a failure, one replica at a time: a broken image fails once per back-off.
-        int count = healer.crashLoop().failures() > 0 ? 1 : desired - counted;
-        int started = start(observed, count, "", acted, problems);
-        if (decide) {
-          confirm(decision, counted, counted + started);
-        }
-      } else if (decide) {
+        int count = healer.crashLoop().failures() > 0 ? 1 : missing;
+        added += start(observed, count, "", false, acted, problems);
+      } else if (missing > 0 && decide) {
         logNotCarriedOut(decision, problems);
+      }
+      // The pool is refilled by a later pass, so that this one reaches the balancer first.
+      mayStart = false;
+      if (decide) {
+        confirm(decision, counted, counted + added);
       }
     } else if (decide && desired < counted) {
       int drained = scaleIn(replicas.counting(), readings, counted - desired, acted, problems);
@@ -144,6 +156,7 @@ final class ServiceReconciler {
     } else {
       roll(replicas, mayStart, observed, acted, problems);
     }
+    keepWarmPool(replicas.warm(), mayStart, observed, acted);
     // A replacement that is ready takes the place of the one it replaces.
     for (Replica r : replicas.replacing()) {
       if (r.ready()) {
@@ -174,7 +187,18 @@ final class ServiceReconciler {
             .filter(r -> !r.replaces().isEmpty() && activeIds.contains(r.replaces()))
             .toList();
     List<Replica> counting = active.stream().filter(r -> !replacing.contains(r)).toList();
-    return new Sorted(active, replacing, counting);
+    List<Replica> warm =
+        observed.stream()
+            .filter(
+                r ->
+                    r.warm()
+                        && !r.draining()
+                        && r.state() != Replica.State.EXITED
+                        && !unfit.contains(r.id())
+                        && !actions.stopping(r.id()))
+            .sorted(Comparator.comparingInt(Replica::index))
+            .toList();
+    return new Sorted(active, replacing, counting, warm);
   }
 
   private List<ReplicaView> views(List<Replica> counting, Map<String, ReplicaMetrics> readings) {
@@ -214,11 +238,12 @@ final class ServiceReconciler {
       List<Replica> observed,
       int count,
       String replaces,
+      boolean warm,
       List<String> acted,
       List<String> problems) {
     List<ReplicaSpec> specs =
         actions.freeIndexes(observed, count).stream()
-            .map(index -> Templates.replica(project, network, spec, index, replaces))
+            .map(index -> Templates.replica(project, network, spec, index, replaces, warm))
             .toList();
     ReplicaActions.Started started = actions.start(specs, acted, problems);
     started.failures().forEach(f -> healer.crashLoop().failed(clock.instant(), f));
@@ -296,7 +321,36 @@ final class ServiceReconciler {
       return;
     }
     acted.add("rolling " + old.name() + " (" + outdated.size() + " of the old template left)");
-    start(observed, 1, old.id(), acted, problems);
+    start(observed, 1, old.id(), false, acted, problems);
+  }
+
+  /**
+   * Keeps {@code replicas.warm} replicas of the current template started, ready and paused: a ready
+   * one is paused, an old template's is stopped, missing ones are started (when nothing else is
+   * being started), extra ones are stopped.
+   */
+  private void keepWarmPool(
+      List<Replica> warm, boolean mayStart, List<Replica> observed, List<String> acted) {
+    int kept = 0;
+    for (Replica r : warm) {
+      if (!r.template().equals(template)) {
+        actions.stop(r, "warm pool: an old template", spec.stopTimeout(), acted);
+      } else if (kept >= spec.warm()) {
+        actions.stop(r, "warm pool: more than replicas.warm", spec.stopTimeout(), acted);
+      } else {
+        kept++;
+        if (r.state() == Replica.State.RUNNING && r.readiness() == Replica.Readiness.READY) {
+          actions.pause(r, acted);
+        }
+      }
+    }
+    if (kept < spec.warm() && mayStart) {
+      actions.startInBackground(
+          actions.freeIndexes(observed, spec.warm() - kept).stream()
+              .map(index -> Templates.replica(project, network, spec, index, "", true))
+              .toList(),
+          acted);
+    }
   }
 
   /** What is kept per replica goes with the replica. */

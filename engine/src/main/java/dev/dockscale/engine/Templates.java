@@ -37,7 +37,7 @@ final class Templates {
   }
 
   static ReplicaSpec replica(
-      String project, String network, ServiceSpec spec, int index, String replaces) {
+      String project, String network, ServiceSpec spec, int index, String replaces, boolean warm) {
     String name = ReplicaSpec.nameOf(project, spec.name(), index);
     return new ReplicaSpec(
         project,
@@ -50,7 +50,8 @@ final class Templates {
         spec.resources().memoryBytes(),
         spec.resources().cpuset(),
         hash(spec),
-        replaces);
+        replaces,
+        warm);
   }
 
   static Prober.ProbeSpec probe(ServiceSpec spec, Replica r) {

@@ -346,6 +346,44 @@ class ControllerTest {
     assertThat(runtime.log).contains("drain p-web-1").doesNotContain("drain p-web-2");
   }
 
+  @Test
+  void keepsAWarmPoolStartedReadyAndPausedAndNeverRoutesIt() {
+    controller(Fakes.service("web", "/", "app:1", 1, 4, 2)).tick();
+    controller.repair();
+    assertThat(runtime.log)
+        .contains("start p-web-1 app:1", "start p-web-2 app:1", "start p-web-3 app:1");
+    allServe();
+    probeAfter(Prober.EAGER);
+    controller.repair();
+    assertThat(runtime.log).contains("pause p-web-2-warm", "pause p-web-3-warm");
+    assertThat(balancer.backends("web")).containsExactly("p-web-1");
+    ServiceStatus s = status(controller.tick(), "web");
+    assertThat(s.active()).isEqualTo(1);
+    assertThat(s.warm()).isEqualTo(2);
+  }
+
+  @Test
+  void aScaleOutPromotesAWarmReplicaBeforeStartingOneAndThePoolIsRefilled() {
+    controller(Fakes.service("web", "/", "app:1", 1, 4, 1)).tick();
+    controller.repair();
+    allServe();
+    probeAfter(Prober.EAGER);
+    controller.repair();
+    int starts = (int) runtime.log.stream().filter(l -> l.startsWith("start")).count();
+
+    metrics.cpu.put("web", 90.0);
+    ServiceStatus s = status(controller.tick(), "web");
+    assertThat(s.acted()).contains("promoted p-web-2 from the warm pool");
+    assertThat(runtime.log.stream().filter(l -> l.startsWith("start"))).hasSize(starts);
+    allServe();
+    probeAfter(Prober.EAGER);
+    assertThat(balancer.backends("web")).containsExactly("p-web-1", "p-web-2");
+
+    controller.repair();
+    assertThat(runtime.log).contains("start p-web-3 app:1");
+    assertThat(runtime.named("p-web-3-warm").warm()).isTrue();
+  }
+
   /** Runs every task at once, on the caller's thread. */
   private static final class Direct extends AbstractExecutorService {
     private boolean shutdown;

@@ -34,6 +34,10 @@ final class Fakes {
   }
 
   static ServiceSpec service(String name, String path, String image, int min, int max) {
+    return service(name, path, image, min, max, 0);
+  }
+
+  static ServiceSpec service(String name, String path, String image, int min, int max, int warm) {
     return new ServiceSpec(
         name,
         image,
@@ -57,7 +61,8 @@ final class Fakes {
         path,
         Duration.ofSeconds(2),
         Duration.ofSeconds(5),
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        warm);
   }
 
   static DockscaleConfig config(ServiceSpec... services) {
@@ -121,7 +126,7 @@ final class Fakes {
       Replica r =
           new Replica(
               id,
-              spec.name(),
+              spec.warm() ? spec.name() + "-warm" : spec.name(),
               spec.service(),
               spec.index(),
               Replica.State.RUNNING,
@@ -130,6 +135,7 @@ final class Fakes {
               now,
               now,
               false,
+              spec.warm(),
               spec.template(),
               spec.replaces(),
               false,
@@ -138,6 +144,41 @@ final class Fakes {
       containers.put(id, r);
       log.add("start " + spec.name() + " " + spec.image());
       return r;
+    }
+
+    @Override
+    public synchronized void pause(Replica replica) {
+      Replica r = containers.get(replica.id());
+      containers.put(
+          r.id(), copy(r, r.name(), r.draining(), Replica.State.PAUSED, r.protect(), r.exit()));
+      log.add("pause " + r.name());
+    }
+
+    @Override
+    public synchronized Replica promote(Replica replica) {
+      Replica r = containers.get(replica.id());
+      String name = r.name().replace("-warm", "");
+      Replica promoted =
+          new Replica(
+              r.id(),
+              name,
+              r.service(),
+              r.index(),
+              Replica.State.RUNNING,
+              r.readiness(),
+              r.address(),
+              r.createdAt(),
+              r.startedAt(),
+              false,
+              false,
+              r.template(),
+              r.replaces(),
+              r.protect(),
+              r.restarts(),
+              r.exit());
+      containers.put(r.id(), promoted);
+      log.add("promote " + name);
+      return promoted;
     }
 
     @Override
@@ -195,6 +236,7 @@ final class Fakes {
               r.createdAt(),
               clock.instant(),
               r.draining(),
+              r.warm(),
               r.template(),
               r.replaces(),
               r.protect(),
@@ -231,6 +273,7 @@ final class Fakes {
           r.createdAt(),
           r.startedAt(),
           draining,
+          r.warm(),
           r.template(),
           r.replaces(),
           protect,

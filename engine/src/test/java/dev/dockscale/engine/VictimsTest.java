@@ -24,6 +24,7 @@ class VictimsTest {
         Instant.EPOCH,
         Instant.EPOCH,
         false,
+        false,
         template,
         "",
         false,

@@ -98,7 +98,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
 
   @Override
   public Replica start(ReplicaSpec spec) {
-    String name = spec.name();
+    String name = spec.warm() ? spec.name() + ReplicaMapper.WARM_SUFFIX : spec.name();
     Map<String, String> labels = new HashMap<>(Labels.project(spec.project()));
     labels.put(Labels.SERVICE, spec.service());
     labels.put(Labels.ROLE, Labels.ROLE_REPLICA);
@@ -191,6 +191,49 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
             });
     events.start();
     return events;
+  }
+
+  @Override
+  public void pause(Replica replica) {
+    try {
+      docker.pauseContainerCmd(replica.id()).exec();
+    } catch (ConflictException alreadyPaused) {
+      // Paused meanwhile (or not running any more: the next pass sees which).
+    }
+  }
+
+  @Override
+  public Replica promote(Replica replica) {
+    if (replica.state() == Replica.State.PAUSED) {
+      try {
+        docker.unpauseContainerCmd(replica.id()).exec();
+      } catch (ConflictException notPaused) {
+        // Unpaused meanwhile.
+      }
+    }
+    String name = replica.name();
+    if (name.endsWith(ReplicaMapper.WARM_SUFFIX)) {
+      name = name.substring(0, name.length() - ReplicaMapper.WARM_SUFFIX.length());
+      docker.renameContainerCmd(replica.id()).withName(name).exec();
+    }
+    inspected.forget(replica.id());
+    return new Replica(
+        replica.id(),
+        name,
+        replica.service(),
+        replica.index(),
+        Replica.State.RUNNING,
+        Replica.Readiness.UNKNOWN,
+        replica.address(),
+        replica.createdAt(),
+        replica.startedAt(),
+        false,
+        false,
+        replica.template(),
+        replica.replaces(),
+        replica.protect(),
+        replica.restarts(),
+        replica.exit());
   }
 
   @Override

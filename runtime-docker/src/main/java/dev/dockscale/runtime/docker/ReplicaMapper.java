@@ -13,6 +13,9 @@ final class ReplicaMapper {
 
   static final String DRAINING_SUFFIX = "-draining";
 
+  /** A warm-pool replica's name ends so until it is promoted (renamed) into service. */
+  static final String WARM_SUFFIX = "-warm";
+
   private ReplicaMapper() {}
 
   static Replica replica(InspectContainerResponse c, String network) {
@@ -48,6 +51,7 @@ final class ReplicaMapper {
         created,
         started,
         name.endsWith(DRAINING_SUFFIX),
+        name.endsWith(WARM_SUFFIX),
         labels.get(Labels.TEMPLATE),
         labels.get(Labels.REPLACES),
         "true".equals(labels.get(Labels.PROTECT)),
