@@ -5,6 +5,8 @@ import dev.dockscale.balancer.nginx.NginxBalancer;
 import dev.dockscale.balancer.nginx.NginxProbe;
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.engine.Controller;
+import dev.dockscale.metrics.MetricsSource;
+import dev.dockscale.runtime.docker.CgroupMetricsSource;
 import dev.dockscale.runtime.docker.Docker;
 import dev.dockscale.runtime.docker.DockerRuntime;
 import dev.dockscale.runtime.docker.DockerStatsSource;
@@ -25,7 +27,7 @@ public final class Stack implements AutoCloseable {
   private final DockerClient docker;
   private final Images images;
   private final DockerRuntime runtime;
-  private final DockerStatsSource metrics;
+  private final MetricsSource metrics;
   private final NginxBalancer balancer;
   private final NginxProbe probe;
 
@@ -36,7 +38,10 @@ public final class Stack implements AutoCloseable {
     Docker.requireReachable(docker);
     this.images = new Images(docker, notice);
     this.runtime = new DockerRuntime(docker, images, Clock.systemUTC());
-    this.metrics = new DockerStatsSource(docker, Clock.systemUTC());
+    // Straight from the kernel's cgroup files; the Engine's stats streams for what it cannot see.
+    this.metrics =
+        CgroupMetricsSource.forHost(
+            Clock.systemUTC(), new DockerStatsSource(docker, Clock.systemUTC()));
     this.balancer = new NginxBalancer(docker, images, config);
     this.probe = new NginxProbe(balancer::probePort);
   }
