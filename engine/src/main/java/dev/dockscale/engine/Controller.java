@@ -2,11 +2,16 @@ package dev.dockscale.engine;
 
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.config.ServiceSpec;
+import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;
+import dev.dockscale.metrics.MetricsSource.MeasuredReplica;
+import dev.dockscale.metrics.ReplicaMetrics;
 import dev.dockscale.policy.Durations;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +48,9 @@ public final class Controller implements AutoCloseable {
    */
   public static final String RECONNECTED = "reconnected";
 
+  /** How often metrics are read between ticks, to decide at once when a rule asks for more. */
+  static final Duration SAMPLE = Duration.ofMillis(250);
+
   /** How long after an event a second pass looks again, for state the engine updates late. */
   static final Duration SETTLE = Duration.ofMillis(250);
 
@@ -54,6 +62,8 @@ public final class Controller implements AutoCloseable {
   private final Prober prober;
   private final Orphans orphans;
   private final Observation observation;
+  private final MetricsSource metrics;
+  private volatile Instant lastTick = Instant.EPOCH;
   private final ServiceGuard guard;
   private final Map<String, ServiceReconciler> reconcilers = new LinkedHashMap<>();
   private final Map<String, Balancer.Route> lastRoutes = new HashMap<>();
@@ -101,6 +111,7 @@ public final class Controller implements AutoCloseable {
         actions != null ? actions : Executors.newCachedThreadPool(r -> daemon(r, "dockscale-act"));
     this.orphans = new Orphans(runtime, clock);
     this.observation = new Observation(runtime, metrics, prober);
+    this.metrics = metrics;
     this.guard = new ServiceGuard(clock, n -> backoff(this.config.interval(), n));
     for (ServiceSpec spec : config.services().values()) {
       reconcilers.put(spec.name(), reconciler(spec));
@@ -153,6 +164,8 @@ public final class Controller implements AutoCloseable {
     probes.scheduleWithFixedDelay(
         this::pollProbesQuietly, 0, Prober.EAGER.toMillis(), TimeUnit.MILLISECONDS);
     loop.execute(this::tickAndReschedule);
+    loop.scheduleWithFixedDelay(
+        this::sampleBetweenTicks, SAMPLE.toMillis(), SAMPLE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void pollProbesQuietly() {
@@ -161,6 +174,71 @@ public final class Controller implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("probing failed: {}", e.toString());
     }
+  }
+
+  /**
+   * Between ticks, reads the ready replicas' metrics (cheap from the cgroup tree) and decides at
+   * once when a service's rules would ask for more: a load step is acted on within about {@link
+   * #SAMPLE} rather than at the next tick. Runs on the loop thread, so never beside a pass.
+   */
+  private void sampleBetweenTicks() {
+    if (closed
+        || Duration.between(lastTick, clock.instant()).compareTo(SAMPLE.multipliedBy(2)) < 0) {
+      return;
+    }
+    try {
+      if (anyServiceWantsMore()) {
+        lastTick = clock.instant();
+        runPass(true);
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("sampling between ticks failed: {}", e.toString());
+    }
+  }
+
+  /** Whether, at the metrics read now, any service's rules ask for more than it has. */
+  boolean anyServiceWantsMore() {
+    Map<String, List<Replica>> ready = new HashMap<>();
+    List<MeasuredReplica> measured = new ArrayList<>();
+    for (ServiceStatus status : lastStatuses) {
+      ServiceReconciler reconciler = reconcilers.get(status.service());
+      if (reconciler == null) {
+        continue;
+      }
+      ServiceSpec spec = reconciler.spec();
+      for (Replica r : status.replicas()) {
+        if (r.active() && r.ready()) {
+          ready.computeIfAbsent(spec.name(), k -> new ArrayList<>()).add(r);
+          measured.add(
+              new MeasuredReplica(r.id(), spec.resources().cpus(), spec.resources().memoryBytes()));
+        }
+      }
+    }
+    if (measured.isEmpty()) {
+      return false;
+    }
+    Map<String, ReplicaMetrics> readings = metrics.read(measured);
+    for (ServiceStatus status : lastStatuses) {
+      List<Replica> replicas = ready.get(status.service());
+      ServiceReconciler reconciler = reconcilers.get(status.service());
+      if (replicas == null || reconciler == null) {
+        continue;
+      }
+      Map<Metric, Double> average = new EnumMap<>(Metric.class);
+      for (Metric metric : Metric.values()) {
+        replicas.stream()
+            .map(r -> readings.get(r.id()))
+            .filter(m -> m != null && m.get(metric).isPresent())
+            .mapToDouble(m -> m.get(metric).getAsDouble())
+            .average()
+            .ifPresent(a -> average.put(metric, a));
+      }
+      if (reconciler.spec().policy().wantsMore(average, (int) status.active())) {
+        LOG.debug("{}: {} between ticks: deciding now", status.service(), average);
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Runs a repairing pass as soon as the loop is free (at most one waits). */
@@ -214,6 +292,7 @@ public final class Controller implements AutoCloseable {
     }
     boolean ok = false;
     try {
+      lastTick = clock.instant();
       ok = runPass(true);
     } finally {
       Duration next = ok ? config.interval() : backoff(config.interval(), passFailures);
@@ -242,7 +321,14 @@ public final class Controller implements AutoCloseable {
               + "): no decision is made and nothing started or stopped until it can; next try in "
               + Durations.format(backoff(config.interval(), passFailures));
       LOG.warn("pass failed ({} in a row): {}", passFailures, problem);
-      notifyListeners(lastStatuses.stream().map(st -> withProblems(st, List.of(problem))).toList());
+      // What was last seen, with why nothing more is known; this pass did nothing.
+      notifyListeners(
+          lastStatuses.stream()
+              .map(
+                  st ->
+                      new ServiceStatus(
+                          st.service(), st.replicas(), st.decision(), List.of(), List.of(problem)))
+              .toList());
       return false;
     }
   }

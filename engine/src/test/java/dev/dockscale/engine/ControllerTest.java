@@ -384,6 +384,16 @@ class ControllerTest {
     assertThat(runtime.named("p-web-3-warm").warm()).isTrue();
   }
 
+  @Test
+  void betweenTicksALoadAboveTheRuleAsksForADecisionAtOnce() {
+    serving(1);
+    controller.tick();
+    metrics.cpu.put("web", 40.0);
+    assertThat(controller.anyServiceWantsMore()).isFalse();
+    metrics.cpu.put("web", 90.0);
+    assertThat(controller.anyServiceWantsMore()).isTrue();
+  }
+
   /** Runs every task at once, on the caller's thread. */
   private static final class Direct extends AbstractExecutorService {
     private boolean shutdown;

@@ -3,6 +3,7 @@ package dev.dockscale.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dockscale.metrics.Metric;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -87,5 +88,21 @@ class StrategyTest {
     assertThatThrownBy(() -> Change.parse("two")).hasMessageContaining("not a step");
     assertThatThrownBy(() -> Change.parse("2d")).hasMessageContaining("'2d' is not a step");
     assertThatThrownBy(() -> Change.parse("1.5")).hasMessageContaining("whole number");
+  }
+
+  @Test
+  void aPolicyWantsMoreWhenAnyRuleAsksForMoreBelowMax() {
+    ScalingPolicy p =
+        Fixtures.policy(
+            1,
+            3,
+            Behavior.none(),
+            Fixtures.cpu(Fixtures.threshold(70, 20)),
+            Fixtures.memory(Fixtures.threshold(80, 30)));
+    assertThat(p.wantsMore(java.util.Map.of(Metric.CPU, 75.0), 1)).isTrue();
+    assertThat(p.wantsMore(java.util.Map.of(Metric.CPU, 50.0, Metric.MEMORY, 85.0), 2)).isTrue();
+    assertThat(p.wantsMore(java.util.Map.of(Metric.CPU, 50.0, Metric.MEMORY, 50.0), 2)).isFalse();
+    assertThat(p.wantsMore(java.util.Map.of(Metric.CPU, 99.0), 3)).as("at max").isFalse();
+    assertThat(p.wantsMore(java.util.Map.of(), 1)).as("no readings").isFalse();
   }
 }
