@@ -233,7 +233,12 @@ public final class Controller implements AutoCloseable {
             .average()
             .ifPresent(a -> average.put(metric, a));
       }
-      if (reconciler.spec().policy().wantsMore(average, (int) status.active())) {
+      // Pressure the last decision already saw (held by a cooldown or window) waits for the tick.
+      boolean known =
+          status.decision() != null
+              && (status.decision().desired() > status.decision().current()
+                  || !status.decision().adjustments().isEmpty());
+      if (!known && reconciler.spec().policy().wantsMore(average, (int) status.active())) {
         LOG.debug("{}: {} between ticks: deciding now", status.service(), average);
         return true;
       }

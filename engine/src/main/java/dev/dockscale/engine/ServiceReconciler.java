@@ -251,7 +251,8 @@ final class ServiceReconciler {
   }
 
   private void confirm(Decision decision, int before, int after) {
-    autoscaler.scaled(before, after);
+    // Restoring min (a first start, replacing lost replicas) is not a scale-out: no cooldown.
+    autoscaler.scaled(after > before ? Math.max(before, spec.policy().min()) : before, after);
     if (after != decision.desired() && decision.desired() != decision.current()) {
       DECISIONS.warn(
           "{} {} -> {} carried out only to {}; the cooldown counts what was done",

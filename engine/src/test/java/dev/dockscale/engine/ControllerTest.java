@@ -394,6 +394,26 @@ class ControllerTest {
     assertThat(controller.anyServiceWantsMore()).isTrue();
   }
 
+  @Test
+  void startingTheFirstReplicasStartsNoCooldownForTheFirstScaleOut() {
+    ServiceSpec web = Fakes.service("web", "/", 1, 4);
+    web =
+        web.withPolicy(
+            new dev.dockscale.policy.ScalingPolicy(
+                "classic",
+                1,
+                4,
+                web.policy().rules(),
+                dev.dockscale.policy.Behavior.none().withUpCooldown(Duration.ofSeconds(30))));
+    controller(web).tick();
+    allServe();
+    probeAfter(Prober.EAGER);
+    metrics.cpu.put("web", 90.0);
+    clock.advance(Duration.ofSeconds(1));
+    controller.tick();
+    assertThat(runtime.count("web")).isEqualTo(2);
+  }
+
   /** Runs every task at once, on the caller's thread. */
   private static final class Direct extends AbstractExecutorService {
     private boolean shutdown;
