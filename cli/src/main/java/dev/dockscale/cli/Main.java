@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       DownCommand.class,
       DemoCommand.class,
       SimulateCommand.class,
+      BenchReactionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -32,6 +32,11 @@ public final class Stack implements AutoCloseable {
   private final NginxProbe probe;
 
   public Stack(DockscaleConfig config, Consumer<String> notice) {
+    this(config, notice, true);
+  }
+
+  /** With {@code fromCgroups} false, metrics come from the Engine's stats streams only. */
+  Stack(DockscaleConfig config, Consumer<String> notice, boolean fromCgroups) {
     this.config = config;
     this.notice = notice;
     this.docker = Docker.connect();
@@ -39,9 +44,8 @@ public final class Stack implements AutoCloseable {
     this.images = new Images(docker, notice);
     this.runtime = new DockerRuntime(docker, images, Clock.systemUTC());
     // Straight from the kernel's cgroup files; the Engine's stats streams for what it cannot see.
-    this.metrics =
-        CgroupMetricsSource.forHost(
-            Clock.systemUTC(), new DockerStatsSource(docker, Clock.systemUTC()));
+    DockerStatsSource streams = new DockerStatsSource(docker, Clock.systemUTC());
+    this.metrics = fromCgroups ? CgroupMetricsSource.forHost(Clock.systemUTC(), streams) : streams;
     this.balancer = new NginxBalancer(docker, images, config);
     this.probe = new NginxProbe(balancer::probePort);
   }

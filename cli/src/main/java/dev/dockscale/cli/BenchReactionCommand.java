@@ -1,0 +1,172 @@
+package dev.dockscale.cli;
+
+import dev.dockscale.config.ConfigLoader;
+import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.engine.Controller;
+import dev.dockscale.engine.Replica;
+import dev.dockscale.engine.ServiceStatus;
+import dev.dockscale.loadtest.LoadGenerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * How fast a load step becomes a second replica answering through nginx on 127.0.0.1, measured for
+ * three ways of running in one run: metrics from the Engine's stats streams (the baseline), from
+ * the cgroup tree (cold starts), and from the cgroup tree with a warm pool of one. Each mode gets
+ * its own project; each step waits for the service to be back at one replica (and a full pool)
+ * before the next load step.
+ */
+@Command(
+    name = "bench-reaction",
+    mixinStandardHelpOptions = true,
+    hidden = true,
+    description = "Load step -> second replica serving through nginx: p50/p95 per mode, one run.")
+final class BenchReactionCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--steps",
+      defaultValue = "10",
+      description = "load steps per mode (default: ${DEFAULT-VALUE})")
+  int steps;
+
+  private record Mode(String name, boolean cgroups, int warm) {}
+
+  @Override
+  public Integer call() throws Exception {
+    if (steps < 1 || steps > 100) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--steps must be from 1 to 100, got " + steps);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    List<Mode> modes =
+        List.of(
+            new Mode("stats-stream", false, 0),
+            new Mode("cgroup-cold", true, 0),
+            new Mode("cgroup-warm", true, 1));
+    List<double[]> results = new ArrayList<>();
+    for (Mode mode : modes) {
+      double[] seconds = run(mode, out);
+      results.add(seconds);
+      out.printf("%-13s %s%n", mode.name(), summary(seconds));
+      out.flush();
+    }
+    out.println();
+    out.printf("%-13s %8s %8s %10s%n", "mode", "p50 s", "p95 s", "p50 ratio");
+    double base = percentile(results.get(0), 50);
+    for (int i = 0; i < modes.size(); i++) {
+      double p50 = percentile(results.get(i), 50);
+      out.printf(
+          "%-13s %8.2f %8.2f %9.2fx%n",
+          modes.get(i).name(), p50, percentile(results.get(i), 95), p50 / base);
+    }
+    return 0;
+  }
+
+  private double[] run(Mode mode, PrintWriter out) throws Exception {
+    String project = "dsbench-" + UUID.randomUUID().toString().substring(0, 6);
+    int port = freePort();
+    DockscaleConfig config = ConfigLoader.parse(project + ".yml", yaml(project, port, mode.warm()));
+    double[] seconds = new double[steps];
+    try (Stack stack = new Stack(config, line -> out.println("notice: " + line), mode.cgroups())) {
+      stack.prepareImages();
+      AtomicReference<ServiceStatus> latest = new AtomicReference<>();
+      try (Controller controller = stack.controller(false)) {
+        controller.onTick(all -> all.forEach(latest::set));
+        controller.start();
+        URI cpu = URI.create("http://127.0.0.1:" + port + "/cpu?ms=50");
+        for (int step = 0; step < steps; step++) {
+          await(() -> atOne(latest.get(), mode.warm()), Duration.ofSeconds(120));
+          long start = System.nanoTime();
+          try (LoadGenerator load =
+              new LoadGenerator(cpu, 6, () -> 6, Duration.ofSeconds(60), 1_000_000).start()) {
+            await(() -> load.byServer().size() >= 2, Duration.ofSeconds(60));
+            seconds[step] = (System.nanoTime() - start) / 1e9;
+          }
+          out.printf("  %s step %d: %.2f s%n", mode.name(), step + 1, seconds[step]);
+          out.flush();
+        }
+      } finally {
+        stack.down();
+      }
+    }
+    return seconds;
+  }
+
+  /** One ready serving replica, nothing leaving, and the warm pool paused and full. */
+  private static boolean atOne(ServiceStatus s, int warm) {
+    if (s == null || s.active() != 1 || s.ready() != 1) {
+      return false;
+    }
+    long leaving = s.replicas().stream().filter(Replica::draining).count();
+    long paused =
+        s.replicas().stream().filter(r -> r.warm() && r.state() == Replica.State.PAUSED).count();
+    return leaving == 0 && paused == warm;
+  }
+
+  private static String yaml(String project, int port, int warm) {
+    return """
+        project: %s
+        interval: 1s
+        services:
+          web:
+            image: dockscale/sample-backend:latest
+            env: { SERVER_NAME: "{{name}}" }
+            resources: { cpus: 0.5, memory: 256m }
+            health: { path: /health }
+            replicas: { min: 1, max: 2, warm: %d }
+            scale:
+              preset: classic
+              cpu: { up: 70, down: 20 }
+              cooldown: { up: 1s, down: 2s }
+            drain: 1s
+            stop-timeout: 2s
+        balancer:
+          listen: 127.0.0.1:%d
+        """
+        .formatted(project, warm, port);
+  }
+
+  private static void await(BooleanSupplier condition, Duration max) throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the benchmark's project did not settle within " + max);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static double percentile(double[] values, int p) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+
+  private static String summary(double[] seconds) {
+    return String.format(
+        "p50 %.2f s, p95 %.2f s over %d steps",
+        percentile(seconds, 50), percentile(seconds, 95), seconds.length);
+  }
+}
