@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       SimulateCommand.class,
       BenchReactionCommand.class,
+      BenchWatchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
