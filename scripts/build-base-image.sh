@@ -15,19 +15,10 @@ PACKAGES="openjdk-17-jre-headless,nginx,curl,ca-certificates"
 
 log() { echo "build-base-image: $*" >&2; }
 
-if [ "${1:-}" = "--print" ]; then
-  echo "$TAG"
-  exit 0
-fi
-
-if docker image inspect "$TAG" >/dev/null 2>&1; then
-  log "$TAG is already built"
-  echo "$TAG"
-  exit 0
-fi
-
 # shellcheck source=lib/debian.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/debian.sh"
+print_or_skip_if_built "$TAG" "$@"
+
 MIRROR="${DOCKSCALE_DEBIAN_MIRROR:-$(debian_mirror)}"
 require_debootstrap
 

@@ -21,23 +21,14 @@ APP_FILES=(app.py tcp_server.py entrypoint.sh)
 
 log() { echo "build-test-app-image: $*" >&2; }
 
-if [ "${1:-}" = "--print" ]; then
-  echo "$TAG"
-  exit 0
-fi
-
-if docker image inspect "$TAG" >/dev/null 2>&1; then
-  log "$TAG is already built"
-  echo "$TAG"
-  exit 0
-fi
+# shellcheck source=lib/debian.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/debian.sh"
+print_or_skip_if_built "$TAG" "$@"
 
 for f in "${APP_FILES[@]}"; do
   [ -f "$APP_DIR/$f" ] || { log "missing $APP_DIR/$f"; exit 1; }
 done
 
-# shellcheck source=lib/debian.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib/debian.sh"
 MIRROR="${DOCKSCALE_DEBIAN_MIRROR:-$(debian_mirror)}"
 require_debootstrap
 

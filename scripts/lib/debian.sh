@@ -1,5 +1,20 @@
 # Shared by the image scripts that build on Debian packages (sourced; needs a log function).
 
+# `--print` prints the tag; an image already built under the tag is kept. Either way: exit here.
+print_or_skip_if_built() {
+  local tag="$1"
+  shift
+  if [ "${1:-}" = "--print" ]; then
+    echo "$tag"
+    exit 0
+  fi
+  if docker image inspect "$tag" >/dev/null 2>&1; then
+    log "$tag is already built"
+    echo "$tag"
+    exit 0
+  fi
+}
+
 # The machine's Debian mirror, read from its apt sources (never hard-coded).
 debian_mirror() {
   local uri=""
