@@ -6,9 +6,7 @@ import dev.dockscale.engine.Controller;
 import dev.dockscale.engine.Replica;
 import dev.dockscale.engine.ServiceStatus;
 import dev.dockscale.loadtest.LoadGenerator;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,7 +76,7 @@ final class BenchReactionCommand implements Callable<Integer> {
 
   private double[] run(Mode mode, PrintWriter out) throws Exception {
     String project = "dsbench-" + UUID.randomUUID().toString().substring(0, 6);
-    int port = freePort();
+    int port = Waits.freePort();
     DockscaleConfig config = ConfigLoader.parse(project + ".yml", yaml(project, port, mode.warm()));
     double[] seconds = new double[steps];
     try (Stack stack = new Stack(config, line -> out.println("notice: " + line), mode.cgroups())) {
@@ -90,11 +87,17 @@ final class BenchReactionCommand implements Callable<Integer> {
         controller.start();
         URI cpu = URI.create("http://127.0.0.1:" + port + "/cpu?ms=50");
         for (int step = 0; step < steps; step++) {
-          await(() -> atOne(latest.get(), mode.warm()), Duration.ofSeconds(120));
+          Waits.require(
+              () -> atOne(latest.get(), mode.warm()),
+              Duration.ofSeconds(120),
+              "the service back at one replica (and a full warm pool)");
           long start = System.nanoTime();
           try (LoadGenerator load =
               new LoadGenerator(cpu, 6, () -> 6, Duration.ofSeconds(60), 1_000_000).start()) {
-            await(() -> load.byServer().size() >= 2, Duration.ofSeconds(60));
+            Waits.require(
+                () -> load.byServer().size() >= 2,
+                Duration.ofSeconds(60),
+                "a second replica answering");
             seconds[step] = (System.nanoTime() - start) / 1e9;
           }
           out.printf("  %s step %d: %.2f s%n", mode.name(), step + 1, seconds[step]);
@@ -139,22 +142,6 @@ final class BenchReactionCommand implements Callable<Integer> {
           listen: 127.0.0.1:%d
         """
         .formatted(project, warm, port);
-  }
-
-  private static void await(BooleanSupplier condition, Duration max) throws InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the benchmark's project did not settle within " + max);
-      }
-      Thread.sleep(20);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   static double percentile(double[] values, int p) {

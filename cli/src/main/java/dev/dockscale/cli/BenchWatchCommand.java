@@ -5,10 +5,10 @@ import com.github.dockerjava.api.model.HostConfig;
 import dev.dockscale.config.ConfigLoader;
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.engine.Controller;
+import dev.dockscale.engine.Labels;
 import dev.dockscale.engine.ServiceStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -80,7 +79,7 @@ final class BenchWatchCommand implements Callable<Integer> {
 
   private double plain(PrintWriter out) throws Exception {
     String project = "dsbench-" + UUID.randomUUID().toString().substring(0, 6);
-    DockscaleConfig config = ConfigLoader.parse(project + ".yml", yaml(project, freePort()));
+    DockscaleConfig config = ConfigLoader.parse(project + ".yml", yaml(project, Waits.freePort()));
     try (Stack stack = new Stack(config, line -> out.println("notice: " + line))) {
       stack.prepareBalancerImage();
       DockerClient docker = stack.docker();
@@ -88,7 +87,7 @@ final class BenchWatchCommand implements Callable<Integer> {
         docker
             .createNetworkCmd()
             .withName(config.networkName())
-            .withLabels(Map.of("dockscale.managed", "true", "dockscale.project", project))
+            .withLabels(Labels.project(project))
             .exec();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < replicas; i++) {
@@ -96,7 +95,7 @@ final class BenchWatchCommand implements Callable<Integer> {
               docker
                   .createContainerCmd(IMAGE)
                   .withName(project + "-plain-" + i)
-                  .withLabels(Map.of("dockscale.managed", "true", "dockscale.project", project))
+                  .withLabels(Labels.project(project))
                   .withHostConfig(
                       HostConfig.newHostConfig()
                           .withNetworkMode(config.networkName())
@@ -116,16 +115,17 @@ final class BenchWatchCommand implements Callable<Integer> {
 
   private double watched(boolean cgroups, PrintWriter out) throws Exception {
     String project = "dsbench-" + UUID.randomUUID().toString().substring(0, 6);
-    DockscaleConfig config = ConfigLoader.parse(project + ".yml", yaml(project, freePort()));
+    DockscaleConfig config = ConfigLoader.parse(project + ".yml", yaml(project, Waits.freePort()));
     try (Stack stack = new Stack(config, line -> out.println("notice: " + line), cgroups)) {
       stack.prepareBalancerImage();
       AtomicReference<ServiceStatus> latest = new AtomicReference<>();
       try (Controller controller = stack.controller(false)) {
         controller.onTick(all -> all.forEach(latest::set));
         controller.start();
-        await(
+        Waits.require(
             () -> latest.get() != null && latest.get().ready() == replicas,
-            Duration.ofSeconds(60 + replicas));
+            Duration.ofSeconds(60 + replicas),
+            replicas + " replicas ready");
         Thread.sleep(5_000);
         long rssBefore = rss();
         double cpu = hostCpu(seconds);
@@ -194,21 +194,5 @@ final class BenchWatchCommand implements Callable<Integer> {
           listen: 127.0.0.1:%d
         """
         .formatted(project, IMAGE, replicas, replicas, port);
-  }
-
-  private static void await(BooleanSupplier condition, Duration max) throws InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the replicas were not ready within " + max);
-      }
-      Thread.sleep(200);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -118,9 +118,10 @@ final class DemoCommand implements Callable<Integer> {
         out.println(
             "waiting for the first replica behind http://" + config.balancer().listen() + "/ ...");
         out.flush();
-        if (!waitFor(
+        if (!Waits.until(
             () -> latest.get() != null && latest.get().ready() >= 1 && Http.ok(base),
-            Duration.ofSeconds(120))) {
+            Duration.ofSeconds(120),
+            Duration.ofMillis(250))) {
           out.println(
               "the first replica did not become ready within 120 s; see dockscale-demo.log");
           return 2;
@@ -216,18 +217,6 @@ final class DemoCommand implements Callable<Integer> {
             .mapToDouble(r -> r.readings().get(metric))
             .average();
     return avg.isPresent() ? String.format("%.0f", avg.getAsDouble()) : "-";
-  }
-
-  static boolean waitFor(java.util.function.BooleanSupplier condition, Duration max)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(250);
-    }
-    return false;
   }
 
   /**

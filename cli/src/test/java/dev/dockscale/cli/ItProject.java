@@ -5,8 +5,6 @@ import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.engine.Controller;
 import dev.dockscale.engine.Labels;
 import dev.dockscale.engine.ServiceStatus;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
@@ -45,7 +43,7 @@ final class ItProject implements AutoCloseable {
   /** {@code servicesYaml} is the body of {@code services:}, each service indented by two spaces. */
   static ItProject createServices(String kind, String servicesYaml) {
     String project = "dsit-" + kind + "-" + UUID.randomUUID().toString().substring(0, 6);
-    int port = freePort();
+    int port = Waits.freePort();
     ItProject p = new ItProject(project, port, yaml(project, port, servicesYaml));
     p.stack.prepareImages();
     return p;
@@ -180,14 +178,6 @@ final class ItProject implements AutoCloseable {
   boolean networkExists() {
     return stack.docker().listNetworksCmd().exec().stream()
         .anyMatch(n -> config.networkName().equals(n.getName()));
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override

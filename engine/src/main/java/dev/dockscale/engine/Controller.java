@@ -4,14 +4,11 @@ import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;
-import dev.dockscale.metrics.MetricsSource.MeasuredReplica;
-import dev.dockscale.metrics.ReplicaMetrics;
 import dev.dockscale.policy.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +59,6 @@ public final class Controller implements AutoCloseable {
   private final Prober prober;
   private final Orphans orphans;
   private final Observation observation;
-  private final MetricsSource metrics;
   private volatile Instant lastTick = Instant.EPOCH;
   private final ServiceGuard guard;
   private final Map<String, ServiceReconciler> reconcilers = new LinkedHashMap<>();
@@ -111,7 +107,6 @@ public final class Controller implements AutoCloseable {
         actions != null ? actions : Executors.newCachedThreadPool(r -> daemon(r, "dockscale-act"));
     this.orphans = new Orphans(runtime, clock);
     this.observation = new Observation(runtime, metrics, prober);
-    this.metrics = metrics;
     this.guard = new ServiceGuard(clock, n -> backoff(this.config.interval(), n));
     for (ServiceSpec spec : config.services().values()) {
       reconcilers.put(spec.name(), reconciler(spec));
@@ -198,47 +193,21 @@ public final class Controller implements AutoCloseable {
 
   /** Whether, at the metrics read now, any service's rules ask for more than it has. */
   boolean anyServiceWantsMore() {
-    Map<String, List<Replica>> ready = new HashMap<>();
-    List<MeasuredReplica> measured = new ArrayList<>();
+    Map<String, ServiceSpec> specs = new LinkedHashMap<>();
+    reconcilers.values().forEach(r -> specs.put(r.spec().name(), r.spec()));
+    Map<String, Map<Metric, Double>> averages = observation.readyAverages(lastStatuses, specs);
     for (ServiceStatus status : lastStatuses) {
-      ServiceReconciler reconciler = reconcilers.get(status.service());
-      if (reconciler == null) {
+      Map<Metric, Double> average = averages.get(status.service());
+      if (average == null) {
         continue;
-      }
-      ServiceSpec spec = reconciler.spec();
-      for (Replica r : status.replicas()) {
-        if (r.active() && r.ready()) {
-          ready.computeIfAbsent(spec.name(), k -> new ArrayList<>()).add(r);
-          measured.add(
-              new MeasuredReplica(r.id(), spec.resources().cpus(), spec.resources().memoryBytes()));
-        }
-      }
-    }
-    if (measured.isEmpty()) {
-      return false;
-    }
-    Map<String, ReplicaMetrics> readings = metrics.read(measured);
-    for (ServiceStatus status : lastStatuses) {
-      List<Replica> replicas = ready.get(status.service());
-      ServiceReconciler reconciler = reconcilers.get(status.service());
-      if (replicas == null || reconciler == null) {
-        continue;
-      }
-      Map<Metric, Double> average = new EnumMap<>(Metric.class);
-      for (Metric metric : Metric.values()) {
-        replicas.stream()
-            .map(r -> readings.get(r.id()))
-            .filter(m -> m != null && m.get(metric).isPresent())
-            .mapToDouble(m -> m.get(metric).getAsDouble())
-            .average()
-            .ifPresent(a -> average.put(metric, a));
       }
       // Pressure the last decision already saw (held by a cooldown or window) waits for the tick.
       boolean known =
           status.decision() != null
               && (status.decision().desired() > status.decision().current()
                   || !status.decision().adjustments().isEmpty());
-      if (!known && reconciler.spec().policy().wantsMore(average, (int) status.active())) {
+      if (!known
+          && specs.get(status.service()).policy().wantsMore(average, (int) status.active())) {
         LOG.debug("{}: {} between ticks: deciding now", status.service(), average);
         return true;
       }

@@ -2,15 +2,18 @@ package dev.dockscale.engine;
 
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.config.ServiceSpec;
+import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;
 import dev.dockscale.metrics.MetricsSource.MeasuredReplica;
 import dev.dockscale.metrics.ReplicaMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,19 +90,70 @@ final class Observation {
   private Map<String, ReplicaMetrics> measure(
       Map<String, ServiceSpec> services, Map<String, List<Replica>> byService) {
     List<MeasuredReplica> measured = new ArrayList<>();
-    for (ServiceSpec spec : services.values()) {
-      for (Replica r : byService.getOrDefault(spec.name(), List.of())) {
-        if (r.active() && r.state() == Replica.State.RUNNING) {
-          measured.add(
-              new MeasuredReplica(r.id(), spec.resources().cpus(), spec.resources().memoryBytes()));
-        }
-      }
-    }
+    services.forEach(
+        (name, spec) ->
+            measured.addAll(
+                measured(spec, byService.getOrDefault(name, List.of()), Observation::running)));
     try {
       return metrics.read(measured);
     } catch (RuntimeException e) {
       LOG.warn("metrics could not be read this pass: {}", e.toString());
       return Map.of();
     }
+  }
+
+  /**
+   * Between passes: each service's average readings over its replicas that were ready at the last
+   * pass, read now (a metric none of them has is left out; a service with none, too).
+   */
+  Map<String, Map<Metric, Double>> readyAverages(
+      List<ServiceStatus> statuses, Map<String, ServiceSpec> services) {
+    List<MeasuredReplica> measured = new ArrayList<>();
+    for (ServiceStatus status : statuses) {
+      ServiceSpec spec = services.get(status.service());
+      if (spec != null) {
+        measured.addAll(measured(spec, status.replicas(), r -> r.active() && r.ready()));
+      }
+    }
+    if (measured.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, ReplicaMetrics> readings = metrics.read(measured);
+    Map<String, Map<Metric, Double>> averages = new HashMap<>();
+    for (ServiceStatus status : statuses) {
+      List<ReplicaMetrics> ready =
+          status.replicas().stream()
+              .filter(r -> r.active() && r.ready() && readings.containsKey(r.id()))
+              .map(r -> readings.get(r.id()))
+              .toList();
+      if (ready.isEmpty() || !services.containsKey(status.service())) {
+        continue;
+      }
+      Map<Metric, Double> average = new EnumMap<>(Metric.class);
+      for (Metric metric : Metric.values()) {
+        ready.stream()
+            .filter(m -> m.get(metric).isPresent())
+            .mapToDouble(m -> m.get(metric).getAsDouble())
+            .average()
+            .ifPresent(a -> average.put(metric, a));
+      }
+      averages.put(status.service(), average);
+    }
+    return averages;
+  }
+
+  private static boolean running(Replica r) {
+    return r.active() && r.state() == Replica.State.RUNNING;
+  }
+
+  private static List<MeasuredReplica> measured(
+      ServiceSpec spec, List<Replica> replicas, Predicate<Replica> which) {
+    return replicas.stream()
+        .filter(which)
+        .map(
+            r ->
+                new MeasuredReplica(
+                    r.id(), spec.resources().cpus(), spec.resources().memoryBytes()))
+        .toList();
   }
 }
