@@ -1,5 +1,6 @@
 package dev.dockscale.config;
 
+import static dev.dockscale.config.YamlReadingTest.problems;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,15 +33,6 @@ class ConfigLoaderTest {
       balancer:
         listen: 127.0.0.1:8080
       """;
-
-  private static ConfigException problems(String yaml) {
-    try {
-      ConfigLoader.parse("test.yml", yaml);
-    } catch (ConfigException e) {
-      return e;
-    }
-    throw new AssertionError("expected the config to be rejected");
-  }
 
   @Test
   void readsTheDocumentedExample() {
