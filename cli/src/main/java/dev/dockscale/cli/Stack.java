@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import dev.dockscale.balancer.nginx.NginxBalancer;
 import dev.dockscale.balancer.nginx.NginxProbe;
 import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.engine.Balancer;
 import dev.dockscale.engine.Controller;
 import dev.dockscale.metrics.MetricsSource;
 import dev.dockscale.runtime.docker.CgroupMetricsSource;
@@ -14,7 +15,9 @@ import dev.dockscale.runtime.docker.Images;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The adapters wired to the core for one config: what {@code run}, {@code demo} and {@code down}
@@ -83,6 +86,22 @@ public final class Stack implements AutoCloseable {
     return new Controller(config, runtime, metrics, balancer, probe, Clock.systemUTC(), dryRun);
   }
 
+  /**
+   * A controller acting through {@code actions} with {@code balancer} in front of the real one
+   * (benchmarks count what it does).
+   */
+  Controller controller(ExecutorService actions, UnaryOperator<Balancer> balancer) {
+    return new Controller(
+        config,
+        runtime,
+        metrics,
+        balancer.apply(this.balancer),
+        probe,
+        Clock.systemUTC(),
+        false,
+        actions);
+  }
+
   /** Removes every container and the network of the config's project. */
   public List<String> down() {
     return runtime.removeProject(config.project(), config.networkName());
@@ -90,6 +109,7 @@ public final class Stack implements AutoCloseable {
 
   @Override
   public void close() {
+    probe.close();
     metrics.close();
     runtime.close();
     try {
