@@ -26,15 +26,17 @@ import org.slf4j.LoggerFactory;
  * CPU and memory per replica read straight from the kernel: its container's cgroup files, sampled
  * at each {@link #read}, with no thread and no call to the Docker Engine. The Engine's stats
  * streams ({@link DockerStatsSource}) cost dockerd and containerd about 17 % of a core per 100
- * replicas; reading three small files per replica costs next to nothing.
+ * replicas; reading one small file per replica per sample costs next to nothing.
  *
  * <p>On cgroup v1 it reads {@code cpuacct.usage}, and {@code memory.usage_in_bytes} less {@code
  * total_inactive_file} of {@code memory.stat}; on v2 {@code usage_usec} of {@code cpu.stat}, and
- * {@code memory.current} less {@code inactive_file} ({@link CgroupTree} says where). CPU is the
- * usage counter's growth over wall-clock time since the newest earlier sample of the replica that
- * is at least {@link #WINDOW} old, in % of its CPU limit: a repair pass right after a tick measures
- * the last half second or more, not a noisy sliver of time since the tick. Memory is in % of the
- * memory limit, and left out when there is none.
+ * {@code memory.current} less {@code inactive_file} ({@link CgroupTree} says where). CPU is read at
+ * every call; memory, which moves slowly and costs two files, at most every {@link #MEMORY_EVERY},
+ * and only for replicas with a memory limit. CPU is the usage counter's growth over wall-clock time
+ * since the newest earlier sample of the replica that is at least {@link #WINDOW} old, in % of its
+ * CPU limit: a repair pass right after a tick measures the last half second or more, not a noisy
+ * sliver of time since the tick. Memory is in % of the memory limit, and left out when there is
+ * none.
  *
  * <p>Until a replica has a sample that old (its first half second, and again after its counter went
  * back, which is a container restarted in place) it reads memory but no CPU: the decision core
@@ -51,6 +53,12 @@ public final class CgroupMetricsSource implements MetricsSource {
 
   /** CPU is measured over at least this much time. */
   static final Duration WINDOW = Duration.ofMillis(500);
+
+  /**
+   * Memory is read at most this often per replica (two files, one of them long); CPU, one short
+   * file, at every read.
+   */
+  static final Duration MEMORY_EVERY = Duration.ofSeconds(1);
 
   /** A replica not asked about for this long is forgotten, with its cgroup directories. */
   static final Duration ABSENT = Duration.ofSeconds(10);
@@ -113,29 +121,42 @@ public final class CgroupMetricsSource implements MetricsSource {
           elsewhere.size(),
           e.toString());
     }
-    tracked.values().removeIf(t -> Duration.between(t.wanted, now).compareTo(ABSENT) > 0);
+    tracked
+        .values()
+        .removeIf(
+            t -> {
+              boolean absent = Duration.between(t.wanted, now).compareTo(ABSENT) > 0;
+              if (absent) {
+                t.cgroup.close();
+              }
+              return absent;
+            });
     return result;
   }
 
   private static Optional<ReplicaMetrics> sample(MeasuredReplica r, Tracked t, Instant now) {
-    CgroupTree.Counters counters;
+    long cpuNanos;
     try {
-      counters = t.cgroup.read();
+      cpuNanos = t.cgroup.cpuNanos();
+      if (r.memoryLimitBytes() > 0 && t.memoryDue(now)) {
+        t.memoryBytes = t.cgroup.memoryBytes();
+        t.memoryAt = now;
+      }
     } catch (IOException e) {
       LOG.debug("{} unsampled: {}", r.id(), e.getMessage());
       return Optional.empty();
     }
     Sample last = t.history.peekLast();
-    if (last != null && counters.cpuNanos() < last.cpuNanos()) {
+    if (last != null && cpuNanos < last.cpuNanos()) {
       LOG.debug("the CPU counter of {} went back (restarted in place): measuring afresh", r.id());
       t.history.clear();
     }
     Optional<Sample> base = t.newestAtLeast(WINDOW, now);
-    t.history.addLast(new Sample(now, counters.cpuNanos()));
+    t.history.addLast(new Sample(now, cpuNanos));
     Map<Metric, Double> readings = new EnumMap<>(Metric.class);
-    base.ifPresent(b -> readings.put(Metric.CPU, cpuPercent(b, counters, now, r.cpuLimitCores())));
+    base.ifPresent(b -> readings.put(Metric.CPU, cpuPercent(b, cpuNanos, now, r.cpuLimitCores())));
     if (r.memoryLimitBytes() > 0) {
-      readings.put(Metric.MEMORY, counters.memoryBytes() * 100.0 / r.memoryLimitBytes());
+      readings.put(Metric.MEMORY, t.memoryBytes * 100.0 / r.memoryLimitBytes());
     }
     if (readings.isEmpty()) {
       return Optional.empty();
@@ -148,15 +169,15 @@ public final class CgroupMetricsSource implements MetricsSource {
     }
   }
 
-  private static double cpuPercent(
-      Sample base, CgroupTree.Counters counters, Instant now, double limitCores) {
-    double cpuSeconds = (counters.cpuNanos() - base.cpuNanos()) / 1e9;
+  private static double cpuPercent(Sample base, long cpuNanos, Instant now, double limitCores) {
+    double cpuSeconds = (cpuNanos - base.cpuNanos()) / 1e9;
     double wallSeconds = Duration.between(base.at(), now).toNanos() / 1e9;
     return cpuSeconds / wallSeconds / limitCores * 100.0;
   }
 
   @Override
   public synchronized void close() {
+    tracked.values().forEach(t -> t.cgroup.close());
     tracked.clear();
     fallback.close();
   }
@@ -172,9 +193,15 @@ public final class CgroupMetricsSource implements MetricsSource {
     private final Deque<Sample> history = new ArrayDeque<>();
 
     private Instant wanted;
+    private Instant memoryAt;
+    private long memoryBytes;
 
     Tracked(CgroupTree.Container cgroup) {
       this.cgroup = cgroup;
+    }
+
+    boolean memoryDue(Instant now) {
+      return memoryAt == null || Duration.between(memoryAt, now).compareTo(MEMORY_EVERY) >= 0;
     }
 
     /**

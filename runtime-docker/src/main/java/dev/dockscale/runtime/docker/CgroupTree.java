@@ -1,5 +1,6 @@
 package dev.dockscale.runtime.docker;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,65 +76,53 @@ final class CgroupTree {
     return true;
   }
 
-  /** A container's CPU time used since it started, and its memory in use, at one moment. */
-  record Counters(long cpuNanos, long memoryBytes) {}
+  /**
+   * One container's CPU and memory counter files, kept open between reads (close it when the
+   * container is no longer watched).
+   */
+  static final class Container implements Closeable {
+    private final CounterFile cpu;
+    private final CounterFile usage;
+    private final CounterFile stat;
+    private final Version version;
 
-  /** The directories holding one container's CPU and memory counters. */
-  record Container(Path cpu, Path memory, Version version) {
+    Container(Path cpuDir, Path memoryDir, Version version) {
+      this.version = version;
+      this.cpu =
+          new CounterFile(cpuDir.resolve(version == Version.V1 ? "cpuacct.usage" : "cpu.stat"));
+      this.usage =
+          new CounterFile(
+              memoryDir.resolve(
+                  version == Version.V1 ? "memory.usage_in_bytes" : "memory.current"));
+      this.stat = new CounterFile(memoryDir.resolve("memory.stat"));
+    }
 
     /**
-     * Reads the counters now. Memory in use is usage less the inactive page cache, as {@code docker
-     * stats} shows it.
+     * The CPU time the container has used since it started, in nanoseconds: one file.
+     *
+     * @throws IOException when the file is missing or does not hold what it should
+     */
+    long cpuNanos() throws IOException {
+      return version == Version.V1 ? cpu.number() : cpu.field("usage_usec") * 1000;
+    }
+
+    /**
+     * The memory in use, in bytes: usage less the inactive page cache, as {@code docker stats}
+     * shows it (two files).
      *
      * @throws IOException when a file is missing or does not hold what it should
      */
-    Counters read() throws IOException {
-      if (version == Version.V1) {
-        return new Counters(
-            number(cpu.resolve("cpuacct.usage")),
-            inUse(memory.resolve("memory.usage_in_bytes"), "total_inactive_file"));
-      }
-      return new Counters(
-          field(cpu.resolve("cpu.stat"), "usage_usec") * 1000,
-          inUse(memory.resolve("memory.current"), "inactive_file"));
+    long memoryBytes() throws IOException {
+      long inUse = usage.number();
+      long inactive = stat.field(version == Version.V1 ? "total_inactive_file" : "inactive_file");
+      return inactive < inUse ? inUse - inactive : inUse;
     }
 
-    private long inUse(Path usageFile, String inactiveField) throws IOException {
-      long usage = number(usageFile);
-      long inactive = field(memory.resolve("memory.stat"), inactiveField);
-      return inactive < usage ? usage - inactive : usage;
+    @Override
+    public void close() {
+      cpu.close();
+      usage.close();
+      stat.close();
     }
-  }
-
-  private static long number(Path file) throws IOException {
-    return counter(file, Files.readString(file).strip());
-  }
-
-  /** The value of one {@code name value} line of a file such as {@code memory.stat}. */
-  private static long field(Path file, String name) throws IOException {
-    for (String line : Files.readAllLines(file)) {
-      String[] words = line.strip().split(" ");
-      if (words.length == 2 && words[0].equals(name)) {
-        return counter(file, words[1]);
-      }
-    }
-    throw new IOException(file + " has no " + name + " line");
-  }
-
-  private static long counter(Path file, String text) throws IOException {
-    long value;
-    try {
-      value = Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw notACounter(file, text, e);
-    }
-    if (value < 0) {
-      throw notACounter(file, text, null);
-    }
-    return value;
-  }
-
-  private static IOException notACounter(Path file, String text, Throwable cause) {
-    return new IOException(file + " holds '" + text + "' where a counter should be", cause);
   }
 }

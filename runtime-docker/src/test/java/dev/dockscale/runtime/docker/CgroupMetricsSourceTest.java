@@ -75,6 +75,23 @@ class CgroupMetricsSourceTest {
   }
 
   @Test
+  void memoryIsReadAtMostOnceASecondWhileCpuIsReadAtEveryCall() {
+    CgroupFixture cgroups = new CgroupFixture(root, Layout.V1_CGROUPFS);
+    cgroups.set(A, 0, 100 * MB, 0);
+    CgroupMetricsSource source = new CgroupMetricsSource(root, clock, fallback);
+    source.read(List.of(REPLICA_A));
+
+    cgroups.set(A, 250_000_000, 150 * MB, 0);
+    ReplicaMetrics quarter = readAfter(source, Duration.ofMillis(500), REPLICA_A).get(A);
+    cgroups.set(A, 500_000_000, 150 * MB, 0);
+    ReplicaMetrics second = readAfter(source, Duration.ofMillis(500), REPLICA_A).get(A);
+
+    assertThat(quarter.get(Metric.CPU)).hasValueCloseTo(100.0, within(1e-9));
+    assertThat(quarter.get(Metric.MEMORY)).hasValueCloseTo(50.0, within(1e-9));
+    assertThat(second.get(Metric.MEMORY)).hasValueCloseTo(75.0, within(1e-9));
+  }
+
+  @Test
   void aReplicaReadsMemoryButNoCpuUntilItHasASampleHalfASecondOld() {
     CgroupFixture cgroups = new CgroupFixture(root, Layout.V1_CGROUPFS);
     cgroups.set(A, 0, 100 * MB, 0);

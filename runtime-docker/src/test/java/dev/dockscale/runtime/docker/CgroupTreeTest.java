@@ -22,10 +22,11 @@ class CgroupTreeTest {
     new CgroupFixture(root, layout).set("c1", 7_000_000_000L, 100_000_000, 30_000_000);
     CgroupTree tree = new CgroupTree(root);
 
-    CgroupTree.Counters counters = tree.find("c1").orElseThrow().read();
+    CgroupTree.Container container = tree.find("c1").orElseThrow();
 
     assertThat(tree.version().name()).isEqualTo(layout.name().substring(0, 2));
-    assertThat(counters).isEqualTo(new CgroupTree.Counters(7_000_000_000L, 70_000_000));
+    assertThat(container.cpuNanos()).isEqualTo(7_000_000_000L);
+    assertThat(container.memoryBytes()).isEqualTo(70_000_000);
   }
 
   @Test
@@ -33,9 +34,9 @@ class CgroupTreeTest {
     // As docker stats: the page cache is left out only when it is smaller than the usage.
     new CgroupFixture(root, Layout.V2_SYSTEMD).set("c1", 0, 100_000_000, 100_000_000);
 
-    CgroupTree.Counters counters = new CgroupTree(root).find("c1").orElseThrow().read();
+    CgroupTree.Container container = new CgroupTree(root).find("c1").orElseThrow();
 
-    assertThat(counters.memoryBytes()).isEqualTo(100_000_000);
+    assertThat(container.memoryBytes()).isEqualTo(100_000_000);
   }
 
   @Test
