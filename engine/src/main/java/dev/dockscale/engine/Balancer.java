@@ -26,8 +26,14 @@ public interface Balancer {
     REJECTED
   }
 
-  /** Creates (or re-creates, when its published address changed) the balancer when absent. */
+  /**
+   * Creates (or re-creates, when its published address changed) the balancer when absent. An
+   * implementation may trust a recent check until {@link #lookAgain} is called.
+   */
   void ensureRunning();
+
+  /** Something of the project changed in the runtime: the next {@link #ensureRunning} checks. */
+  default void lookAgain() {}
 
   /** Makes the balancer route exactly these backends; checks the config before it takes effect. */
   Outcome apply(List<Route> routes);

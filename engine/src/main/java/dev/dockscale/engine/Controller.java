@@ -85,8 +85,11 @@ public final class Controller implements AutoCloseable {
     this(config, runtime, metrics, balancer, probe, clock, dryRun, null);
   }
 
-  /** With {@code actions} given, starts and stops run on it (tests pass a direct executor). */
-  Controller(
+  /**
+   * With {@code actions} given, starts and stops run on it (tests pass a direct executor, the burst
+   * benchmark a single thread for its sequential baseline).
+   */
+  public Controller(
       DockscaleConfig config,
       ContainerRuntime runtime,
       MetricsSource metrics,
@@ -144,6 +147,7 @@ public final class Controller implements AutoCloseable {
               config.project(),
               event -> {
                 LOG.debug("event: {} {}", event.name(), event.action());
+                balancer.lookAgain();
                 if (RECONNECTED.equals(event.action())) {
                   // The runtime was away: failures meanwhile say nothing of the services' images.
                   loop.execute(

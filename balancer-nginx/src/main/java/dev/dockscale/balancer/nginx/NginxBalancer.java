@@ -70,8 +70,38 @@ public final class NginxBalancer implements Balancer {
     return labels;
   }
 
+  /**
+   * The balancer found running is trusted for this long without looking again, unless an event of
+   * the project came (a list and an inspect at every 1 s pass would cost dockerd more than the
+   * replicas' own watching).
+   */
+  static final Duration TRUSTED = Duration.ofSeconds(10);
+
+  private volatile boolean lookAgain = true;
+  private long checkedAt;
+
+  @Override
+  public void lookAgain() {
+    lookAgain = true;
+  }
+
   @Override
   public synchronized void ensureRunning() {
+    long now = System.nanoTime();
+    if (!lookAgain && containerId != null && now - checkedAt < TRUSTED.toNanos()) {
+      return;
+    }
+    lookAgain = false;
+    try {
+      check();
+      checkedAt = now;
+    } catch (RuntimeException e) {
+      lookAgain = true;
+      throw e;
+    }
+  }
+
+  private void check() {
     Optional<Container> existing =
         docker.listContainersCmd().withShowAll(true).withLabelFilter(labels()).exec().stream()
             .findFirst();
@@ -82,6 +112,7 @@ public final class NginxBalancer implements Balancer {
           && config.balancer().image().equals(c.getImage())
           && LAYOUT.equals(c.getLabels().get(LAYOUT_LABEL))) {
         if (!"running".equals(c.getState())) {
+          lookAgain = true;
           LOG.info("starting balancer {} ({})", config.balancerName(), c.getState());
           try {
             start(c.getId());

@@ -38,6 +38,7 @@ final class DockerEvents implements Closeable {
   private final DockerClient docker;
   private final String project;
   private final Consumer<RuntimeEvent> onEvent;
+  private final Consumer<Boolean> onConnected;
   private final ScheduledExecutorService retry =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -49,10 +50,19 @@ final class DockerEvents implements Closeable {
   private volatile Closeable stream;
   private final AtomicInteger failures = new AtomicInteger();
 
-  DockerEvents(DockerClient docker, String project, Consumer<RuntimeEvent> onEvent) {
+  /**
+   * @param onConnected told true when the stream starts and false when it breaks: while it is down,
+   *     changes go untold
+   */
+  DockerEvents(
+      DockerClient docker,
+      String project,
+      Consumer<RuntimeEvent> onEvent,
+      Consumer<Boolean> onConnected) {
     this.docker = docker;
     this.project = project;
     this.onEvent = onEvent;
+    this.onConnected = onConnected;
   }
 
   void start() {
@@ -78,6 +88,7 @@ final class DockerEvents implements Closeable {
   }
 
   private void broken(Throwable cause) {
+    onConnected.accept(false);
     if (closed) {
       return;
     }
@@ -100,6 +111,7 @@ final class DockerEvents implements Closeable {
     @Override
     public void onStart(Closeable s) {
       super.onStart(s);
+      onConnected.accept(true);
       if (reconnect) {
         LOG.info("watching the runtime's events again");
         // Whatever happened while the stream was down: the engine looks again at once.
@@ -143,6 +155,7 @@ final class DockerEvents implements Closeable {
   @Override
   public void close() {
     closed = true;
+    onConnected.accept(false);
     retry.shutdownNow();
     Closeable s = stream;
     if (s != null) {

@@ -10,11 +10,13 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.RestartPolicy;
 import dev.dockscale.engine.ContainerRuntime;
+import dev.dockscale.engine.Controller;
 import dev.dockscale.engine.Labels;
 import dev.dockscale.engine.Replica;
 import dev.dockscale.engine.ReplicaSpec;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,7 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,15 +38,32 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   private final DockerClient docker;
   private final ImagePreparer preparer;
   private final InspectCache inspected;
+  private final Listings listings;
+  private final Clock clock;
+
+  /** Networks found or made, and when: looked up again {@link Listings#MAX_AGE} later. */
+  private final Map<String, Instant> networksChecked = new ConcurrentHashMap<>();
 
   public DockerRuntime(DockerClient docker, Images images, Clock clock) {
     this.docker = docker;
+    this.clock = clock;
     this.preparer = new ImagePreparer(images, clock);
     this.inspected = new InspectCache(docker, clock);
+    this.listings = new Listings(clock);
   }
 
   @Override
   public void ensureNetwork(String project, String network) {
+    Instant checked = networksChecked.get(network);
+    Instant now = clock.instant();
+    if (checked != null && Duration.between(checked, now).compareTo(Listings.MAX_AGE) < 0) {
+      return;
+    }
+    checkNetwork(project, network);
+    networksChecked.put(network, now);
+  }
+
+  private void checkNetwork(String project, String network) {
     Optional<Network> existing = findNetwork(network);
     if (existing.isPresent()) {
       Map<String, String> labels = existing.get().getLabels();
@@ -76,7 +97,9 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     Map<String, String> filter = new HashMap<>(Labels.project(project));
     filter.put(Labels.ROLE, Labels.ROLE_REPLICA);
     List<Container> containers =
-        docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec();
+        listings.get(
+            project,
+            () -> docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec());
     List<Replica> replicas = new ArrayList<>();
     Set<String> present = new HashSet<>();
     for (Container c : containers) {
@@ -98,6 +121,10 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
 
   @Override
   public Replica start(ReplicaSpec spec) {
+    return changing(() -> startReplica(spec));
+  }
+
+  private Replica startReplica(ReplicaSpec spec) {
     String name = spec.warm() ? spec.name() + ReplicaMapper.WARM_SUFFIX : spec.name();
     Map<String, String> labels = new HashMap<>(Labels.project(spec.project()));
     labels.put(Labels.SERVICE, spec.service());
@@ -186,15 +213,25 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
             docker,
             project,
             e -> {
+              if (Controller.RECONNECTED.equals(e.action())) {
+                inspected.forgetAll();
+                networksChecked.clear();
+              }
               inspected.forget(e.containerId());
+              listings.changed(project);
               onEvent.accept(e);
-            });
+            },
+            connected -> listings.watched(project, connected));
     events.start();
     return events;
   }
 
   @Override
   public void pause(Replica replica) {
+    changing(() -> pauseReplica(replica));
+  }
+
+  private void pauseReplica(Replica replica) {
     try {
       docker.pauseContainerCmd(replica.id()).exec();
     } catch (ConflictException alreadyPaused) {
@@ -204,6 +241,10 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
 
   @Override
   public Replica promote(Replica replica) {
+    return changing(() -> promoteReplica(replica));
+  }
+
+  private Replica promoteReplica(Replica replica) {
     if (replica.state() == Replica.State.PAUSED) {
       try {
         docker.unpauseContainerCmd(replica.id()).exec();
@@ -238,6 +279,10 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
 
   @Override
   public void markDraining(Replica replica) {
+    changing(() -> rename(replica));
+  }
+
+  private void rename(Replica replica) {
     if (replica.draining()) {
       return;
     }
@@ -253,6 +298,10 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
 
   @Override
   public void stopAndRemove(Replica replica, Duration timeout) {
+    changing(() -> stopAndRemoveReplica(replica, timeout));
+  }
+
+  private void stopAndRemoveReplica(Replica replica, Duration timeout) {
     if (replica.state() == Replica.State.RUNNING && !timeout.isZero()) {
       try {
         docker
@@ -277,6 +326,11 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
 
   @Override
   public List<String> removeProject(String project, String network) {
+    return changing(() -> removeAll(project, network));
+  }
+
+  private List<String> removeAll(String project, String network) {
+    networksChecked.remove(network);
     List<String> removed = new ArrayList<>();
     List<Container> containers =
         docker
@@ -319,6 +373,23 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
       }
     }
     return removed;
+  }
+
+  /** Runs a change of containers; whatever it did, the next look lists them again. */
+  private <T> T changing(Supplier<T> change) {
+    try {
+      return change.get();
+    } finally {
+      listings.changedAll();
+    }
+  }
+
+  private void changing(Runnable change) {
+    changing(
+        () -> {
+          change.run();
+          return null;
+        });
   }
 
   @Override

@@ -12,13 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Inspects each replica only when something may have changed: its state or name in the container
- * list differs from the last inspect, an event named it, or the last inspect is older than {@link
- * #MAX_AGE}. The list call is one request for all replicas; inspecting all of them on every pass
- * would be one more per replica.
+ * list differs from the last inspect, an event named it, the event stream reconnected (events may
+ * have been missed), or the last inspect is older than {@link #MAX_AGE}. The list call is one
+ * request for all replicas; inspecting all of them on every pass would be one more per replica, and
+ * even one every few seconds each is most of what watching an idle replica costs dockerd.
  */
 final class InspectCache {
 
-  static final Duration MAX_AGE = Duration.ofSeconds(5);
+  static final Duration MAX_AGE = Duration.ofMinutes(5);
 
   private record Entry(String state, String name, Instant at, Replica replica) {}
 
@@ -48,6 +49,10 @@ final class InspectCache {
 
   void forget(String id) {
     entries.remove(id);
+  }
+
+  void forgetAll() {
+    entries.clear();
   }
 
   void retain(Set<String> ids) {
