@@ -144,7 +144,11 @@ final class BenchReactionCommand implements Callable<Integer> {
         .formatted(project, warm, port);
   }
 
+  /** The p-th percentile (nearest rank); NaN when there are no values. */
   static double percentile(double[] values, int p) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
     double[] sorted = values.clone();
     java.util.Arrays.sort(sorted);
     int rank = (int) Math.ceil(p / 100.0 * sorted.length);

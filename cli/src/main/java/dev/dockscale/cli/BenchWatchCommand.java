@@ -7,16 +7,26 @@ import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.engine.Controller;
 import dev.dockscale.engine.Labels;
 import dev.dockscale.engine.ServiceStatus;
+import dev.dockscale.metrics.MetricsSource;
+import dev.dockscale.metrics.MetricsSource.MeasuredReplica;
+import dev.dockscale.metrics.ReplicaMetrics;
+import dev.dockscale.runtime.docker.CgroupMetricsSource;
+import dev.dockscale.runtime.docker.DockerStatsSource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,6 +55,12 @@ final class BenchWatchCommand implements Callable<Integer> {
   int replicas;
 
   @Option(
+      names = "--probe-interval",
+      defaultValue = "2s",
+      description = "health.interval of the watched replicas (default: ${DEFAULT-VALUE})")
+  String probeInterval;
+
+  @Option(
       names = "--seconds",
       defaultValue = "30",
       description = "measuring window (default: ${DEFAULT-VALUE})")
@@ -57,27 +73,25 @@ final class BenchWatchCommand implements Callable<Integer> {
           spec.commandLine(), "--replicas must be 1..1000 and --seconds 5..600");
     }
     PrintWriter out = spec.commandLine().getOut();
-    double plain = plain(out);
-    out.printf("plain %d containers, nobody watching: %.1f %% of one core%n", replicas, plain);
-    out.flush();
-    double cgroup = watched(true, out);
-    double streams = watched(false, out);
+    Map<String, Double> cost = new java.util.LinkedHashMap<>();
+    double plain = plainAndSampled(out, cost);
+    cost.put("whole loop, cgroup tree", watched(true, out) - plain);
+    cost.put("whole loop, stats streams", watched(false, out) - plain);
     out.println();
+    out.printf("%-28s %16s %20s%n", "what runs", "watching cost %", "per 1,000 replicas");
+    cost.forEach((what, c) -> out.printf("%-28s %16.1f %19.1f%n", what, c, c / replicas * 1000));
     out.printf(
-        "%-14s %14s %16s %20s%n", "metrics", "host CPU %", "watching cost %", "per 1,000 replicas");
-    for (var row : List.of(Map.entry("cgroup tree", cgroup), Map.entry("stats streams", streams))) {
-      double cost = row.getValue() - plain;
-      out.printf(
-          "%-14s %14.1f %16.1f %19.1f%n",
-          row.getKey(), row.getValue(), cost, cost / replicas * 1000);
-    }
-    out.printf(
-        "(%% of one core; cost = host CPU minus the plain run; per 1,000 = cost / %d x 1,000, a linear extrapolation)%n",
-        replicas);
+        "(%% of one core over %d s: host CPU minus the same %d containers with nobody watching,"
+            + " %.1f %%; per 1,000 = cost / %d x 1,000, a linear extrapolation)%n",
+        seconds, replicas, plain, replicas);
     return 0;
   }
 
-  private double plain(PrintWriter out) throws Exception {
+  /**
+   * The baseline (the containers alone), then each metrics source alone reading all of them once a
+   * second, on the same containers: what sampling costs without probes, events or decisions.
+   */
+  private double plainAndSampled(PrintWriter out, Map<String, Double> cost) throws Exception {
     String project = "dsbench-" + UUID.randomUUID().toString().substring(0, 6);
     DockscaleConfig config = ConfigLoader.parse(project + ".yml", yaml(project, Waits.freePort()));
     try (Stack stack = new Stack(config, line -> out.println("notice: " + line))) {
@@ -106,10 +120,68 @@ final class BenchWatchCommand implements Callable<Integer> {
           ids.add(id);
         }
         Thread.sleep(5_000);
-        return hostCpu(seconds);
+        double plain = hostCpu(seconds);
+        out.printf("plain %d containers, nobody watching: %.1f %% of one core%n", replicas, plain);
+        out.flush();
+        List<MeasuredReplica> measured =
+            ids.stream().map(id -> new MeasuredReplica(id, 0.1, 32L << 20)).toList();
+        try (MetricsSource cgroups =
+            CgroupMetricsSource.forHost(
+                Clock.systemUTC(), new DockerStatsSource(docker, Clock.systemUTC()))) {
+          cost.put("sampling, cgroup tree", sampled("cgroup tree", cgroups, measured, out) - plain);
+        }
+        try (MetricsSource streams = new DockerStatsSource(docker, Clock.systemUTC())) {
+          cost.put(
+              "sampling, stats streams", sampled("stats streams", streams, measured, out) - plain);
+        }
+        return plain;
       } finally {
         out.println("removed: " + stack.down().size() + " objects");
       }
+    }
+  }
+
+  /**
+   * Host CPU while {@code source} reads every replica once a second; prints how old the samples are
+   * when a read returns (what a decision would see).
+   */
+  private double sampled(
+      String name, MetricsSource source, List<MeasuredReplica> measured, PrintWriter out)
+      throws Exception {
+    List<Double> ages = java.util.Collections.synchronizedList(new ArrayList<>());
+    int[] complete = {0, 0};
+    ScheduledExecutorService reader = Executors.newSingleThreadScheduledExecutor();
+    try {
+      reader.scheduleAtFixedRate(
+          () -> {
+            Map<String, ReplicaMetrics> read = source.read(measured);
+            Instant now = Instant.now();
+            read.values()
+                .forEach(m -> ages.add(Duration.between(m.sampledAt(), now).toNanos() / 1e6));
+            complete[0]++;
+            complete[1] += read.size();
+          },
+          0,
+          1,
+          TimeUnit.SECONDS);
+      Thread.sleep(5_000);
+      ages.clear();
+      double cpu = hostCpu(seconds);
+      double[] sorted = ages.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      out.printf(
+          "sampling only, %s: host %.1f %% of one core; %d reads, %.0f of %d replicas sampled a"
+              + " read; sample age when read p50 %.0f ms, p95 %.0f ms%n",
+          name,
+          cpu,
+          complete[0],
+          complete[0] == 0 ? 0.0 : (double) complete[1] / complete[0],
+          measured.size(),
+          BenchReactionCommand.percentile(sorted, 50),
+          BenchReactionCommand.percentile(sorted, 95));
+      out.flush();
+      return cpu;
+    } finally {
+      reader.shutdownNow();
     }
   }
 
@@ -126,14 +198,29 @@ final class BenchWatchCommand implements Callable<Integer> {
             () -> latest.get() != null && latest.get().ready() == replicas,
             Duration.ofSeconds(60 + replicas),
             replicas + " replicas ready");
-        Thread.sleep(5_000);
+        // Past the start-up and the JIT compiler's first minute: what watching costs for as long as
+        // it runs.
+        Thread.sleep(30_000);
         long rssBefore = rss();
+        Map<String, Long> before = processTicks();
         double cpu = hostCpu(seconds);
+        Map<String, Long> after = processTicks();
         out.printf(
-            "%s: %d replicas ready; host %.1f %% of one core; dockscale RSS %d MB%n",
+            "%s: %d replicas ready; host %.1f %% of one core (dockscale %.1f, dockerd %.1f,"
+                + " containerd and shims %.1f, docker-proxy %.1f, nginx %.1f, the rest and the"
+                + " kernel's own %.1f); dockscale RSS %d MB%n",
             cgroups ? "cgroup tree" : "stats streams",
             replicas,
             cpu,
+            share(before, after, "self"),
+            share(before, after, "dockerd"),
+            share(before, after, "containerd"),
+            share(before, after, "docker-proxy"),
+            share(before, after, "nginx"),
+            cpu
+                - List.of("self", "dockerd", "containerd", "docker-proxy", "nginx").stream()
+                    .mapToDouble(k -> share(before, after, k))
+                    .sum(),
             Math.max(rssBefore, rss()) >> 20);
         out.flush();
         return cpu;
@@ -141,6 +228,43 @@ final class BenchWatchCommand implements Callable<Integer> {
         out.println("removed: " + stack.down().size() + " objects");
       }
     }
+  }
+
+  /** % of one core that a group of processes used between two {@link #processTicks}. */
+  private double share(Map<String, Long> before, Map<String, Long> after, String group) {
+    long ticks = after.getOrDefault(group, 0L) - before.getOrDefault(group, 0L);
+    return ticks * 100.0 / TICKS_PER_SECOND / seconds;
+  }
+
+  /** Linux's USER_HZ: /proc counts CPU time in hundredths of a second. */
+  private static final int TICKS_PER_SECOND = 100;
+
+  /**
+   * CPU ticks used so far by this process ("self") and by the processes named dockerd, containerd
+   * (with its shims), docker-proxy and nginx, from /proc/[pid]/stat.
+   */
+  private static Map<String, Long> processTicks() throws IOException {
+    Map<String, Long> ticks = new java.util.HashMap<>();
+    long self = ProcessHandle.current().pid();
+    try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path dir : dirs) {
+        String stat;
+        try {
+          stat = Files.readString(dir.resolve("stat"));
+        } catch (IOException gone) {
+          continue;
+        }
+        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long used = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        String group =
+            dir.getFileName().toString().equals(Long.toString(self))
+                ? "self"
+                : comm.startsWith("containerd") ? "containerd" : comm;
+        ticks.merge(group, used, Long::sum);
+      }
+    }
+    return ticks;
   }
 
   /** Busy CPU of the whole host over {@code seconds}, in % of one core, from /proc/stat. */
@@ -186,13 +310,13 @@ final class BenchWatchCommand implements Callable<Integer> {
             image: %s
             port: 80
             resources: { cpus: 0.1, memory: 32m }
-            health: { tcp: true }
+            health: { tcp: true, interval: %s }
             replicas: { min: %d, max: %d }
             scale: { preset: classic, cpu: { up: 99, down: 1 } }
             stop-timeout: 2s
         balancer:
           listen: 127.0.0.1:%d
         """
-        .formatted(project, IMAGE, replicas, replicas, port);
+        .formatted(project, IMAGE, probeInterval, replicas, replicas, port);
   }
 }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       BenchReactionCommand.class,
       BenchWatchCommand.class,
+      BenchBurstCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

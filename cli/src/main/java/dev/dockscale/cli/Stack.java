@@ -28,6 +28,7 @@ public final class Stack implements AutoCloseable {
   private final DockscaleConfig config;
   private final Consumer<String> notice;
   private final DockerClient docker;
+  private final DockerClient streamsDocker;
   private final Images images;
   private final DockerRuntime runtime;
   private final MetricsSource metrics;
@@ -47,7 +48,8 @@ public final class Stack implements AutoCloseable {
     this.images = new Images(docker, notice);
     this.runtime = new DockerRuntime(docker, images, Clock.systemUTC());
     // Straight from the kernel's cgroup files; the Engine's stats streams for what it cannot see.
-    DockerStatsSource streams = new DockerStatsSource(docker, Clock.systemUTC());
+    this.streamsDocker = Docker.connect(Docker.STREAMS);
+    DockerStatsSource streams = new DockerStatsSource(streamsDocker, Clock.systemUTC());
     this.metrics = fromCgroups ? CgroupMetricsSource.forHost(Clock.systemUTC(), streams) : streams;
     this.balancer = new NginxBalancer(docker, images, config);
     this.probe = new NginxProbe(balancer::probePort);
@@ -112,10 +114,12 @@ public final class Stack implements AutoCloseable {
     probe.close();
     metrics.close();
     runtime.close();
-    try {
-      docker.close();
-    } catch (IOException e) {
-      // Closing the client's connections: nothing left to do.
+    for (DockerClient client : List.of(docker, streamsDocker)) {
+      try {
+        client.close();
+      } catch (IOException e) {
+        // Closing the client's connections: nothing left to do.
+      }
     }
   }
 }

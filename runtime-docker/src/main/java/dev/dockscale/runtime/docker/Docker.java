@@ -14,13 +14,29 @@ public final class Docker {
 
   private Docker() {}
 
+  /** Connections of a client for the Engine's API calls. */
+  static final int CALLS = 64;
+
+  /**
+   * Connections of a client for stats streams: one each for as long as a replica is watched, so
+   * they get a client of their own. Sharing one pool, 300 streams left no connection for the loop's
+   * own calls, which then waited minutes for one.
+   */
+  public static final int STREAMS = 2048;
+
+  /** A client for the Engine's API calls. */
   public static DockerClient connect() {
+    return connect(CALLS);
+  }
+
+  /** A client with up to {@code maxConnections} connections open at once. */
+  public static DockerClient connect(int maxConnections) {
     DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
     ApacheDockerHttpClient http =
         new ApacheDockerHttpClient.Builder()
             .dockerHost(config.getDockerHost())
             .sslConfig(config.getSSLConfig())
-            .maxConnections(200)
+            .maxConnections(maxConnections)
             .connectionTimeout(Duration.ofSeconds(5))
             .responseTimeout(Duration.ofMinutes(10))
             .build();

@@ -1,0 +1,206 @@
+package dev.dockscale.cli;
+
+import dev.dockscale.config.ConfigLoader;
+import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.engine.Balancer;
+import dev.dockscale.engine.Controller;
+import dev.dockscale.engine.Replica;
+import dev.dockscale.engine.ServiceStatus;
+import dev.dockscale.loadtest.LoadGenerator;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * A burst: a service of the sample backend at one replica is told to have ten (its minimum raised
+ * by a config reload), and the clock runs until nginx routes to all ten, ready, for the same loop
+ * starting the nine new replicas one after another (one action thread, the baseline) and all at
+ * once (the engine's own pool), in one run. Each round also counts the balancer's reloads and
+ * checks through nginx on 127.0.0.1 that ten replicas answer.
+ */
+@Command(
+    name = "bench-burst",
+    mixinStandardHelpOptions = true,
+    hidden = true,
+    description = "1 -> N replicas ready behind nginx, sequential vs parallel starts, one run.")
+final class BenchBurstCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--rounds", defaultValue = "5", description = "default: ${DEFAULT-VALUE}")
+  int rounds;
+
+  @Option(names = "--to", defaultValue = "10", description = "default: ${DEFAULT-VALUE}")
+  int to;
+
+  private record Round(double seconds, int reloads) {}
+
+  @Override
+  public Integer call() throws Exception {
+    if (rounds < 1 || rounds > 50 || to < 2 || to > 30) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--rounds must be 1..50 and --to 2..30");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    List<Round> sequential = run("sequential", true, out);
+    List<Round> parallel = run("parallel", false, out);
+    double base = BenchReactionCommand.percentile(seconds(sequential), 50);
+    out.println();
+    out.printf("%-22s %8s %8s %10s %14s%n", "starts", "p50", "max", "vs base", "reloads/burst");
+    for (var row :
+        List.of(List.of("sequential (baseline)", sequential), List.of("parallel", parallel))) {
+      @SuppressWarnings("unchecked")
+      List<Round> r = (List<Round>) row.get(1);
+      double p50 = BenchReactionCommand.percentile(seconds(r), 50);
+      out.printf(
+          "%-22s %7.2fs %7.2fs %9.2fx %14.1f%n",
+          row.get(0),
+          p50,
+          BenchReactionCommand.percentile(seconds(r), 100),
+          p50 / base,
+          r.stream().mapToInt(Round::reloads).average().orElse(0));
+    }
+    out.printf("(1 -> %d replicas of the sample backend, %d rounds each)%n", to, rounds);
+    return 0;
+  }
+
+  private static double[] seconds(List<Round> rounds) {
+    return rounds.stream().mapToDouble(Round::seconds).toArray();
+  }
+
+  private List<Round> run(String mode, boolean oneAtATime, PrintWriter out) throws Exception {
+    String project = "dsbench-" + UUID.randomUUID().toString().substring(0, 6);
+    int port = Waits.freePort();
+    DockscaleConfig one = ConfigLoader.parse(project + ".yml", yaml(project, port, 1));
+    DockscaleConfig many = ConfigLoader.parse(project + ".yml", yaml(project, port, to));
+    ExecutorService actions = oneAtATime ? Executors.newSingleThreadExecutor() : null;
+    Counting balancer = new Counting(to);
+    List<Round> results = new java.util.ArrayList<>();
+    try (Stack stack = new Stack(one, line -> out.println("notice: " + line))) {
+      stack.prepareImages();
+      AtomicReference<ServiceStatus> latest = new AtomicReference<>();
+      try (Controller controller = stack.controller(actions, real -> balancer.in(real))) {
+        controller.onTick(all -> all.forEach(latest::set));
+        controller.start();
+        for (int round = 0; round < rounds; round++) {
+          controller.reload(one);
+          Waits.require(
+              () -> atOne(latest.get()), Duration.ofSeconds(120), "the service back at one");
+          balancer.reset();
+          long start = System.nanoTime();
+          controller.reload(many);
+          Waits.require(
+              () -> balancer.allAt.get() != 0,
+              Duration.ofSeconds(120),
+              to + " replicas behind nginx");
+          double seconds = (balancer.allAt.get() - start) / 1e9;
+          int answering = answering(port);
+          results.add(new Round(seconds, balancer.reloads.get()));
+          out.printf(
+              "  %s round %d: %d behind nginx in %.2f s, %d reload(s); %d answered through"
+                  + " nginx%n",
+              mode, round + 1, to, seconds, balancer.reloads.get(), answering);
+          out.flush();
+        }
+      } finally {
+        stack.down();
+        if (actions != null) {
+          actions.shutdownNow();
+        }
+      }
+    }
+    return results;
+  }
+
+  /** How many distinct replicas answer through nginx within a few seconds of requests. */
+  private int answering(int port) throws InterruptedException {
+    URI uri = URI.create("http://127.0.0.1:" + port + "/");
+    try (LoadGenerator load =
+        new LoadGenerator(uri, 4, () -> 4, Duration.ofSeconds(10), 100L * to).start()) {
+      Waits.until(() -> load.byServer().size() >= to, Duration.ofSeconds(5), Duration.ofMillis(50));
+      return load.byServer().size();
+    }
+  }
+
+  private static boolean atOne(ServiceStatus s) {
+    return s != null
+        && s.active() == 1
+        && s.ready() == 1
+        && s.replicas().stream().noneMatch(Replica::draining);
+  }
+
+  /** The real balancer, counting reloads and noting when a reload first routes to all. */
+  private static final class Counting {
+    private final int all;
+    final AtomicInteger reloads = new AtomicInteger();
+    final AtomicLong allAt = new AtomicLong();
+
+    Counting(int all) {
+      this.all = all;
+    }
+
+    void reset() {
+      reloads.set(0);
+      allAt.set(0);
+    }
+
+    Balancer in(Balancer real) {
+      return new Balancer() {
+        @Override
+        public void ensureRunning() {
+          real.ensureRunning();
+        }
+
+        @Override
+        public void lookAgain() {
+          real.lookAgain();
+        }
+
+        @Override
+        public Outcome apply(List<Route> routes) {
+          Outcome outcome = real.apply(routes);
+          if (outcome == Outcome.RELOADED) {
+            reloads.incrementAndGet();
+            boolean everyone = routes.stream().anyMatch(r -> r.backends().size() == all);
+            if (everyone) {
+              allAt.compareAndSet(0, System.nanoTime());
+            }
+          }
+          return outcome;
+        }
+      };
+    }
+  }
+
+  private static String yaml(String project, int port, int replicas) {
+    return """
+        project: %s
+        interval: 1s
+        services:
+          web:
+            image: dockscale/sample-backend:latest
+            env: { SERVER_NAME: "{{name}}" }
+            resources: { cpus: 0.5, memory: 256m }
+            health: { path: /health }
+            replicas: { min: %d, max: %d }
+            scale: { preset: classic, cpu: { up: 99, down: 1 } }
+            drain: 1s
+            stop-timeout: 2s
+        balancer:
+          listen: 127.0.0.1:%d
+        """
+        .formatted(project, replicas, Math.max(replicas, 1), port);
+  }
+}
