@@ -170,7 +170,9 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
       throw new RuntimeUnavailableException(
           "the engine refused to start " + name + ": " + String.valueOf(e.getMessage()).trim(), e);
     }
-    return ReplicaMapper.replica(docker.inspectContainerCmd(id).exec(), spec.network());
+    Replica started = ReplicaMapper.replica(docker.inspectContainerCmd(id).exec(), spec.network());
+    inspected.started(started);
+    return started;
   }
 
   private String create(
@@ -217,7 +219,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
                 inspected.forgetAll();
                 networksChecked.clear();
               }
-              inspected.forget(e.containerId());
+              inspected.told(e.containerId(), e.action());
               listings.changed(project);
               onEvent.accept(e);
             },

@@ -21,7 +21,12 @@ final class InspectCache {
 
   static final Duration MAX_AGE = Duration.ofMinutes(5);
 
-  private record Entry(String state, String name, Instant at, Replica replica) {}
+  /**
+   * @param awaitingStart a replica dockscale itself just started and inspected: the Engine's {@code
+   *     start} event for it tells nothing new
+   */
+  private record Entry(
+      String state, String name, Instant at, Replica replica, boolean awaitingStart) {}
 
   private final DockerClient docker;
   private final Clock clock;
@@ -43,8 +48,26 @@ final class InspectCache {
       return e.replica();
     }
     Replica r = ReplicaMapper.replica(docker.inspectContainerCmd(c.getId()).exec(), network);
-    entries.put(c.getId(), new Entry(String.valueOf(c.getState()), name, now, r));
+    entries.put(c.getId(), new Entry(String.valueOf(c.getState()), name, now, r, false));
     return r;
+  }
+
+  /**
+   * A replica dockscale has just started and inspected: the next pass need not inspect it again (in
+   * a burst of ten, ten inspects would hold that pass back).
+   */
+  void started(Replica r) {
+    entries.put(r.id(), new Entry("running", "/" + r.name(), clock.instant(), r, true));
+  }
+
+  /** The Engine told of something that happened to a container: inspect it again. */
+  void told(String id, String action) {
+    entries.computeIfPresent(
+        id,
+        (k, e) ->
+            e.awaitingStart() && "start".equals(action)
+                ? new Entry(e.state(), e.name(), e.at(), e.replica(), false)
+                : null);
   }
 
   void forget(String id) {
