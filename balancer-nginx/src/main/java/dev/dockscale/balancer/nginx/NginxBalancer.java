@@ -71,32 +71,35 @@ public final class NginxBalancer implements Balancer {
   }
 
   /**
-   * The balancer found running is trusted for this long without looking again, unless an event of
-   * the project came (a list and an inspect at every 1 s pass would cost dockerd more than the
-   * replicas' own watching).
+   * The balancer found running is trusted for this long without looking again (a list and an
+   * inspect at every 1 s pass would cost dockerd more than the replicas' own watching) unless an
+   * event of the project came: then it is looked at in every pass for {@link #UNSETTLED}, as the
+   * engine tells of a death a moment before its list shows it.
    */
   static final Duration TRUSTED = Duration.ofSeconds(10);
 
-  private volatile boolean lookAgain = true;
+  static final Duration UNSETTLED = Duration.ofSeconds(1);
+
+  private volatile long lookUntil = System.nanoTime();
   private long checkedAt;
 
   @Override
   public void lookAgain() {
-    lookAgain = true;
+    lookUntil = System.nanoTime() + UNSETTLED.toNanos();
   }
 
   @Override
   public synchronized void ensureRunning() {
     long now = System.nanoTime();
-    if (!lookAgain && containerId != null && now - checkedAt < TRUSTED.toNanos()) {
+    boolean settled = now - lookUntil >= 0;
+    if (settled && containerId != null && now - checkedAt < TRUSTED.toNanos()) {
       return;
     }
-    lookAgain = false;
     try {
       check();
       checkedAt = now;
     } catch (RuntimeException e) {
-      lookAgain = true;
+      checkedAt = now - TRUSTED.toNanos();
       throw e;
     }
   }
@@ -112,7 +115,7 @@ public final class NginxBalancer implements Balancer {
           && config.balancer().image().equals(c.getImage())
           && LAYOUT.equals(c.getLabels().get(LAYOUT_LABEL))) {
         if (!"running".equals(c.getState())) {
-          lookAgain = true;
+          lookAgain();
           LOG.info("starting balancer {} ({})", config.balancerName(), c.getState());
           try {
             start(c.getId());

@@ -3,13 +3,7 @@ package dev.dockscale.balancer.nginx;
 import dev.dockscale.engine.ReadinessProbe;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ProtocolException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.time.Duration;
+import java.net.SocketTimeoutException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +11,21 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.MessageConstraintException;
+import org.apache.hc.core5.http.ProtocolException;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * Readiness probes through the balancer's probe gateway, a port nginx publishes on 127.0.0.1 only:
@@ -25,9 +34,10 @@ import java.util.function.IntSupplier;
  * the replica accepts the connection. Without the gateway's marker header (the balancer is down or
  * not configured yet) a probe says nothing of the replica.
  *
- * <p>Probes are sent blocking, on kept-alive connections, from a small pool of threads of their
- * own: {@code HttpClient.sendAsync} hands every completion to {@code CompletableFuture}'s default
- * executor, which on a machine of two cores starts a new thread per task, a thread per probe.
+ * <p>Probes are blocking requests on kept-alive connections, sent from a small pool of threads of
+ * their own: a probe costs one request on an open connection and no thread or connection of its
+ * own. (The JDK's {@code HttpClient.sendAsync} hands each completion to {@code CompletableFuture}'s
+ * default executor, which on a machine of two cores starts a thread per task.)
  */
 public final class NginxProbe implements ReadinessProbe, AutoCloseable {
 
@@ -38,11 +48,30 @@ public final class NginxProbe implements ReadinessProbe, AutoCloseable {
 
   private final IntSupplier gatewayPort;
   private final ExecutorService senders = senders();
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(1))
-          .followRedirects(HttpClient.Redirect.NEVER)
+  private final CloseableHttpClient http =
+      HttpClients.custom()
+          .setConnectionManager(
+              PoolingHttpClientConnectionManagerBuilder.create()
+                  .setMaxConnTotal(SENDERS)
+                  .setMaxConnPerRoute(SENDERS)
+                  .setDefaultConnectionConfig(
+                      ConnectionConfig.custom()
+                          .setConnectTimeout(Timeout.ofSeconds(1))
+                          .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                          .build())
+                  // A reply that is not HTTP (nginx relays a replica's greeting as it came) is an
+                  // error at its first line, not skipped as garbage until the connection ends;
+                  // a TCP probe takes that error for a pass.
+                  .setConnectionFactory(
+                      ManagedHttpClientConnectionFactory.builder()
+                          .http1Config(Http1Config.custom().setMaxEmptyLineCount(1).build())
+                          .build())
+                  .build())
+          .disableRedirectHandling()
+          .disableAutomaticRetries()
+          .disableCookieManagement()
+          .disableAuthCaching()
+          .disableContentCompression()
           .build();
 
   /** {@code gatewayPort} gives the gateway's current host port on 127.0.0.1 (0: none yet). */
@@ -60,52 +89,27 @@ public final class NginxProbe implements ReadinessProbe, AutoCloseable {
         target.tcp()
             ? "/dockscale/tcp/" + target.name() + ":" + target.port()
             : "/dockscale/http/" + target.name() + ":" + target.port() + target.path();
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(target.timeout())
-            .GET()
-            .build();
-    return CompletableFuture.supplyAsync(() -> send(request), senders)
-        .thenApply(
-            response ->
-                judge(
-                    target,
-                    response.statusCode(),
-                    response.headers().firstValue(MARKER).orElse(null)))
+    HttpGet request = new HttpGet("http://127.0.0.1:" + port + path);
+    request.setConfig(
+        RequestConfig.custom()
+            .setResponseTimeout(Timeout.of(target.timeout()))
+            .setConnectionRequestTimeout(Timeout.of(target.timeout()))
+            .build());
+    return CompletableFuture.supplyAsync(() -> send(target, request), senders)
         .exceptionally(e -> failed(target, e));
   }
 
-  private HttpResponse<Void> send(HttpRequest request) {
+  private Result send(Target target, HttpGet request) {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.discarding());
+      return http.execute(
+          request,
+          (ClassicHttpResponse response) -> {
+            Header marker = response.getFirstHeader(MARKER);
+            return judge(target, response.getCode(), marker == null ? null : marker.getValue());
+          });
     } catch (IOException e) {
       throw new CompletionException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CompletionException(e);
     }
-  }
-
-  @Override
-  public void close() {
-    senders.shutdownNow();
-  }
-
-  private static ExecutorService senders() {
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            SENDERS,
-            SENDERS,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "dockscale-probe-send");
-              t.setDaemon(true);
-              return t;
-            });
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
   }
 
   /** What an answer through the gateway says of the replica. */
@@ -131,16 +135,40 @@ public final class NginxProbe implements ReadinessProbe, AutoCloseable {
 
   private static Result failed(Target target, Throwable e) {
     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    if (cause instanceof ProtocolException && target.tcp()) {
+    if ((cause instanceof MessageConstraintException || cause instanceof ProtocolException)
+        && target.tcp()) {
       // The replica accepted and spoke first (not HTTP): nginx passed its bytes through.
       return Result.pass();
     }
-    if (cause instanceof HttpTimeoutException) {
+    if (cause instanceof SocketTimeoutException) {
       return Result.fail("no answer within " + target.timeout().toMillis() + " ms");
     }
     if (cause instanceof ConnectException) {
       return Result.unknown("the probe gateway does not answer");
     }
     return Result.unknown(cause.toString());
+  }
+
+  @Override
+  public void close() {
+    senders.shutdownNow();
+    http.close(CloseMode.IMMEDIATE);
+  }
+
+  private static ExecutorService senders() {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            SENDERS,
+            SENDERS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "dockscale-probe-send");
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 }
