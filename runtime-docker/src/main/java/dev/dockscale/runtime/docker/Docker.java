@@ -14,8 +14,11 @@ public final class Docker {
 
   private Docker() {}
 
-  /** Connections of a client for the Engine's API calls. */
-  static final int CALLS = 64;
+  /**
+   * Connections of a client for the Engine's API calls: a burst of hundreds of starts at once
+   * finishes in the order it began only when each start can keep its connection.
+   */
+  static final int CALLS = 200;
 
   /**
    * Connections of a client for stats streams: one each for as long as a replica is watched, so
