@@ -184,23 +184,11 @@ final class BenchBurstCommand implements Callable<Integer> {
     }
   }
 
-  private static String yaml(String project, int port, int replicas) {
-    return """
-        project: %s
-        interval: 1s
-        services:
-          web:
-            image: dockscale/sample-backend:latest
-            env: { SERVER_NAME: "{{name}}" }
-            resources: { cpus: 0.5, memory: 256m }
-            health: { path: /health }
-            replicas: { min: %d, max: %d }
-            scale: { preset: classic, cpu: { up: 99, down: 1 } }
-            drain: 1s
-            stop-timeout: 2s
-        balancer:
-          listen: 127.0.0.1:%d
-        """
-        .formatted(project, replicas, Math.max(replicas, 1), port);
+  static String yaml(String project, int port, int replicas) {
+    return BenchReactionCommand.sampleBackend(
+        project,
+        port,
+        "{ min: %d, max: %d }".formatted(replicas, replicas),
+        "preset: classic\ncpu: { up: 99, down: 1 }\n");
   }
 }

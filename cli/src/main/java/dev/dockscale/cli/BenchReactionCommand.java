@@ -121,7 +121,23 @@ final class BenchReactionCommand implements Callable<Integer> {
     return leaving == 0 && paused == warm;
   }
 
-  private static String yaml(String project, int port, int warm) {
+  static String yaml(String project, int port, int warm) {
+    return sampleBackend(
+        project,
+        port,
+        "{ min: 1, max: 2, warm: " + warm + " }",
+        """
+            preset: classic
+            cpu: { up: 70, down: 20 }
+            cooldown: { up: 1s, down: 2s }
+        """);
+  }
+
+  /**
+   * A project of one service, {@code web}, of the sample backend at 0.5 CPU behind a balancer on
+   * 127.0.0.1:{@code port}, with these {@code replicas} and {@code scale} settings.
+   */
+  static String sampleBackend(String project, int port, String replicas, String scale) {
     return """
         project: %s
         interval: 1s
@@ -131,17 +147,15 @@ final class BenchReactionCommand implements Callable<Integer> {
             env: { SERVER_NAME: "{{name}}" }
             resources: { cpus: 0.5, memory: 256m }
             health: { path: /health }
-            replicas: { min: 1, max: 2, warm: %d }
+            replicas: %s
             scale:
-              preset: classic
-              cpu: { up: 70, down: 20 }
-              cooldown: { up: 1s, down: 2s }
+        %s
             drain: 1s
             stop-timeout: 2s
         balancer:
           listen: 127.0.0.1:%d
         """
-        .formatted(project, warm, port);
+        .formatted(project, replicas, scale.stripIndent().indent(6).stripTrailing(), port);
   }
 
   /** The p-th percentile (nearest rank); NaN when there are no values. */
