@@ -12,7 +12,6 @@ import dev.dockscale.runtime.docker.Docker;
 import dev.dockscale.runtime.docker.DockerRuntime;
 import dev.dockscale.runtime.docker.DockerStatsSource;
 import dev.dockscale.runtime.docker.Images;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -111,14 +110,12 @@ public final class Stack implements AutoCloseable {
 
   @Override
   public void close() {
-    probe.close();
-    metrics.close();
-    runtime.close();
-    for (DockerClient client : List.of(docker, streamsDocker)) {
+    List<AutoCloseable> parts = List.of(probe, metrics, runtime, docker, streamsDocker);
+    for (AutoCloseable part : parts) {
       try {
-        client.close();
-      } catch (IOException e) {
-        // Closing the client's connections: nothing left to do.
+        part.close();
+      } catch (Exception e) {
+        // Closing: what one part could not release does not keep the others open.
       }
     }
   }

@@ -72,36 +72,41 @@ public final class NginxBalancer implements Balancer {
 
   /**
    * The balancer found running is trusted for this long without looking again (a list and an
-   * inspect at every 1 s pass would cost dockerd more than the replicas' own watching) unless an
-   * event of the project came: then it is looked at in every pass for {@link #UNSETTLED}, as the
-   * engine tells of a death a moment before its list shows it.
+   * inspect at every 1 s pass would cost dockerd more than the replicas' own watching), as long as
+   * the look began at least {@link #UNSETTLED} after the project's last event: the engine tells of
+   * a death a moment before its list shows it.
    */
   static final Duration TRUSTED = Duration.ofSeconds(10);
 
   static final Duration UNSETTLED = Duration.ofSeconds(1);
 
-  private volatile long lookUntil = System.nanoTime();
+  private volatile long lastEvent = System.nanoTime();
+
+  /** Whether the last look found the balancer, and when it began. */
+  private boolean found;
+
   private long checkedAt;
 
   @Override
   public void lookAgain() {
-    lookUntil = System.nanoTime() + UNSETTLED.toNanos();
+    lastEvent = System.nanoTime();
   }
 
   @Override
   public synchronized void ensureRunning() {
     long now = System.nanoTime();
-    boolean settled = now - lookUntil >= 0;
-    if (settled && containerId != null && now - checkedAt < TRUSTED.toNanos()) {
+    boolean trusted =
+        containerId != null
+            && found
+            && checkedAt - (lastEvent + UNSETTLED.toNanos()) >= 0
+            && now - checkedAt < TRUSTED.toNanos();
+    if (trusted) {
       return;
     }
-    try {
-      check();
-      checkedAt = now;
-    } catch (RuntimeException e) {
-      checkedAt = now - TRUSTED.toNanos();
-      throw e;
-    }
+    found = false;
+    check();
+    found = true;
+    checkedAt = now;
   }
 
   private void check() {

@@ -96,6 +96,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   public List<Replica> replicas(String project, String network) {
     Map<String, String> filter = new HashMap<>(Labels.project(project));
     filter.put(Labels.ROLE, Labels.ROLE_REPLICA);
+    boolean watched = listings.watched(project);
     List<Container> containers =
         listings.get(
             project,
@@ -105,7 +106,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     for (Container c : containers) {
       present.add(c.getId());
       try {
-        replicas.add(inspected.get(c, network));
+        replicas.add(inspected.get(c, network, watched));
       } catch (NotFoundException gone) {
         // Removed between list and inspect: it is simply not there any more.
       }
@@ -148,6 +149,12 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
     try {
       id = create(spec, name, labels, host);
     } catch (NotFoundException e) {
+      if (String.valueOf(e.getMessage()).contains("network")) {
+        // Removed by someone else since it was last checked: made again before the next start.
+        networksChecked.remove(spec.network());
+        throw new RuntimeUnavailableException(
+            "network " + spec.network() + " is gone; it is created again", e);
+      }
       // The image went away (pruned, removed by hand): fetched again before the next start.
       preparer.forget(spec.image());
       throw new RuntimeUnavailableException(
@@ -158,9 +165,11 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
       removeLeftover(spec.project(), name, e);
       id = create(spec, name, labels, host);
     }
+    inspected.starting(id);
     try {
       docker.startContainerCmd(id).exec();
     } catch (RuntimeException e) {
+      inspected.forget(id);
       // Never leave a created-but-not-started container behind.
       try {
         docker.removeContainerCmd(id).withForce(true).exec();
@@ -170,7 +179,13 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
       throw new RuntimeUnavailableException(
           "the engine refused to start " + name + ": " + String.valueOf(e.getMessage()).trim(), e);
     }
-    Replica started = ReplicaMapper.replica(docker.inspectContainerCmd(id).exec(), spec.network());
+    Replica started;
+    try {
+      started = ReplicaMapper.replica(docker.inspectContainerCmd(id).exec(), spec.network());
+    } catch (RuntimeException e) {
+      inspected.forget(id);
+      throw e;
+    }
     inspected.started(started);
     return started;
   }

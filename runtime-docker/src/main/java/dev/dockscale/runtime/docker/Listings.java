@@ -10,12 +10,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The last container list of each project, listed again only when it may have changed: within
- * {@link #UNSETTLED} of an event of the project or of a change dockscale made (the engine tells of
- * a death a moment before its list shows it), while the project's event stream is not connected
- * (nothing would tell of a change), or when the last list is {@link #MAX_AGE} old. A list of 100
+ * The last container list of each project, asked of the Engine again only when it may have changed.
+ * A list is trusted when it began at least {@link #UNSETTLED} after the project's last change (an
+ * event of the project, a change dockscale made, the event stream connecting or breaking: the
+ * engine tells of a death a moment before its list shows it), while the project's event stream is
+ * connected (else nothing would tell of a change), and for {@link #MAX_AGE}. A list of 100
  * containers costs dockerd about 19 ms of CPU here; listing at every 1 s tick would be most of what
  * watching idle replicas costs it.
+ *
+ * <p>{@link #get} is called by one thread (the loop); changes are told from any.
  */
 final class Listings {
 
@@ -31,57 +34,59 @@ final class Listings {
 
   private static final class Listing {
     volatile boolean watched;
-    volatile boolean stale = true;
-    volatile Instant at = Instant.MIN;
-    volatile Instant unsettledUntil = Instant.MIN;
+    volatile Instant lastChange = Instant.EPOCH;
+
+    /** When the kept list was asked for; null when there is none. */
+    volatile Instant listedAt;
+
     volatile List<Container> containers = List.of();
 
-    void changed(Instant now) {
-      stale = true;
-      unsettledUntil = now.plus(UNSETTLED);
+    boolean trusted(Instant now) {
+      Instant at = listedAt;
+      return watched
+          && at != null
+          && !at.isBefore(lastChange.plus(UNSETTLED))
+          && !now.isBefore(at)
+          && Duration.between(at, now).compareTo(MAX_AGE) < 0;
     }
   }
 
-  /** The project's containers: the last list when still good, else {@code list}'s answer. */
+  /** The project's containers: the last list when still trusted, else {@code list}'s answer. */
   List<Container> get(String project, Supplier<List<Container>> list) {
-    Listing l = projects.computeIfAbsent(project, p -> new Listing());
+    Listing l = listing(project);
     Instant now = clock.instant();
-    if (l.watched
-        && !l.stale
-        && !now.isBefore(l.unsettledUntil)
-        && Duration.between(l.at, now).compareTo(MAX_AGE) < 0) {
+    if (l.trusted(now)) {
       return l.containers;
     }
-    // Cleared before listing: an event during the list marks it stale again.
-    l.stale = false;
-    try {
-      l.containers = list.get();
-      l.at = now;
-    } catch (RuntimeException e) {
-      l.stale = true;
-      throw e;
-    }
+    l.listedAt = null;
+    l.containers = list.get();
+    l.listedAt = now;
     return l.containers;
   }
 
-  /** Something of the project changed: it is listed again at every get for a while. */
+  /** Something of the project changed. */
   void changed(String project) {
-    Listing l = projects.get(project);
-    if (l != null) {
-      l.changed(clock.instant());
-    }
+    listing(project).lastChange = clock.instant();
   }
 
-  /** dockscale changed a container (of whichever project): every project is listed again. */
+  /** dockscale changed a container (of whichever project). */
   void changedAll() {
     Instant now = clock.instant();
-    projects.values().forEach(l -> l.changed(now));
+    projects.values().forEach(l -> l.lastChange = now);
   }
 
   /** Whether the project's event stream is connected, so that a change would be told. */
   void watched(String project, boolean watched) {
-    Listing l = projects.computeIfAbsent(project, p -> new Listing());
-    l.stale = true;
+    Listing l = listing(project);
     l.watched = watched;
+    l.lastChange = clock.instant();
+  }
+
+  boolean watched(String project) {
+    return listing(project).watched;
+  }
+
+  private Listing listing(String project) {
+    return projects.computeIfAbsent(project, p -> new Listing());
   }
 }
