@@ -19,6 +19,20 @@ class YamlReadingTest {
   }
 
   @Test
+  void readsACharacterOutsideTheBasicPlaneWhereverItFallsInTheReadersBuffer() {
+    // SnakeYAML 2.3 threw IndexOutOfBoundsException when a surrogate pair straddled its reader's
+    // 1,024-character buffer; the config property test found it with an emoji in a comment.
+    for (int pad = 1010; pad < 1030; pad++) {
+      String yaml =
+          "# "
+              + "a".repeat(pad)
+              + "\uD83D\uDE00\nservices:\n  web:\n    image: a:1\n    replicas: { max: 2 }\n";
+
+      assertThat(ConfigLoader.parse("test.yml", yaml).services()).containsOnlyKeys("web");
+    }
+  }
+
+  @Test
   void refusesADuplicateServiceWithBothLines() {
     ConfigException e =
         problems(
