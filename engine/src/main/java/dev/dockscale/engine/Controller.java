@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -264,6 +265,9 @@ public final class Controller implements AutoCloseable {
     runPass(false);
   }
 
+  /** The scheduled tick; touched on the loop thread only. */
+  private ScheduledFuture<?> nextTick;
+
   private void tickAndReschedule() {
     if (closed) {
       return;
@@ -273,10 +277,14 @@ public final class Controller implements AutoCloseable {
       lastTick = clock.instant();
       ok = runPass(true);
     } finally {
-      Duration next = ok ? config.interval() : backoff(config.interval(), passFailures);
-      if (!closed) {
-        loop.schedule(this::tickAndReschedule, next.toMillis(), TimeUnit.MILLISECONDS);
-      }
+      scheduleTick(ok ? config.interval() : backoff(config.interval(), passFailures));
+    }
+  }
+
+  /** The next tick, {@code delay} from now (on the loop thread). */
+  private void scheduleTick(Duration delay) {
+    if (!closed) {
+      nextTick = loop.schedule(this::tickAndReschedule, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -288,6 +296,11 @@ public final class Controller implements AutoCloseable {
       pass(decide);
       if (passFailures > 0) {
         LOG.info("passes succeed again after {} failed", passFailures);
+        ScheduledFuture<?> backedOff = nextTick;
+        if (!decide && backedOff != null && backedOff.cancel(false)) {
+          // A repairing pass found the runtime back: ticks resume their cadence, not the back-off.
+          scheduleTick(config.interval());
+        }
       }
       passFailures = 0;
       return true;
