@@ -10,6 +10,7 @@ import dev.dockscale.loadtest.LoadGenerator;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -87,7 +88,7 @@ final class BenchBurstCommand implements Callable<Integer> {
     DockscaleConfig many = ConfigLoader.parse(project + ".yml", yaml(project, port, to));
     ExecutorService actions = oneAtATime ? Executors.newSingleThreadExecutor() : null;
     Counting balancer = new Counting(to);
-    List<Round> results = new java.util.ArrayList<>();
+    List<Round> results = new ArrayList<>();
     try (Stack stack = new Stack(one, line -> out.println("notice: " + line))) {
       stack.prepareImages();
       AtomicReference<ServiceStatus> latest = new AtomicReference<>();

@@ -20,6 +20,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -73,7 +76,7 @@ final class BenchWatchCommand implements Callable<Integer> {
           spec.commandLine(), "--replicas must be 1..1000 and --seconds 5..600");
     }
     PrintWriter out = spec.commandLine().getOut();
-    Map<String, Double> cost = new java.util.LinkedHashMap<>();
+    Map<String, Double> cost = new LinkedHashMap<>();
     double plain = plainAndSampled(out, cost);
     cost.put("whole loop, cgroup tree", watched(true, out) - plain);
     cost.put("whole loop, stats streams", watched(false, out) - plain);
@@ -148,7 +151,7 @@ final class BenchWatchCommand implements Callable<Integer> {
   private double sampled(
       String name, MetricsSource source, List<MeasuredReplica> measured, PrintWriter out)
       throws Exception {
-    List<Double> ages = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Double> ages = Collections.synchronizedList(new ArrayList<>());
     int[] complete = {0, 0};
     ScheduledExecutorService reader = Executors.newSingleThreadScheduledExecutor();
     try {
@@ -244,7 +247,7 @@ final class BenchWatchCommand implements Callable<Integer> {
    * (with its shims), docker-proxy and nginx, from /proc/[pid]/stat.
    */
   private static Map<String, Long> processTicks() throws IOException {
-    Map<String, Long> ticks = new java.util.HashMap<>();
+    Map<String, Long> ticks = new HashMap<>();
     long self = ProcessHandle.current().pid();
     try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
       for (Path dir : dirs) {

@@ -12,6 +12,7 @@ import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.engine.Balancer;
 import dev.dockscale.engine.Labels;
 import dev.dockscale.runtime.docker.ContainerExec;
+import dev.dockscale.runtime.docker.Docker;
 import dev.dockscale.runtime.docker.Images;
 import dev.dockscale.runtime.docker.RuntimeUnavailableException;
 import java.io.ByteArrayInputStream;
@@ -70,16 +71,9 @@ public final class NginxBalancer implements Balancer {
     return labels;
   }
 
-  /**
-   * The balancer found running is trusted for this long without looking again (a list and an
-   * inspect at every 1 s pass would cost dockerd more than the replicas' own watching), as long as
-   * the look began at least {@link #UNSETTLED} after the project's last event: the engine tells of
-   * a death a moment before its list shows it.
-   */
-  static final Duration TRUSTED = Duration.ofSeconds(10);
-
-  static final Duration UNSETTLED = Duration.ofSeconds(1);
-
+  // The balancer found running is trusted for Docker.TRUSTED without looking again (a list and an
+  // inspect at every 1 s pass would cost dockerd more than the replicas' own watching), as long as
+  // the look began at least Docker.SETTLE after the project's last event.
   private volatile long lastEvent = System.nanoTime();
 
   /** Whether the last look found the balancer, and when it began. */
@@ -98,8 +92,8 @@ public final class NginxBalancer implements Balancer {
     boolean trusted =
         containerId != null
             && found
-            && checkedAt - (lastEvent + UNSETTLED.toNanos()) >= 0
-            && now - checkedAt < TRUSTED.toNanos();
+            && checkedAt - (lastEvent + Docker.SETTLE.toNanos()) >= 0
+            && now - checkedAt < Docker.TRUSTED.toNanos();
     if (trusted) {
       return;
     }

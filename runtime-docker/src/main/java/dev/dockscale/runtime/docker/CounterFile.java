@@ -24,10 +24,6 @@ final class CounterFile implements Closeable {
     this.path = path;
   }
 
-  Path path() {
-    return path;
-  }
-
   /** The file's one number. */
   long number() throws IOException {
     return counter(read().strip());

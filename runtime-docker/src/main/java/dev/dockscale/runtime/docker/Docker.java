@@ -12,6 +12,15 @@ import java.time.Duration;
  */
 public final class Docker {
 
+  /**
+   * The engine tells of a change a moment before its list and inspect show it: a look begun within
+   * this of a change is not trusted.
+   */
+  public static final Duration SETTLE = Duration.ofSeconds(1);
+
+  /** While the project's events are watched, what was seen of the engine is trusted this long. */
+  public static final Duration TRUSTED = Duration.ofSeconds(10);
+
   private Docker() {}
 
   /**

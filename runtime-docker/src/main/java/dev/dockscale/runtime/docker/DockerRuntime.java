@@ -41,7 +41,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   private final Listings listings;
   private final Clock clock;
 
-  /** Networks found or made, and when: looked up again {@link Listings#MAX_AGE} later. */
+  /** Networks found or made, and when: looked up again {@link Docker#TRUSTED} later. */
   private final Map<String, Instant> networksChecked = new ConcurrentHashMap<>();
 
   public DockerRuntime(DockerClient docker, Images images, Clock clock) {
@@ -56,7 +56,7 @@ public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
   public void ensureNetwork(String project, String network) {
     Instant checked = networksChecked.get(network);
     Instant now = clock.instant();
-    if (checked != null && Duration.between(checked, now).compareTo(Listings.MAX_AGE) < 0) {
+    if (checked != null && Duration.between(checked, now).compareTo(Docker.TRUSTED) < 0) {
       return;
     }
     checkNetwork(project, network);

@@ -11,19 +11,16 @@ import java.util.function.Supplier;
 
 /**
  * The last container list of each project, asked of the Engine again only when it may have changed.
- * A list is trusted when it began at least {@link #UNSETTLED} after the project's last change (an
- * event of the project, a change dockscale made, the event stream connecting or breaking: the
+ * A list is trusted when it began at least {@link Docker#SETTLE} after the project's last change
+ * (an event of the project, a change dockscale made, the event stream connecting or breaking: the
  * engine tells of a death a moment before its list shows it), while the project's event stream is
- * connected (else nothing would tell of a change), and for {@link #MAX_AGE}. A list of 100
+ * connected (else nothing would tell of a change), and for {@link Docker#TRUSTED}. A list of 100
  * containers costs dockerd about 19 ms of CPU here; listing at every 1 s tick would be most of what
  * watching idle replicas costs it.
  *
  * <p>{@link #get} is called by one thread (the loop); changes are told from any.
  */
 final class Listings {
-
-  static final Duration MAX_AGE = Duration.ofSeconds(10);
-  static final Duration UNSETTLED = Duration.ofSeconds(1);
 
   private final Clock clock;
   private final Map<String, Listing> projects = new ConcurrentHashMap<>();
@@ -45,9 +42,9 @@ final class Listings {
       Instant at = listedAt;
       return watched
           && at != null
-          && !at.isBefore(lastChange.plus(UNSETTLED))
+          && !at.isBefore(lastChange.plus(Docker.SETTLE))
           && !now.isBefore(at)
-          && Duration.between(at, now).compareTo(MAX_AGE) < 0;
+          && Duration.between(at, now).compareTo(Docker.TRUSTED) < 0;
     }
   }
 

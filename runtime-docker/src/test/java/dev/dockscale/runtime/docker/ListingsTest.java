@@ -26,7 +26,7 @@ class ListingsTest {
   @Test
   void aWatchedProjectIsListedOnceUntilSomethingChanges() {
     listings.watched("p", true);
-    clock.advance(Listings.UNSETTLED);
+    clock.advance(Docker.SETTLE);
 
     listings.get("p", engine);
     listings.get("p", engine);
@@ -39,12 +39,12 @@ class ListingsTest {
     // A death is told a moment before the list shows it: the look right after may still see it
     // running.
     listings.watched("p", true);
-    clock.advance(Listings.UNSETTLED);
+    clock.advance(Docker.SETTLE);
     listings.get("p", engine);
 
     listings.changed("p");
     listings.get("p", engine);
-    clock.advance(Listings.UNSETTLED.minusMillis(1));
+    clock.advance(Docker.SETTLE.minusMillis(1));
     listings.get("p", engine);
     clock.advance(Duration.ofMillis(1));
     listings.get("p", engine);
@@ -57,7 +57,7 @@ class ListingsTest {
   void aPassThatCameLongAfterTheChangeStillListsOnce() {
     // The look after an event may come late (a slow pass): it must not trust a list from before.
     listings.watched("p", true);
-    clock.advance(Listings.UNSETTLED);
+    clock.advance(Docker.SETTLE);
     listings.get("p", engine);
 
     listings.changed("p");
@@ -90,12 +90,12 @@ class ListingsTest {
   void dockscalesOwnChangesListEveryProjectAgain() {
     listings.watched("p", true);
     listings.watched("q", true);
-    clock.advance(Listings.UNSETTLED);
+    clock.advance(Docker.SETTLE);
     listings.get("p", engine);
     listings.get("q", engine);
 
     listings.changedAll();
-    clock.advance(Listings.UNSETTLED);
+    clock.advance(Docker.SETTLE);
     listings.get("p", engine);
     listings.get("q", engine);
 
@@ -105,7 +105,7 @@ class ListingsTest {
   @Test
   void anEventOfAnotherProjectChangesNothing() {
     listings.watched("p", true);
-    clock.advance(Listings.UNSETTLED);
+    clock.advance(Docker.SETTLE);
     listings.get("p", engine);
 
     listings.changed("q");
@@ -117,10 +117,10 @@ class ListingsTest {
   @Test
   void aListOlderThanItsMaximumAgeIsListedAgain() {
     listings.watched("p", true);
-    clock.advance(Listings.UNSETTLED);
+    clock.advance(Docker.SETTLE);
     listings.get("p", engine);
 
-    clock.advance(Listings.MAX_AGE.minusMillis(1));
+    clock.advance(Docker.TRUSTED.minusMillis(1));
     listings.get("p", engine);
     clock.advance(Duration.ofMillis(1));
     listings.get("p", engine);
@@ -144,7 +144,7 @@ class ListingsTest {
   @Test
   void aFailedListIsTriedAgainAtTheNextLook() {
     listings.watched("p", true);
-    clock.advance(Listings.UNSETTLED);
+    clock.advance(Docker.SETTLE);
 
     assertThatThrownBy(
             () ->
