@@ -13,10 +13,10 @@ import java.util.stream.IntStream;
 /**
  * A service of a fixed number of replicas as the engine observes it at each tick, from a seeded
  * random source. The load swings slowly from {@value #LOW} % to {@value #HIGH} % CPU and back, so
- * it crosses every preset's thresholds (classic's 20 and 70, HPA's target 70, dockscale's target 65
- * and its 95 % saturation step); each replica reads the load plus noise. At every tick a few
- * replicas were just started and are not ready (no readings yet), a few are ready but still warming
- * up, and a few ready ones have no sample yet: the cases the decision core treats apart.
+ * it crosses every preset's thresholds (classic's 20 and 70, HPA's target 80, dockscale's target
+ * 65); each replica reads the load plus noise. At every tick a few replicas were just started and
+ * are not ready (no readings yet), a few are ready but still warming up, and a few ready ones have
+ * no sample yet: the cases the decision core treats apart.
  */
 final class SyntheticService {
   static final double LOW = 15;

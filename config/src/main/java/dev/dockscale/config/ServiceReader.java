@@ -64,7 +64,7 @@ final class ServiceReader {
     Duration drain = s.duration("drain", Duration.ofSeconds(10), Duration.ZERO, TEN_MINUTES);
     Duration stopTimeout =
         s.duration("stop-timeout", Duration.ofSeconds(10), Duration.ZERO, TEN_MINUTES);
-    Duration startup = s.duration("startup", Duration.ofSeconds(2), Duration.ZERO, HOUR);
+    Duration startup = s.duration("startup", Duration.ofSeconds(10), Duration.ZERO, HOUR);
     int warm = s.child("replicas").integer("warm", 0, 0, MAX_WARM);
     if (image == null || policy == null) {
       return null;

@@ -46,6 +46,9 @@ public final class Autoscaler {
 
   private final Deque<ScaleEvent> events = new ArrayDeque<>();
 
+  /** Each rule's trend, by its place in the policy (only with a lookahead). */
+  private final java.util.Map<Integer, Trend> trends = new java.util.HashMap<>();
+
   public Autoscaler(ScalingPolicy policy, Clock clock) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -60,8 +63,8 @@ public final class Autoscaler {
     int current = replicas.size();
     int ready = (int) replicas.stream().filter(ReplicaView::ready).count();
     List<Proposal> proposals = new ArrayList<>();
-    for (MetricRule rule : policy.rules()) {
-      proposals.add(propose(rule, replicas, current, now));
+    for (int i = 0; i < policy.rules().size(); i++) {
+      proposals.add(propose(i, replicas, current, now));
     }
     List<Adjustment> adjustments = new ArrayList<>();
 
@@ -125,7 +128,8 @@ public final class Autoscaler {
    * One metric's proposal, with HPA's rules for replicas that are starting, warming up or
    * unsampled.
    */
-  private Proposal propose(MetricRule rule, List<ReplicaView> replicas, int current, Instant now) {
+  private Proposal propose(int index, List<ReplicaView> replicas, int current, Instant now) {
+    MetricRule rule = policy.rules().get(index);
     Metric metric = rule.metric();
     Strategy strategy = rule.strategy();
     Duration warmup = policy.behavior().warmup();
@@ -158,7 +162,11 @@ public final class Autoscaler {
       return new Proposal(metric.key(), strategy.describe(), null, 0, current, false, note);
     }
     double average = sum / usable;
+    // The load the ready replicas carry, warming and unsampled ones taking their share.
+    int serving = usable + warming + unsampled;
+    double load = average * serving;
     if (!strategy.opines(average)) {
+      feed(index, load, now);
       return new Proposal(
           metric.key(), strategy.describe(), average, usable, current, true, "outside every range");
     }
@@ -172,14 +180,20 @@ public final class Autoscaler {
             String.format(
                 "%d replica(s) not ready, warming up or unsampled counted as 0: %.1f",
                 missing, counted);
-        return new Proposal(
-            metric.key(),
-            strategy.describe(),
-            average,
-            usable + missing,
-            Math.max(current, again),
-            false,
-            note);
+        return forecast(
+            index,
+            load,
+            serving,
+            current,
+            now,
+            new Proposal(
+                metric.key(),
+                strategy.describe(),
+                average,
+                usable + missing,
+                Math.max(current, again),
+                false,
+                note));
       }
     } else if (proposed < current && unsampled > 0) {
       double counted = (sum + metric.full() * unsampled) / (usable + unsampled);
@@ -188,6 +202,7 @@ public final class Autoscaler {
           String.format(
               "%d ready replica(s) without a sample counted as full (%.0f): %.1f",
               unsampled, metric.full(), counted);
+      feed(index, load, now);
       return new Proposal(
           metric.key(),
           strategy.describe(),
@@ -197,7 +212,59 @@ public final class Autoscaler {
           false,
           note);
     }
-    return new Proposal(metric.key(), strategy.describe(), average, usable, proposed, false, "");
+    return forecast(
+        index,
+        load,
+        serving,
+        current,
+        now,
+        new Proposal(metric.key(), strategy.describe(), average, usable, proposed, false, ""));
+  }
+
+  /**
+   * With a lookahead, feeds the rule's trend its load (the average reading times the ready replicas
+   * that carry it) and, if the trend rises, asks for what the forecast load needs when that is more
+   * than {@code p} asks. A forecast never lowers a proposal.
+   */
+  private Proposal forecast(
+      int rule, double load, int serving, int current, Instant now, Proposal p) {
+    Trend trend = feed(rule, load, now);
+    if (trend == null) {
+      return p;
+    }
+    double ahead = trend.forecast();
+    Strategy strategy = policy.rules().get(rule).strategy();
+    double average = ahead / serving;
+    if (ahead <= load || !strategy.opines(average)) {
+      return p;
+    }
+    int asked = strategy.propose(average, serving, current);
+    if (asked <= Math.max(p.proposed(), current)) {
+      return p;
+    }
+    String note =
+        String.format(
+            "rising %.1f%%/s: %.1f%% over %d replica(s) in %s",
+            trend.slope(now) / serving, average, serving, Durations.format(trend.lookahead()));
+    return new Proposal(
+        p.metric(),
+        p.strategy(),
+        p.utilization(),
+        p.counted(),
+        asked,
+        false,
+        p.note().isEmpty() ? note : p.note() + "; " + note);
+  }
+
+  /** Adds a rule's load to its trend; null without a lookahead. */
+  private Trend feed(int rule, double load, Instant now) {
+    Duration lookahead = policy.behavior().lookahead();
+    if (lookahead.isZero()) {
+      return null;
+    }
+    Trend trend = trends.computeIfAbsent(rule, r -> new Trend(lookahead));
+    trend.add(now, load);
+    return trend;
   }
 
   /**

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param downCooldown after a scale-down, no further scale-down for this long (a scale-up may still
  *     happen: being short of capacity is never made to wait)
  * @param warmup a replica's readings are ignored for this long after it started
+ * @param lookahead scale up for the load a rising trend will reach this far ahead (0: no forecast);
+ *     the trend is fitted over the last {@code 2 * lookahead}, and never scales down
  */
 public record Behavior(
     Duration upWindow,
@@ -23,7 +25,8 @@ public record Behavior(
     RateLimits downLimits,
     Duration upCooldown,
     Duration downCooldown,
-    Duration warmup) {
+    Duration warmup,
+    Duration lookahead) {
 
   public Behavior {
     requireNonNegative("window.up", upWindow);
@@ -33,6 +36,27 @@ public record Behavior(
     requireNonNegative("cooldown.up", upCooldown);
     requireNonNegative("cooldown.down", downCooldown);
     requireNonNegative("warmup", warmup);
+    requireNonNegative("forecast", lookahead);
+  }
+
+  /** A behaviour without a forecast. */
+  public Behavior(
+      Duration upWindow,
+      Duration downWindow,
+      RateLimits upLimits,
+      RateLimits downLimits,
+      Duration upCooldown,
+      Duration downCooldown,
+      Duration warmup) {
+    this(
+        upWindow,
+        downWindow,
+        upLimits,
+        downLimits,
+        upCooldown,
+        downCooldown,
+        warmup,
+        Duration.ZERO);
   }
 
   /** No windows, no rate limits, no cooldowns, no warm-up: every decision takes effect as asked. */
@@ -55,30 +79,42 @@ public record Behavior(
   }
 
   public Behavior withUpWindow(Duration d) {
-    return new Behavior(d, downWindow, upLimits, downLimits, upCooldown, downCooldown, warmup);
+    return new Behavior(
+        d, downWindow, upLimits, downLimits, upCooldown, downCooldown, warmup, lookahead);
   }
 
   public Behavior withDownWindow(Duration d) {
-    return new Behavior(upWindow, d, upLimits, downLimits, upCooldown, downCooldown, warmup);
+    return new Behavior(
+        upWindow, d, upLimits, downLimits, upCooldown, downCooldown, warmup, lookahead);
   }
 
   public Behavior withUpLimits(RateLimits l) {
-    return new Behavior(upWindow, downWindow, l, downLimits, upCooldown, downCooldown, warmup);
+    return new Behavior(
+        upWindow, downWindow, l, downLimits, upCooldown, downCooldown, warmup, lookahead);
   }
 
   public Behavior withDownLimits(RateLimits l) {
-    return new Behavior(upWindow, downWindow, upLimits, l, upCooldown, downCooldown, warmup);
+    return new Behavior(
+        upWindow, downWindow, upLimits, l, upCooldown, downCooldown, warmup, lookahead);
   }
 
   public Behavior withUpCooldown(Duration d) {
-    return new Behavior(upWindow, downWindow, upLimits, downLimits, d, downCooldown, warmup);
+    return new Behavior(
+        upWindow, downWindow, upLimits, downLimits, d, downCooldown, warmup, lookahead);
   }
 
   public Behavior withDownCooldown(Duration d) {
-    return new Behavior(upWindow, downWindow, upLimits, downLimits, upCooldown, d, warmup);
+    return new Behavior(
+        upWindow, downWindow, upLimits, downLimits, upCooldown, d, warmup, lookahead);
   }
 
   public Behavior withWarmup(Duration d) {
-    return new Behavior(upWindow, downWindow, upLimits, downLimits, upCooldown, downCooldown, d);
+    return new Behavior(
+        upWindow, downWindow, upLimits, downLimits, upCooldown, downCooldown, d, lookahead);
+  }
+
+  public Behavior withLookahead(Duration d) {
+    return new Behavior(
+        upWindow, downWindow, upLimits, downLimits, upCooldown, downCooldown, warmup, d);
   }
 }

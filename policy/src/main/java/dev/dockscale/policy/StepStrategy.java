@@ -43,16 +43,6 @@ public record StepStrategy(List<Step> steps) implements Strategy {
     }
   }
 
-  /**
-   * Doubles the count while the metric is pegged at or above 95 %: a saturated reading hides how
-   * far demand is above capacity, so proportional scaling alone (at most 100 / target per round) is
-   * slow.
-   */
-  public static StepStrategy saturation() {
-    return new StepStrategy(
-        List.of(new Step(95, Double.POSITIVE_INFINITY, true, Change.percent(50))));
-  }
-
   @Override
   public boolean opines(double utilization) {
     return steps.stream().anyMatch(step -> step.contains(utilization));
