@@ -55,34 +55,56 @@ public final class Reports {
         : String.format(Locale.ROOT, "%.3f", v).replaceFirst("0+$", "");
   }
 
-  /** A fixed-width table, one line per policy. */
-  public static String table(String trace, List<Summary> summaries) {
-    StringBuilder b = new StringBuilder();
-    b.append(
-        String.format(
-            Locale.ROOT,
-            "%-10s %-10s %12s %10s %15s %7s %11s%n",
-            "trace",
-            "policy",
-            "container-s",
-            "overload-s",
-            "unserved-core-s",
-            "events",
-            "dir-changes"));
+  /** The header of {@link #table}. */
+  public static String tableHeader() {
+    return String.format(
+        Locale.ROOT,
+        "%-16s %-18s %11s %7s %7s %8s %10s %7s %7s %9s%n",
+        "trace",
+        "policy",
+        "container-s",
+        "slo-%",
+        "fail-%",
+        "p95-ms",
+        "overload-s",
+        "events",
+        "dir-chg",
+        "cost");
+  }
+
+  /**
+   * A fixed-width table, one line per policy: container-seconds, share of requests within the SLO
+   * and failed, p95 latency, overload, scale events, direction changes and the cost by {@code
+   * objective}.
+   */
+  public static String table(
+      String trace, List<Summary> summaries, SimulatedService service, Tuner.Objective objective) {
+    StringBuilder b = new StringBuilder(tableHeader());
     for (Summary s : summaries) {
-      b.append(
-          String.format(
-              Locale.ROOT,
-              "%-10s %-10s %12.0f %10.0f %15.1f %7d %11d%n",
-              trace,
-              s.policy(),
-              s.containerSeconds(),
-              s.overloadSeconds(),
-              s.unservedCoreSeconds(),
-              s.scaleEvents(),
-              s.directionChanges()));
+      b.append(row(trace, s, service, objective));
     }
     return b.toString();
+  }
+
+  public static String row(
+      String trace, Summary s, SimulatedService service, Tuner.Objective objective) {
+    return String.format(
+        Locale.ROOT,
+        "%-16s %-18s %11.0f %7.2f %7.2f %8s %10.1f %7.1f %7.1f %9.0f%n",
+        trace,
+        s.policy(),
+        s.containerSeconds(),
+        s.sloShare() * 100,
+        s.failedShare() * 100,
+        Double.isNaN(s.p95())
+            ? "-"
+            : Double.isInfinite(s.p95())
+                ? ">120000"
+                : String.format(Locale.ROOT, "%.0f", s.p95() * 1000),
+        s.overloadSeconds(),
+        s.scaleEvents(),
+        s.directionChanges(),
+        objective.cost(s, service));
   }
 
   /**
@@ -127,16 +149,20 @@ public final class Reports {
     }
     StringBuilder table =
         new StringBuilder(
-            "<table><tr><th>policy</th><th>container-seconds</th><th>overload-seconds</th>"
-                + "<th>unserved core-seconds</th><th>scale events</th><th>direction changes</th></tr>\n");
+            "<table><tr><th>policy</th><th>container-seconds</th><th>requests within SLO</th>"
+                + "<th>failed</th><th>overload-seconds</th><th>unserved core-seconds</th>"
+                + "<th>scale events</th><th>direction changes</th></tr>\n");
     for (Simulator.Result r : results) {
       Summary s = r.summary();
       table.append(
           String.format(
               Locale.ROOT,
-              "<tr><td>%s</td><td>%.0f</td><td>%.0f</td><td>%.1f</td><td>%d</td><td>%d</td></tr>%n",
+              "<tr><td>%s</td><td>%.0f</td><td>%.2f %%</td><td>%.2f %%</td><td>%.1f</td><td>%.1f</td>"
+                  + "<td>%.1f</td><td>%.1f</td></tr>%n",
               escape(s.policy()),
               s.containerSeconds(),
+              s.sloShare() * 100,
+              s.failedShare() * 100,
               s.overloadSeconds(),
               s.unservedCoreSeconds(),
               s.scaleEvents(),

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dockscale.config.ConfigLoader;
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.config.ServiceSpec;
-import dev.dockscale.policy.Preset;
-import dev.dockscale.policy.ScalingPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shipped traces, under each preset: figures as committed (golden), and the claims
- * docs/policies.md makes of the dockscale preset.
+ * The shipped traces under each preset and baseline (hpa-tuned aside: it is tuned, see
+ * EvaluationTest): figures as committed (golden), with the simulator's default model.
  */
 class ReferenceTracesTest {
 
@@ -32,25 +30,24 @@ class ReferenceTracesTest {
   static void simulateEveryTraceUnderEveryPreset() throws IOException {
     DockscaleConfig config = ConfigLoader.load(TRACES.resolve("reference.yml"));
     ServiceSpec web = config.services().get("web");
-    StringBuilder b = new StringBuilder();
+    SimulatedService service = SimulatedService.of(web);
+    int min = web.policy().min();
+    int max = web.policy().max();
+    Comparison comparison =
+        new Comparison(Comparison.DEFAULT_OFFSETS, Comparison.DEFAULT_SLO, true);
+    StringBuilder b = new StringBuilder(Reports.tableHeader());
     for (String name : ReferenceTraces.all().keySet()) {
       Trace trace = Trace.read(TRACES.resolve(name + ".csv"));
-      List<Summary> summaries = new ArrayList<>();
-      for (Preset preset : Preset.values()) {
-        ScalingPolicy policy = ScalingPolicy.of(preset, web.policy().min(), web.policy().max());
-        Summary s =
-            Simulator.run(
-                    preset.key(),
-                    policy,
-                    preset.interval().orElse(config.interval()),
-                    SimulatedService.of(web),
-                    trace)
-                .summary();
-        summaries.add(s);
-        results.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(preset.key(), s);
+      List<Contender> contenders = new ArrayList<>();
+      contenders.add(Baselines.staticPeak(service, trace, min, max));
+      contenders.add(Baselines.classic(config.interval(), min, max));
+      contenders.add(Baselines.hpa(min, max));
+      contenders.add(Baselines.dockscale(config.interval(), min, max));
+      contenders.add(Baselines.dockscaleWithBalancer(config.interval(), min, max));
+      for (Simulator.Result r : comparison.run(contenders, service, trace)) {
+        b.append(Reports.row(name, r.summary(), service, Tuner.Objective.DEFAULT));
+        results.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(r.policy(), r.summary());
       }
-      String part = Reports.table(name, summaries);
-      b.append(b.length() == 0 ? part : part.substring(part.indexOf('\n') + 1));
     }
     table = b.toString();
     if ("1".equals(System.getenv("UPDATE_GOLDEN"))) {
@@ -74,25 +71,12 @@ class ReferenceTracesTest {
   }
 
   @Test
-  void dockscaleOverloadsLessThanClassicAndHpaOnStepSpikeAndRampWithoutMoreContainers() {
-    for (String trace : List.of("step", "spike", "ramp")) {
-      Summary ours = results.get(trace).get("dockscale");
-      Summary classic = results.get(trace).get("classic");
-      Summary hpa = results.get(trace).get("hpa");
-      assertThat(ours.overloadSeconds())
-          .as(trace + " overload vs classic")
-          .isLessThan(classic.overloadSeconds());
-      assertThat(ours.overloadSeconds())
-          .as(trace + " overload vs hpa")
-          .isLessThan(hpa.overloadSeconds());
-      assertThat(ours.containerSeconds())
-          .as(trace + " container-seconds vs hpa")
-          .isLessThanOrEqualTo(hpa.containerSeconds());
-    }
-  }
-
-  @Test
-  void dockscaleNeverChangesDirectionOnNoisyFlatLoad() {
-    assertThat(results.get("noisy-flat").get("dockscale").directionChanges()).isZero();
+  void staticPeakNeverOverloadsAndEveryPolicyServesTheSameRequests() {
+    results.forEach(
+        (trace, byPolicy) -> {
+          assertThat(byPolicy.get("static-peak").overloadSeconds()).as(trace).isZero();
+          double requests = byPolicy.get("static-peak").requests();
+          byPolicy.values().forEach(s -> assertThat(s.requests()).as(trace).isEqualTo(requests));
+        });
   }
 }

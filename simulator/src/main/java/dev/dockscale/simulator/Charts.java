@@ -1,0 +1,177 @@
+package dev.dockscale.simulator;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Charts as SVG text, for the docs: grouped bars (a figure per policy per trace) and a timeline
+ * (demand and each policy's ready capacity). Plain SVG, so they render wherever markdown does.
+ */
+public final class Charts {
+
+  private static final String[] COLOURS = {
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#9c755f"
+  };
+  private static final int WIDTH = 900;
+  private static final int HEIGHT = 320;
+  private static final int LEFT = 60;
+  private static final int BOTTOM = 70;
+  private static final int TOP = 30;
+
+  private Charts() {}
+
+  /**
+   * Grouped bars: for each group (a trace), a bar per series (a policy), scaled to the largest
+   * value.
+   */
+  public static String bars(
+      String title, String unit, List<String> groups, Map<String, List<Double>> series) {
+    double max = series.values().stream().flatMap(List::stream).mapToDouble(d -> d).max().orElse(1);
+    max = max <= 0 ? 1 : max;
+    StringBuilder b = open(title, unit, max);
+    double groupWidth = (WIDTH - LEFT - 20.0) / groups.size();
+    double barWidth = groupWidth * 0.8 / series.size();
+    int s = 0;
+    for (Map.Entry<String, List<Double>> e : series.entrySet()) {
+      for (int g = 0; g < groups.size(); g++) {
+        double v = e.getValue().get(g);
+        double h = (HEIGHT - TOP - BOTTOM) * v / max;
+        double x = LEFT + g * groupWidth + groupWidth * 0.1 + s * barWidth;
+        b.append(
+            f(
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s %s: %.1f</title></rect>%n",
+                x,
+                HEIGHT - BOTTOM - h,
+                barWidth,
+                h,
+                COLOURS[s % COLOURS.length],
+                escape(e.getKey()),
+                escape(groups.get(g)),
+                v));
+      }
+      s++;
+    }
+    for (int g = 0; g < groups.size(); g++) {
+      double x = LEFT + (g + 0.5) * groupWidth;
+      b.append(
+          f(
+              "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"end\" transform=\"rotate(-30 %.1f %d)\">%s</text>%n",
+              x, HEIGHT - BOTTOM + 14, x, HEIGHT - BOTTOM + 14, escape(groups.get(g))));
+    }
+    return close(b, List.copyOf(series.keySet()));
+  }
+
+  /** Demand (cores) over time, and each policy's ready capacity (cores) at its decisions. */
+  public static String timeline(
+      String title, Trace trace, double cpus, List<Simulator.Result> results) {
+    double end = trace.end();
+    for (Simulator.Result r : results) {
+      end = Math.max(end, r.rows().isEmpty() ? 0 : r.rows().get(r.rows().size() - 1).t());
+    }
+    double max = trace.points().stream().mapToDouble(Trace.Point::demand).max().orElse(1);
+    for (Simulator.Result r : results) {
+      for (Simulator.Row row : r.rows()) {
+        max = Math.max(max, row.ready() * cpus);
+      }
+    }
+    StringBuilder b = open(title, "cores", max);
+    StringBuilder demand = new StringBuilder();
+    for (Trace.Point p : trace.points()) {
+      demand.append(point(p.t(), p.demand(), end, max));
+    }
+    b.append(
+        f("<polyline fill=\"none\" stroke=\"#333\" stroke-width=\"2\" points=\"%s\"/>%n", demand));
+    int s = 0;
+    for (Simulator.Result r : results) {
+      StringBuilder line = new StringBuilder();
+      double last = Double.NaN;
+      for (Simulator.Row row : r.rows()) {
+        double capacity = row.ready() * cpus;
+        if (!Double.isNaN(last) && capacity != last) {
+          line.append(point(row.t(), last, end, max));
+        }
+        line.append(point(row.t(), capacity, end, max));
+        last = capacity;
+      }
+      b.append(
+          f(
+              "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%s\"/>%n",
+              COLOURS[s++ % COLOURS.length], line));
+    }
+    b.append(
+        f("<text x=\"%d\" y=\"%d\" font-size=\"11\">0 s</text>%n", LEFT, HEIGHT - BOTTOM + 14));
+    b.append(
+        f(
+            "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.0f s</text>%n",
+            WIDTH - 20, HEIGHT - BOTTOM + 14, end));
+    List<String> names = new java.util.ArrayList<>(List.of("demand"));
+    results.forEach(r -> names.add(r.policy() + " ready capacity"));
+    return close(b, names, true);
+  }
+
+  private static String point(double t, double v, double end, double max) {
+    double x = LEFT + (WIDTH - LEFT - 20) * t / end;
+    double y = HEIGHT - BOTTOM - (HEIGHT - TOP - BOTTOM) * v / max;
+    return f("%.1f,%.1f ", x, y);
+  }
+
+  private static StringBuilder open(String title, String unit, double max) {
+    StringBuilder b = new StringBuilder();
+    b.append(
+        f(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\">%n",
+            WIDTH, HEIGHT + 20));
+    b.append(f("<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n"));
+    b.append(f("<text x=\"%d\" y=\"18\" font-size=\"14\">%s</text>%n", LEFT, escape(title)));
+    for (int i = 0; i <= 4; i++) {
+      double y = HEIGHT - BOTTOM - (HEIGHT - TOP - BOTTOM) * i / 4.0;
+      b.append(
+          f(
+              "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/><text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\">%s</text>%n",
+              LEFT,
+              y,
+              WIDTH - 20,
+              y,
+              LEFT - 4,
+              y + 3,
+              Reports.num(Math.round(max * i / 4.0 * 100) / 100.0)));
+    }
+    b.append(
+        f(
+            "<text x=\"12\" y=\"%d\" font-size=\"11\" transform=\"rotate(-90 12 %d)\">%s</text>%n",
+            HEIGHT / 2, HEIGHT / 2, escape(unit)));
+    return b;
+  }
+
+  private static String close(StringBuilder b, List<String> names) {
+    return close(b, names, false);
+  }
+
+  private static String close(StringBuilder b, List<String> names, boolean firstIsDemand) {
+    double x = LEFT;
+    for (int i = 0; i < names.size(); i++) {
+      String colour =
+          firstIsDemand
+              ? (i == 0 ? "#333" : COLOURS[(i - 1) % COLOURS.length])
+              : COLOURS[i % COLOURS.length];
+      b.append(
+          f(
+              "<rect x=\"%.1f\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%.1f\" y=\"%d\" font-size=\"11\">%s</text>%n",
+              x, HEIGHT + 4, colour, x + 14, HEIGHT + 13, escape(names.get(i))));
+      x += 24 + 6.5 * names.get(i).length();
+    }
+    return b.append("</svg>\n").toString();
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
+  }
+
+  private static String f(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
+  }
+}
