@@ -3,16 +3,21 @@ package dev.dockscale.cli;
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.config.UnreadableFileException;
-import dev.dockscale.policy.Preset;
-import dev.dockscale.policy.ScalingPolicy;
+import dev.dockscale.simulator.Baselines;
+import dev.dockscale.simulator.Charts;
+import dev.dockscale.simulator.Comparison;
+import dev.dockscale.simulator.Contender;
+import dev.dockscale.simulator.Evaluation;
+import dev.dockscale.simulator.Pipeline;
 import dev.dockscale.simulator.Reports;
 import dev.dockscale.simulator.SimulatedService;
 import dev.dockscale.simulator.Simulator;
 import dev.dockscale.simulator.Summary;
 import dev.dockscale.simulator.Trace;
+import dev.dockscale.simulator.Tuner;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,19 +35,35 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = Main.VERSION,
     description = {
-      "Replays a load trace through the decision core: what would each policy have done?",
-      "Policies: classic, hpa, dockscale (presets, within the service's min/max), or config (the service's own)."
+      "Replays a load trace through the decision core: what would each policy have done, at what cost?",
+      "Policies: config (the service's own), static-peak, classic, hpa, hpa-tuned (tuned on the"
+          + " training traces first), dockscale, dockscale+balancer (dockscale seeing demand at the"
+          + " balancer).",
+      "--held-out instead runs every policy on the held-out traces (docs/policies.md)."
     })
 final class SimulateCommand implements Callable<Integer> {
 
+  static final List<String> POLICIES =
+      List.of(
+          "config",
+          "static-peak",
+          "classic",
+          "hpa",
+          "hpa-tuned",
+          "dockscale",
+          "dockscale+balancer");
+
   @Mixin ConfigOption config;
+  @Mixin ModelOptions model;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--trace",
-      required = true,
-      description = "CSV with header t,demand (+ optional memory_mb)")
+  @Option(names = "--trace", description = "CSV with header t,demand (+ optional memory_mb)")
   Path trace;
+
+  @Option(
+      names = "--held-out",
+      description = "tune on the training traces, then compare every policy on the held-out ones")
+  boolean heldOut;
 
   @Option(
       names = "--service",
@@ -54,10 +75,7 @@ final class SimulateCommand implements Callable<Integer> {
       description = "a policy to run; repeat to compare side by side (default: config)")
   List<String> policies = new ArrayList<>();
 
-  @Option(
-      names = "--out",
-      required = true,
-      description = "CSV of every decision: " + Reports.CSV_HEADER)
+  @Option(names = "--out", description = "CSV of every decision: " + Reports.CSV_HEADER)
   Path out;
 
   @Option(
@@ -65,8 +83,27 @@ final class SimulateCommand implements Callable<Integer> {
       description = "an HTML report with charts of demand, capacity and replicas")
   Path report;
 
+  @Option(
+      names = "--charts",
+      description = "a directory to write SVG charts into (created if missing)")
+  Path charts;
+
   @Override
   public Integer call() {
+    if (heldOut == (trace != null)) {
+      throw new ParameterException(
+          spec.commandLine(), "give either --trace FILE or --held-out (not both)");
+    }
+    if (heldOut && (out != null || report != null || !policies.isEmpty())) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--held-out runs every policy on every held-out trace: drop --out, --report and"
+              + " --policy (use --charts DIR for its charts)");
+    }
+    if (model.sweep != null && (out != null || report != null)) {
+      throw new ParameterException(
+          spec.commandLine(), "--sweep prints a table per value: drop --out and --report");
+    }
     refuseToOverwriteAnInput();
     DockscaleConfig c = config.load();
     ServiceSpec s =
@@ -81,44 +118,160 @@ final class SimulateCommand implements Callable<Integer> {
               + "; it has "
               + String.join(", ", c.services().keySet()));
     }
-    Trace t;
-    try {
-      t = Trace.read(trace);
-    } catch (UnreadableFileException | IllegalArgumentException e) {
-      spec.commandLine().getErr().println("dockscale: " + e.getMessage());
-      return 1;
+    Trace t = null;
+    if (trace != null) {
+      try {
+        t = Trace.read(trace);
+      } catch (UnreadableFileException | IllegalArgumentException e) {
+        spec.commandLine().getErr().println("dockscale: " + e.getMessage());
+        return 1;
+      }
     }
     List<String> names = policies.isEmpty() ? List.of("config") : policies;
-    List<Simulator.Result> results = new ArrayList<>();
     for (String name : names) {
-      ScalingPolicy policy;
-      Duration interval = c.interval();
-      if ("config".equals(name)) {
-        policy = s.policy();
-      } else {
-        Preset preset =
-            Preset.byKey(name)
-                .orElseThrow(
-                    () ->
-                        new ParameterException(
-                            spec.commandLine(),
-                            "unknown policy '"
-                                + name
-                                + "': use config or one of "
-                                + Preset.keys()));
-        policy = ScalingPolicy.of(preset, s.policy().min(), s.policy().max());
-        interval = preset.interval().orElse(interval);
+      if (!POLICIES.contains(name)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "unknown policy '" + name + "': use one of " + String.join(", ", POLICIES));
       }
-      results.add(Simulator.run(name, policy, interval, SimulatedService.of(s), t));
     }
-    Reports.write(out, Reports.csv(results));
+    PrintWriter printed = spec.commandLine().getOut();
+    for (Map.Entry<String, ModelOptions> run : model.sweep().entrySet()) {
+      ModelOptions m = run.getValue();
+      SimulatedService simulated = m.service(s);
+      if (!run.getKey().isEmpty()) {
+        printed.println("== " + run.getKey());
+      }
+      if (heldOut) {
+        heldOut(printed, c, s, simulated, m);
+      } else {
+        oneTrace(printed, c, s, simulated, m, t, names);
+      }
+    }
+    printed.flush();
+    return 0;
+  }
+
+  private void oneTrace(
+      PrintWriter printed,
+      DockscaleConfig c,
+      ServiceSpec s,
+      SimulatedService simulated,
+      ModelOptions m,
+      Trace t,
+      List<String> names) {
+    int min = s.policy().min();
+    int max = s.policy().max();
+    Comparison comparison = m.comparison(true);
+    Tuner.Objective objective = m.objective();
+    List<Contender> contenders = new ArrayList<>();
+    for (String name : names) {
+      contenders.add(
+          switch (name) {
+            case "config" -> new Contender("config", s.policy(), Pipeline.dockscale(c.interval()));
+            case "static-peak" -> Baselines.staticPeak(simulated, t, min, max);
+            case "classic" -> Baselines.classic(c.interval(), min, max);
+            case "hpa" -> Baselines.hpa(min, max);
+            case "hpa-tuned" ->
+                new Contender(
+                    "hpa-tuned",
+                    Evaluation.tuneHpa(Pipeline.HPA, simulated, min, max, comparison, objective)
+                        .policy(),
+                    Pipeline.HPA);
+            case "dockscale" -> Baselines.dockscale(c.interval(), min, max);
+            default -> {
+              Contender d = Baselines.dockscale(c.interval(), min, max);
+              yield new Contender(name, d.policy(), d.pipeline().withDemand(true));
+            }
+          });
+    }
+    List<Simulator.Result> results = comparison.run(contenders, simulated, t);
+    if (out != null) {
+      Reports.write(out, Reports.csv(results));
+    }
     if (report != null) {
       Reports.write(report, Reports.html(t, s.resources().cpus(), results));
     }
+    if (charts != null) {
+      writeChart(
+          t.name() + ".svg",
+          Charts.timeline(
+              t.name() + ": demand and ready capacity (first offset)",
+              t,
+              s.resources().cpus(),
+              results));
+    }
     List<Summary> summaries = results.stream().map(Simulator.Result::summary).toList();
-    spec.commandLine().getOut().print(Reports.table(t.name(), summaries));
-    spec.commandLine().getOut().flush();
-    return 0;
+    printed.print(Reports.table(t.name(), summaries, simulated, objective));
+    printed.println("ranking by cost: " + ranking(summaries, simulated, objective));
+  }
+
+  private void heldOut(
+      PrintWriter printed,
+      DockscaleConfig c,
+      ServiceSpec s,
+      SimulatedService simulated,
+      ModelOptions m) {
+    Tuner.Objective objective = m.objective();
+    Evaluation.Report r =
+        Evaluation.run(
+            simulated,
+            c.interval(),
+            s.policy().min(),
+            s.policy().max(),
+            m.comparison(true),
+            objective);
+    printed.println("hpa-tuned (on the training traces): " + r.hpaTuned().settings());
+    printed.println("hpa-tuned-1s (on the training traces): " + r.hpaTunedFast().settings());
+    printed.print(Reports.tableHeader());
+    r.byTrace()
+        .forEach(
+            (name, summaries) ->
+                summaries.forEach(x -> printed.print(Reports.row(name, x, simulated, objective))));
+    printed.println();
+    printed.print(Reports.tableHeader());
+    List<Summary> totals = List.copyOf(r.totals().values());
+    totals.forEach(x -> printed.print(Reports.row("all held-out", x, simulated, objective)));
+    printed.println("ranking by cost: " + ranking(totals, simulated, objective));
+    if (charts != null) {
+      List<String> traces = List.copyOf(r.byTrace().keySet());
+      Map<String, List<Double>> cost = new LinkedHashMap<>();
+      Map<String, List<Double>> slo = new LinkedHashMap<>();
+      r.byTrace()
+          .values()
+          .forEach(
+              list ->
+                  list.forEach(
+                      x -> {
+                        cost.computeIfAbsent(x.policy(), k -> new ArrayList<>())
+                            .add(objective.cost(x, simulated));
+                        slo.computeIfAbsent(x.policy(), k -> new ArrayList<>())
+                            .add(x.sloShare() * 100);
+                      }));
+      writeChart(
+          "held-out-cost.svg",
+          Charts.bars("Cost per held-out trace (lower is better)", "cost", traces, cost));
+      writeChart(
+          "held-out-slo.svg",
+          Charts.bars("Requests within the SLO, % (higher is better)", "%", traces, slo));
+    }
+  }
+
+  private static String ranking(
+      List<Summary> summaries, SimulatedService service, Tuner.Objective objective) {
+    return summaries.stream()
+        .sorted(java.util.Comparator.comparingDouble(x -> objective.cost(x, service)))
+        .map(Summary::policy)
+        .collect(java.util.stream.Collectors.joining(" < "));
+  }
+
+  private void writeChart(String name, String svg) {
+    try {
+      Files.createDirectories(charts);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create --charts " + charts, e);
+    }
+    Reports.write(charts.resolve(name), svg);
   }
 
   /**
@@ -128,14 +281,18 @@ final class SimulateCommand implements Callable<Integer> {
    */
   private void refuseToOverwriteAnInput() {
     Map<String, Path> outputs = new LinkedHashMap<>();
-    outputs.put("--out", out);
+    if (out != null) {
+      outputs.put("--out", out);
+    }
     if (report != null) {
       outputs.put("--report", report);
     }
     Map<String, Path> inputs = new LinkedHashMap<>();
     inputs.put("the config (--config " + config.file + ")", config.file);
-    inputs.put("the trace (--trace " + trace + ")", trace);
-    if (report != null) {
+    if (trace != null) {
+      inputs.put("the trace (--trace " + trace + ")", trace);
+    }
+    if (report != null && out != null) {
       inputs.put("--out " + out, out);
     }
     outputs.forEach(
