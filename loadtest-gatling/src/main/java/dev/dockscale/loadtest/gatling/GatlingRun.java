@@ -1,6 +1,7 @@
 package dev.dockscale.loadtest.gatling;
 
 import com.typesafe.config.ConfigFactory;
+import dev.dockscale.loadtest.Profile;
 import io.gatling.app.Gatling$;
 import java.io.IOException;
 import java.io.UncheckedIOException;

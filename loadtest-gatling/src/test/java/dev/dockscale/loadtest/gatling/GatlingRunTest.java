@@ -3,6 +3,7 @@ package dev.dockscale.loadtest.gatling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.dockscale.loadtest.Profile;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

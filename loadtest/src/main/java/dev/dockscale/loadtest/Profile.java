@@ -1,6 +1,5 @@
-package dev.dockscale.loadtest.gatling;
+package dev.dockscale.loadtest;
 
-import dev.dockscale.loadtest.LoadGenerator;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,9 +10,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * An open-model load profile: arrival-rate phases one after another, sent to one loopback URL.
- * Built from {@code key=value} settings, where every rate is in requests/s and every time in
- * seconds:
+ * An open-model load profile: arrival-rate phases one after another, sent to one loopback URL. The
+ * same profile drives {@link OpenLoad} ({@link #rate()}, scripts/openload-run) and Gatling
+ * (loadtest-gatling, scripts/gatling-run), so their figures can be set side by side. Built from
+ * {@code key=value} settings, where every rate is in requests/s and every time in seconds:
  *
  * <ul>
  *   <li>{@code step}: {@code base} until {@code t1}, {@code high} until {@code t2}, {@code base}
@@ -166,6 +166,27 @@ public record Profile(
   /** How long arrivals go on. */
   public Duration duration() {
     return phases.stream().map(Phase::duration).reduce(Duration.ZERO, Duration::plus);
+  }
+
+  /** The rate, phase after phase, as {@link OpenLoad} follows it; 0 after the last phase. */
+  public ArrivalRate rate() {
+    double[] ends = new double[phases.size()];
+    double end = 0;
+    for (int i = 0; i < ends.length; i++) {
+      end += phases.get(i).duration().toNanos() / 1e9;
+      ends[i] = end;
+    }
+    return t -> {
+      double start = 0;
+      for (int i = 0; i < ends.length; i++) {
+        if (t < ends[i]) {
+          Phase phase = phases.get(i);
+          return phase.from() + (phase.to() - phase.from()) * (t - start) / (ends[i] - start);
+        }
+        start = ends[i];
+      }
+      return 0;
+    };
   }
 
   /** Requests the profile should send, the integral of its rate. */

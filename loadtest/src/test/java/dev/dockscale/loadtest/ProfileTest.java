@@ -1,10 +1,10 @@
-package dev.dockscale.loadtest.gatling;
+package dev.dockscale.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.dockscale.loadtest.gatling.Profile.Phase;
+import dev.dockscale.loadtest.Profile.Phase;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -64,6 +64,27 @@ class ProfileTest {
             new Phase(100, 0, Duration.ofSeconds(20)));
     assertThat(ramp.expectedRequests()).isCloseTo(500 + 500 + 1000, within(1e-9));
     assertThat(ramp.slo()).isEqualTo(Duration.ofMillis(250));
+  }
+
+  @Test
+  void itsRateFollowsThePhasesAndIntegratesToTheExpectedRequests() {
+    Profile ramp =
+        Profile.of(
+            "ramp",
+            TARGET,
+            Map.of("base", "10", "peak", "110", "up", "10", "hold", "5", "down", "10"));
+    ArrivalRate rate = ramp.rate();
+
+    assertThat(rate.perSecond(0)).isEqualTo(10);
+    assertThat(rate.perSecond(5)).isCloseTo(60, within(1e-9));
+    assertThat(rate.perSecond(12)).isEqualTo(110);
+    assertThat(rate.perSecond(20)).isCloseTo(60, within(1e-9));
+    assertThat(rate.perSecond(25)).isZero();
+    long arrivals = 0;
+    for (Arrivals even = Arrivals.evenlySpaced(rate, 25); even.next().isPresent(); ) {
+      arrivals++;
+    }
+    assertThat((double) arrivals).isCloseTo(ramp.expectedRequests(), within(1.0));
   }
 
   @Test
