@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
 
 /**
  * A bounded closed-loop HTTP load: up to {@code maxUsers} virtual users, each sending one request
@@ -40,6 +41,7 @@ public final class LoadGenerator implements AutoCloseable {
   private final ExecutorService users;
 
   private final LongAdder ok = new LongAdder();
+  private final Histogram latencies = Latencies.newHistogram();
   private final Map<Integer, LongAdder> failures = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> byServer = new ConcurrentHashMap<>();
   private final java.util.Queue<Long> failedAt = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -74,7 +76,7 @@ public final class LoadGenerator implements AutoCloseable {
   }
 
   /** Refuses any target but this machine's loopback. */
-  static void requireLoopback(URI target) {
+  public static void requireLoopback(URI target) {
     String host = target.getHost();
     try {
       if (host == null || !InetAddress.getByName(host).isLoopbackAddress()) {
@@ -115,9 +117,11 @@ public final class LoadGenerator implements AutoCloseable {
   private void send() {
     HttpRequest request =
         HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60)).GET().build();
+    long start = System.nanoTime();
     try {
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() / 100 == 2) {
+        latencies.recordValue((System.nanoTime() - start) / 1_000);
         ok.increment();
         String server = serverOf(response.body());
         if (server != null) {
@@ -167,6 +171,14 @@ public final class LoadGenerator implements AutoCloseable {
 
   public long ok() {
     return ok.sum();
+  }
+
+  /**
+   * Latencies of the 2xx answers so far. In a closed loop a user waits for each answer before the
+   * next request, so these hide the demand a slow server turns away: {@link OpenLoad} does not.
+   */
+  public Latencies latencies() {
+    return Latencies.of(latencies.copy());
   }
 
   /** Non-2xx answers by status; status 0 counts requests that got no answer at all. */
