@@ -1,6 +1,5 @@
 package dev.dockscale.balancer.nginx;
 
-import dev.dockscale.balancer.nginx.RequestWindow.Load;
 import dev.dockscale.balancer.nginx.RequestWindow.ServiceLoad;
 import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;
@@ -42,7 +41,7 @@ public final class NginxRequestMetrics implements MetricsSource {
   private static final Logger LOG = LoggerFactory.getLogger(NginxRequestMetrics.class);
 
   /** Readings are over this many whole seconds. */
-  static final int WINDOW_SECONDS = 3;
+  public static final int WINDOW_SECONDS = 3;
 
   /** How often the log is read. */
   static final Duration EVERY = Duration.ofSeconds(1);
@@ -56,7 +55,20 @@ public final class NginxRequestMetrics implements MetricsSource {
   private final RequestWindow window = new RequestWindow(WINDOW_SECONDS);
   private final Clock clock;
   private final ScheduledExecutorService poller;
-  private final Map<String, Instant> firstAsked = new HashMap<>();
+  private final Map<String, Asked> asked = new HashMap<>();
+
+  /** A replica not asked about for this long is forgotten: asked again, it is new. */
+  static final Duration ABSENT = Duration.ofSeconds(10);
+
+  /** When a replica was first and last asked about. */
+  private static final class Asked {
+    final Instant first;
+    Instant last;
+
+    Asked(Instant first) {
+      this.first = first;
+    }
+  }
 
   private volatile Snapshot latest = new Snapshot(Instant.EPOCH, Map.of(), "not read yet");
 
@@ -129,15 +141,28 @@ public final class NginxRequestMetrics implements MetricsSource {
                     + " s of the balancer's request log are being read");
   }
 
-  /** A service's load over the latest window (every request of the service, with nginx's 503s). */
-  public Optional<Load> service(String service) {
+  /**
+   * A service's load over the latest window (every request of the service, with nginx's own 503s),
+   * and when that window ended.
+   */
+  public Optional<ServiceWindow> service(String service) {
     Snapshot s = usable();
     if (s == null) {
       return Optional.empty();
     }
     ServiceLoad load = s.loads().get(service);
-    return Optional.of(load == null ? RequestWindow.idle() : load.total());
+    return Optional.of(
+        new ServiceWindow(
+            Instant.ofEpochSecond(s.at().getEpochSecond()),
+            load == null ? RequestLoad.idle() : load.total()));
   }
+
+  /**
+   * A service's load over the {@link #WINDOW_SECONDS} whole seconds before {@code end}.
+   *
+   * @param end the end of the window, a whole second, exclusive
+   */
+  public record ServiceWindow(Instant end, RequestLoad load) {}
 
   /** Lines of the log that could not be parsed, since the start. */
   public long badLines() {
@@ -155,8 +180,8 @@ public final class NginxRequestMetrics implements MetricsSource {
   @Override
   public synchronized Map<String, ReplicaMetrics> read(Collection<MeasuredReplica> replicas) {
     Instant now = clock.instant();
-    firstAsked.keySet().retainAll(replicas.stream().map(MeasuredReplica::id).toList());
-    replicas.forEach(r -> firstAsked.putIfAbsent(r.id(), now));
+    asked.values().removeIf(a -> Duration.between(a.last, now).compareTo(ABSENT) > 0);
+    replicas.forEach(r -> asked.computeIfAbsent(r.id(), id -> new Asked(now)).last = now);
     Snapshot s = usable();
     if (s == null) {
       return Map.of();
@@ -164,13 +189,13 @@ public final class NginxRequestMetrics implements MetricsSource {
     Instant windowStart = s.at().minusSeconds(WINDOW_SECONDS + 1);
     Map<String, ReplicaMetrics> result = new HashMap<>();
     for (MeasuredReplica r : replicas) {
-      if (r.address().isEmpty() || firstAsked.get(r.id()).isAfter(windowStart)) {
+      if (r.address().isEmpty() || asked.get(r.id()).first.isAfter(windowStart)) {
         continue;
       }
       ServiceLoad service = s.loads().get(r.service());
-      Load load = service == null ? null : service.replicas().get(r.address());
+      RequestLoad load = service == null ? null : service.replicas().get(r.address());
       if (load == null) {
-        load = RequestWindow.idle();
+        load = RequestLoad.idle();
       }
       Map<Metric, Double> readings = new EnumMap<>(Metric.class);
       readings.put(Metric.RPS, load.rps());

@@ -86,7 +86,7 @@ final class RequestWindow {
       bucket.forEach((k, t) -> byKey.computeIfAbsent(k, x -> new ArrayList<>()).add(t));
     }
     Map<String, List<Tally>> byService = new HashMap<>();
-    Map<String, Map<String, Load>> replicas = new HashMap<>();
+    Map<String, Map<String, RequestLoad>> replicas = new HashMap<>();
     byKey.forEach(
         (k, tallies) -> {
           byService.computeIfAbsent(k.service(), s -> new ArrayList<>()).addAll(tallies);
@@ -110,7 +110,7 @@ final class RequestWindow {
     return Math.floorDiv(nowMillis, 1000) - seconds >= coveredFrom;
   }
 
-  private Load load(List<Tally> tallies, boolean atReplica) {
+  private RequestLoad load(List<Tally> tallies, boolean atReplica) {
     long requests = 0;
     long errors = 0;
     long busyMillis = 0;
@@ -124,7 +124,7 @@ final class RequestWindow {
       }
     }
     boolean any = scratch.getTotalCount() > 0;
-    return new Load(
+    return new RequestLoad(
         requests,
         errors,
         requests / (double) seconds,
@@ -133,31 +133,8 @@ final class RequestWindow {
         any ? OptionalDouble.of(scratch.getValueAtPercentile(95)) : OptionalDouble.empty());
   }
 
-  /**
-   * What a window saw of a service or a replica.
-   *
-   * @param requests requests ended in the window
-   * @param errors of them, answered with a 5xx status
-   * @param rps requests per second
-   * @param inflight requests in flight on average (Little's law)
-   * @param p50Millis median upstream time, empty without a request that reached a replica
-   * @param p95Millis 95th percentile of the upstream time, likewise
-   */
-  record Load(
-      long requests,
-      long errors,
-      double rps,
-      double inflight,
-      OptionalDouble p50Millis,
-      OptionalDouble p95Millis) {}
-
-  /** The load of a window without a request. */
-  static Load idle() {
-    return new Load(0, 0, 0, 0, OptionalDouble.empty(), OptionalDouble.empty());
-  }
-
   /** A service's load, and its replicas' by IP address (replicas without a request are absent). */
-  record ServiceLoad(Load total, Map<String, Load> replicas) {}
+  record ServiceLoad(RequestLoad total, Map<String, RequestLoad> replicas) {}
 
   private record Key(String service, String host) {}
 

@@ -78,7 +78,10 @@ class NginxRequestMetricsTest {
     assertThat(r.get("id-3").readings())
         .containsEntry(Metric.RPS, 0.0)
         .doesNotContainKey(Metric.LATENCY);
-    assertThat(source.service("web").orElseThrow().rps()).isEqualTo(50.0);
+    var web = source.service("web").orElseThrow();
+    assertThat(web.load().rps()).isEqualTo(50.0);
+    assertThat(web.load().requests()).isEqualTo(150);
+    assertThat(web.end()).isEqualTo(T0.plusSeconds(4));
     assertThat(source.troubles()).isEmpty();
   }
 
@@ -91,7 +94,13 @@ class NginxRequestMetricsTest {
     assertThat(source.read(List.of(newcomer))).isEmpty();
     clock.set(T0.plusSeconds(9));
     source.poll();
+    // Reads of other replicas meanwhile (between ticks, the ready ones only) do not forget it.
+    assertThat(source.read(List.of(web1))).isEmpty();
     assertThat(source.read(List.of(newcomer))).containsKey("id-9");
+    // Not asked about for longer than ABSENT: new again.
+    clock.set(T0.plusSeconds(20));
+    source.poll();
+    assertThat(source.read(List.of(newcomer))).isEmpty();
   }
 
   @Test

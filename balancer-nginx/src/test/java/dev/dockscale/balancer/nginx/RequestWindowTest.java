@@ -3,7 +3,6 @@ package dev.dockscale.balancer.nginx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.dockscale.balancer.nginx.RequestWindow.Load;
 import dev.dockscale.balancer.nginx.RequestWindow.ServiceLoad;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,15 +31,15 @@ class RequestWindowTest {
     // Requests of the second that is not over yet do not count.
     w.add(line(T0 + 3000, "web", "10.0.0.5", 10));
     Map<String, ServiceLoad> loads = w.loads(T0 + 3500);
-    Load five = loads.get("web").replicas().get("10.0.0.5");
+    RequestLoad five = loads.get("web").replicas().get("10.0.0.5");
     assertThat(five.rps()).isEqualTo(100.0);
     assertThat(five.inflight()).isCloseTo(1.0, within(1e-9)); // 100/s x 10 ms
     assertThat(five.p95Millis().getAsDouble()).isEqualTo(10.0);
-    Load six = loads.get("web").replicas().get("10.0.0.6");
+    RequestLoad six = loads.get("web").replicas().get("10.0.0.6");
     assertThat(six.rps()).isEqualTo(50.0);
     assertThat(six.p50Millis().getAsDouble()).isBetween(25.0, 26.0);
     assertThat(six.p95Millis().getAsDouble()).isBetween(47.0, 48.0);
-    Load total = loads.get("web").total();
+    RequestLoad total = loads.get("web").total();
     assertThat(total.requests()).isEqualTo(450);
     assertThat(total.rps()).isEqualTo(150.0);
   }
