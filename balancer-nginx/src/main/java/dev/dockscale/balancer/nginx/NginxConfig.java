@@ -38,6 +38,9 @@ public final class NginxConfig {
    */
   public static final String REQUEST_LOG_SIZE = "128m";
 
+  /** {@link #REQUEST_LOG_SIZE} in bytes. */
+  public static final long REQUEST_LOG_BYTES = 128L << 20;
+
   private NginxConfig() {}
 
   public static String render(String project, List<Route> routes) {

@@ -52,6 +52,10 @@ public final class NginxRequestMetrics implements MetricsSource {
   private static final Set<Metric> PROVIDES = Set.of(Metric.RPS, Metric.INFLIGHT, Metric.LATENCY);
 
   private final RequestLogTail tail;
+
+  /** The size of the log's tmpfs. */
+  private final long logBytes;
+
   private final RequestWindow window = new RequestWindow(WINDOW_SECONDS);
   private final Clock clock;
   private final ScheduledExecutorService poller;
@@ -77,11 +81,12 @@ public final class NginxRequestMetrics implements MetricsSource {
 
   /** Reads through {@code port}, the balancer's loopback port on 127.0.0.1 (0: none yet). */
   public NginxRequestMetrics(IntSupplier port, Clock clock) {
-    this(new RequestLogTail(port), clock, true);
+    this(new RequestLogTail(port), clock, true, NginxConfig.REQUEST_LOG_BYTES);
   }
 
-  NginxRequestMetrics(RequestLogTail tail, Clock clock, boolean poll) {
+  NginxRequestMetrics(RequestLogTail tail, Clock clock, boolean poll, long logBytes) {
     this.tail = tail;
+    this.logBytes = logBytes;
     this.clock = clock;
     ScheduledThreadPoolExecutor s =
         new ScheduledThreadPoolExecutor(
@@ -127,6 +132,20 @@ public final class NginxRequestMetrics implements MetricsSource {
       return;
     }
     Map<String, ServiceLoad> loads = window.loads(now.toEpochMilli());
+    if (tail.bytesHeld() > logBytes * 9 / 10) {
+      // Two minutes of log fill the tmpfs (some 20,000 requests per second): once it is full
+      // nginx logs no more, and a rate read from it would be too low to scale on.
+      latest =
+          new Snapshot(
+              now,
+              Map.of(),
+              "the balancer's request log holds "
+                  + tail.bytesHeld()
+                  + " bytes of its tmpfs's "
+                  + logBytes
+                  + "; readings from a full log would be too low");
+      return;
+    }
     if (latest.problem() != null && !latest.problem().equals("not read yet")) {
       LOG.info("the balancer's request log is read again");
     }

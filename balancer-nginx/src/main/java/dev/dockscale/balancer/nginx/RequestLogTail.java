@@ -53,6 +53,7 @@ final class RequestLogTail implements AutoCloseable {
   private final Map<String, Long> offsets = new HashMap<>();
   private boolean primed;
   private long badLines;
+  private long held;
 
   /** {@code port} gives the balancer's loopback port on 127.0.0.1 (0: none yet). */
   RequestLogTail(IntSupplier port) {
@@ -81,6 +82,11 @@ final class RequestLogTail implements AutoCloseable {
   /** Whether a read has set the starting points: lines from then on are all read. */
   boolean primed() {
     return primed;
+  }
+
+  /** The bytes of the log's files at the last read, before the deletions it made. */
+  long bytesHeld() {
+    return held;
   }
 
   /** Lines that were not of the request log's format, since the start. */
@@ -116,6 +122,7 @@ final class RequestLogTail implements AutoCloseable {
     }
     primed = true;
     deleteRead(base, sizes);
+    held = sizes.values().stream().mapToLong(Long::longValue).sum();
     return lines;
   }
 

@@ -18,6 +18,9 @@ class NginxRequestMetricsTest {
   private static final Instant T0 = Instant.parse("2026-11-26T21:30:00Z");
   private static final String FILE = "2026-11-26-2130.log";
 
+  /** The log's tmpfs, small for the test. */
+  private static final long LOG_BYTES = 100_000;
+
   private final FakeRequestLog log;
   private final ManualClock clock = new ManualClock(T0);
   private final NginxRequestMetrics source;
@@ -28,7 +31,7 @@ class NginxRequestMetricsTest {
 
   NginxRequestMetricsTest() throws IOException {
     log = new FakeRequestLog();
-    source = new NginxRequestMetrics(new RequestLogTail(log::port), clock, false);
+    source = new NginxRequestMetrics(new RequestLogTail(log::port), clock, false, LOG_BYTES);
   }
 
   @AfterEach
@@ -128,5 +131,18 @@ class NginxRequestMetricsTest {
     assertThat(source.troubles())
         .singleElement()
         .satisfies(t -> assertThat(t.why()).contains("last read"));
+  }
+
+  @Test
+  void aNearlyFullLogGivesNoReadingRatherThanTooLowOnes() {
+    source.read(List.of(web1));
+    source.poll();
+    clock.set(T0.plusSeconds(5));
+    log.append("2026-11-26-2129.log", "x".repeat((int) (LOG_BYTES * 95 / 100)));
+    source.poll();
+    assertThat(source.read(List.of(web1))).isEmpty();
+    assertThat(source.troubles())
+        .singleElement()
+        .satisfies(t -> assertThat(t.why()).contains("tmpfs"));
   }
 }
