@@ -3,9 +3,12 @@ package dev.dockscale.cli;
 import com.github.dockerjava.api.DockerClient;
 import dev.dockscale.balancer.nginx.NginxBalancer;
 import dev.dockscale.balancer.nginx.NginxProbe;
+import dev.dockscale.balancer.nginx.NginxRequestMetrics;
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.engine.Balancer;
+import dev.dockscale.engine.CombinedMetricsSource;
 import dev.dockscale.engine.Controller;
+import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;
 import dev.dockscale.runtime.docker.CgroupMetricsSource;
 import dev.dockscale.runtime.docker.Docker;
@@ -14,6 +17,7 @@ import dev.dockscale.runtime.docker.DockerStatsSource;
 import dev.dockscale.runtime.docker.Images;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -31,6 +35,7 @@ public final class Stack implements AutoCloseable {
   private final Images images;
   private final DockerRuntime runtime;
   private final MetricsSource metrics;
+  private final NginxRequestMetrics requests;
   private final NginxBalancer balancer;
   private final NginxProbe probe;
 
@@ -49,8 +54,18 @@ public final class Stack implements AutoCloseable {
     // Straight from the kernel's cgroup files; the Engine's stats streams for what it cannot see.
     this.streamsDocker = Docker.connect(Docker.STREAMS);
     DockerStatsSource streams = new DockerStatsSource(streamsDocker, Clock.systemUTC());
-    this.metrics = fromCgroups ? CgroupMetricsSource.forHost(Clock.systemUTC(), streams) : streams;
+    MetricsSource containers =
+        fromCgroups ? CgroupMetricsSource.forHost(Clock.systemUTC(), streams) : streams;
     this.balancer = new NginxBalancer(docker, images, config);
+    // Request rate, in-flight requests and latency: nginx's request log, through its loopback port.
+    this.requests = new NginxRequestMetrics(balancer::probePort, Clock.systemUTC());
+    this.metrics =
+        new CombinedMetricsSource(
+            List.of(
+                new CombinedMetricsSource.Part(
+                    "container", Set.of(Metric.CPU, Metric.MEMORY), containers),
+                new CombinedMetricsSource.Part(
+                    "balancer", Set.of(Metric.RPS, Metric.INFLIGHT, Metric.LATENCY), requests)));
     this.probe = new NginxProbe(balancer::probePort);
   }
 
@@ -60,6 +75,11 @@ public final class Stack implements AutoCloseable {
 
   public NginxBalancer balancer() {
     return balancer;
+  }
+
+  /** Request rate, in-flight requests and latency per service and replica, read at nginx. */
+  public NginxRequestMetrics requests() {
+    return requests;
   }
 
   /**

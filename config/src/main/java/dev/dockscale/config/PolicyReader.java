@@ -48,7 +48,17 @@ final class PolicyReader {
     }
 
     Node scale = service.child("scale");
-    scale.allow("preset", "cpu", "memory", "cooldown", "window", "limits", "warmup");
+    scale.allow(
+        "preset",
+        "cpu",
+        "memory",
+        "rps",
+        "inflight",
+        "latency",
+        "cooldown",
+        "window",
+        "limits",
+        "warmup");
     String presetKey = scale.string("preset", Preset.DOCKSCALE.key());
     Preset preset = Preset.byKey(presetKey).orElse(null);
     if (preset == null) {
@@ -97,6 +107,9 @@ final class PolicyReader {
   }
 
   private static Strategy strategy(Metric metric, Node m) {
+    if (metric == Metric.LATENCY) {
+      return latency(m);
+    }
     if (!m.isMap()) {
       m.problem(
           "write { up: 70, down: 20 } (threshold), { target: 60 } (target tracking) or { steps: [...] } (step scaling)");
@@ -116,7 +129,7 @@ final class PolicyReader {
       }
       if (target) {
         m.allow("target", "tolerance");
-        double value = m.decimal("target", 60, 0.1, metric.full(), readings(metric));
+        double value = m.decimal("target", 60, 0.1, metric.limit(), readings(metric));
         double tolerance = m.decimal("tolerance", TargetStrategy.DEFAULT_TOLERANCE, 0, 0.99);
         return new TargetStrategy(value, tolerance);
       }
@@ -129,8 +142,8 @@ final class PolicyReader {
 
   private static Strategy threshold(Metric metric, Node m) {
     m.allow("up", "down", "step");
-    double up = m.decimal("up", 70, 0, metric.full(), readings(metric));
-    double down = m.decimal("down", 20, 0, metric.full(), readings(metric));
+    double up = m.decimal("up", 70, 0, metric.limit(), readings(metric));
+    double down = m.decimal("down", 20, 0, metric.limit(), readings(metric));
     if (down >= up) {
       m.child("down").problem("down (" + down + ") must be below up (" + up + ")");
       return null;
@@ -155,10 +168,10 @@ final class PolicyReader {
         step.problem("a step needs exactly one of add or remove");
         continue;
       }
-      double from = step.decimal("above", 0, 0, metric.full(), readings(metric));
+      double from = step.decimal("above", 0, 0, metric.limit(), readings(metric));
       double to =
           step.has("below")
-              ? step.decimal("below", 0, 0, metric.full(), readings(metric))
+              ? step.decimal("below", 0, 0, metric.limit(), readings(metric))
               : Double.POSITIVE_INFINITY;
       if (!step.has("above") && !step.has("below")) {
         step.problem("a step needs above and/or below");
@@ -218,8 +231,60 @@ final class PolicyReader {
     return new RateLimits(parsed, select);
   }
 
+  /**
+   * {@code latency: { p95: 200ms }}: adds {@code step} replicas (default 1) while the replicas' p95
+   * response time at the balancer is at or above the bound. Latency does not fall in proportion to
+   * replicas, and a low one does not say fewer would do, so it never asks for fewer: it only scales
+   * out, and lets the other rules scale in.
+   */
+  private static Strategy latency(Node m) {
+    String shape =
+        "write latency: { p95: 200ms } (scale out while the replicas' 95th percentile response"
+            + " time is at or above it), optionally with step: 2 or step: 50%";
+    if (!m.isMap()) {
+      m.problem(shape);
+      return null;
+    }
+    if (m.has("target") || m.has("up") || m.has("down") || m.has("steps")) {
+      m.problem(
+          "latency does not fall in proportion to replicas and a low one does not mean fewer would"
+              + " do, so it takes no target, up/down or steps: "
+              + shape);
+      return null;
+    }
+    m.allow("p95", "step");
+    if (!m.has("p95")) {
+      m.problem("required: p95; " + shape);
+      return null;
+    }
+    String given = m.child("p95").text();
+    if (given != null && given.trim().matches("[-+]?[0-9.]+([eE][-+]?[0-9]+)?")) {
+      m.child("p95")
+          .problem(
+              "give the unit, e.g. p95: "
+                  + given.trim()
+                  + "ms (a bare number would be read as seconds)");
+      return null;
+    }
+    Duration p95 = m.duration("p95", null, Duration.ofMillis(1), HOUR);
+    Change step = change(m, "step");
+    if (p95 == null || step == null) {
+      return null;
+    }
+    return new StepStrategy(
+        List.of(new StepStrategy.Step(p95.toMillis(), Double.POSITIVE_INFINITY, true, step)));
+  }
+
   /** Why a reading of {@code metric} is bounded, for the message about a value beyond it. */
   private static String readings(Metric metric) {
+    if (!metric.bounded()) {
+      return metric.key()
+          + " is "
+          + metric.meaning()
+          + "; "
+          + Node.fmt(metric.limit())
+          + " is far beyond what one replica can serve";
+    }
     return metric.key()
         + " is "
         + metric.meaning()

@@ -4,6 +4,7 @@ import static dev.dockscale.config.ServiceReaderTest.web;
 import static dev.dockscale.config.YamlReadingTest.problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dockscale.policy.TargetStrategy;
 import org.junit.jupiter.api.Test;
 
 class PolicyReaderTest {
@@ -100,5 +101,68 @@ class PolicyReaderTest {
   void refusesAnIntervalOverAnHour() {
     ConfigException e = problems("interval: 2h\n" + web(""));
     assertThat(e.getMessage()).contains("line 1: interval: must be from 100ms to 1h, got 2h");
+  }
+
+  @Test
+  void readsRequestRateTargetAndLatencyBoundAsRules() {
+    DockscaleConfig c =
+        ConfigLoader.parse(
+            "t.yml",
+            scale(
+                "{ max: 4 }",
+                """
+                rps: { target: 50 }
+                inflight: { up: 8, down: 2 }
+                latency: { p95: 200ms, step: 2 }
+                """));
+    var rules = c.services().get("web").policy().rules();
+    assertThat(rules)
+        .extracting(r -> r.metric().key())
+        .containsExactly("rps", "inflight", "latency");
+    assertThat(rules.get(0).strategy()).isEqualTo(new TargetStrategy(50, 0.1));
+    // Latency only ever scales out: at or above 200 ms it adds 2, below it has no opinion.
+    assertThat(rules.get(2).strategy().propose(250, 3, 3)).isEqualTo(5);
+    assertThat(rules.get(2).strategy().opines(199)).isFalse();
+  }
+
+  @Test
+  void acceptsARequestRateAboveAHundredButNotBeyondItsSanityLimit() {
+    ConfigException e = problems(scale("{ max: 4 }", "rps: { target: 2000000 }\n"));
+    assertThat(e.getMessage())
+        .contains(
+            "line 6: services.web.scale.rps.target: must be from 0.1 to 1000000, got 2000000: rps is requests per second")
+        .contains("far beyond what one replica can serve");
+    DockscaleConfig c = ConfigLoader.parse("t.yml", scale("{ max: 4 }", "rps: { target: 500 }\n"));
+    assertThat(c.services().get("web").policy().rules().get(0).strategy())
+        .isEqualTo(new TargetStrategy(500, 0.1));
+  }
+
+  @Test
+  void refusesALatencyTargetWithTheShapeItTakes() {
+    ConfigException e = problems(scale("{ max: 4 }", "latency: { target: 200 }\n"));
+    assertThat(e.getMessage())
+        .contains("line 6: services.web.scale.latency: latency does not fall in proportion")
+        .contains("write latency: { p95: 200ms }");
+  }
+
+  @Test
+  void refusesALatencyBoundThatIsNotADurationOrMissing() {
+    ConfigException e =
+        problems(
+            scale(
+                "{ max: 4 }",
+                """
+                latency: { p95: 200 }
+                """));
+    assertThat(e.getMessage())
+        .contains(
+            "line 6: services.web.scale.latency.p95: give the unit, e.g. p95: 200ms (a bare number would be read as seconds)");
+    ConfigException missing = problems(scale("{ max: 4 }", "latency: { step: 2 }\n"));
+    assertThat(missing.getMessage())
+        .contains("services.web.scale.latency: required: p95; write latency: { p95: 200ms }");
+    ConfigException zero = problems(scale("{ max: 4 }", "latency: { p95: 0ms, p99: 1s }\n"));
+    assertThat(zero.getMessage())
+        .contains("services.web.scale.latency.p95: must be from 1ms to 1h, got 0ms")
+        .contains("p99");
   }
 }

@@ -362,12 +362,14 @@ public final class Controller implements AutoCloseable {
     reconcilers.values().forEach(r -> specs.put(r.spec().name(), r.spec()));
     Observation.Seen seen = observation.look(c, specs);
 
+    Map<String, List<String>> metricProblems = observation.metricProblems(specs);
     List<ServiceStatus> statuses = new ArrayList<>();
     List<Balancer.Route> routes = new ArrayList<>();
     for (ServiceReconciler reconciler : reconcilers.values()) {
       ServiceSpec spec = reconciler.spec();
       ServiceStatus status =
           guard.run(reconciler, seen.of(spec.name()), seen.readings(), seen.probed(), decide);
+      status = withProblems(status, metricProblems.getOrDefault(spec.name(), List.of()));
       statuses.add(withProblems(status, balancerProblems));
       // A service whose pass failed keeps the routes it had.
       if (!guard.failing(spec.name())) {

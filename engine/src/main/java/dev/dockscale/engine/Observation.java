@@ -47,6 +47,42 @@ final class Observation {
     }
   }
 
+  /**
+   * Why metrics have no reading now, as problems of the services whose rules use them: {@code "rps,
+   * latency: no reading: ..."}.
+   */
+  Map<String, List<String>> metricProblems(Map<String, ServiceSpec> services) {
+    List<MetricsSource.Trouble> troubles;
+    try {
+      troubles = metrics.troubles();
+    } catch (RuntimeException e) {
+      LOG.debug("the metrics source cannot say what it lacks: {}", e.toString());
+      return Map.of();
+    }
+    if (troubles.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, List<String>> problems = new HashMap<>();
+    services.forEach(
+        (name, spec) -> {
+          for (MetricsSource.Trouble t : troubles) {
+            List<String> used =
+                spec.policy().rules().stream()
+                    .map(rule -> rule.metric())
+                    .filter(t.metrics()::contains)
+                    .distinct()
+                    .map(Metric::key)
+                    .toList();
+            if (!used.isEmpty()) {
+              problems
+                  .computeIfAbsent(name, k -> new ArrayList<>())
+                  .add(String.join(", ", used) + ": no reading: " + t.why());
+            }
+          }
+        });
+    return problems;
+  }
+
   /** Throws when the runtime cannot be observed: then nothing may be decided or done. */
   Seen look(DockscaleConfig c, Map<String, ServiceSpec> services) {
     List<Replica> all = runtime.replicas(c.project(), c.networkName());
@@ -153,7 +189,11 @@ final class Observation {
         .map(
             r ->
                 new MeasuredReplica(
-                    r.id(), spec.resources().cpus(), spec.resources().memoryBytes()))
+                    r.id(),
+                    spec.resources().cpus(),
+                    spec.resources().memoryBytes(),
+                    spec.name(),
+                    r.address()))
         .toList();
   }
 }

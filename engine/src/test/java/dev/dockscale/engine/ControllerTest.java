@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.config.ServiceSpec;
+import dev.dockscale.metrics.Metric;
+import dev.dockscale.metrics.MetricsSource;
+import dev.dockscale.policy.Behavior;
 import dev.dockscale.policy.ManualClock;
+import dev.dockscale.policy.MetricRule;
+import dev.dockscale.policy.ScalingPolicy;
+import dev.dockscale.policy.TargetStrategy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -448,5 +455,47 @@ class ControllerTest {
     public boolean awaitTermination(long timeout, TimeUnit unit) {
       return true;
     }
+  }
+
+  @Test
+  void aServiceScaledOnRequestRateHoldsAndSaysWhyWhenTheBalancerCannotBeReadWhileOthersGoOn() {
+    ServiceSpec api =
+        Fakes.service("api", "/api", 1, 4)
+            .withPolicy(
+                new ScalingPolicy(
+                    "test",
+                    1,
+                    4,
+                    List.of(new MetricRule(Metric.RPS, new TargetStrategy(50, 0.1))),
+                    Behavior.none()));
+    controller(Fakes.service("web", "/", 1, 4), api).tick();
+    allServe();
+    probeAfter(Prober.EAGER);
+
+    // 120 rps on api's one replica asks for 3 at 50 each.
+    metrics.rps.put("api", 120.0);
+    List<ServiceStatus> scaled = controller.tick();
+    assertThat(runtime.count("api")).isEqualTo(3);
+    assertThat(status(scaled, "api").problems()).isEmpty();
+
+    // The balancer's log cannot be read: api holds, with the reason; web scales on CPU as ever.
+    allServe();
+    probeAfter(Prober.EAGER);
+    metrics.rps.remove("api");
+    metrics.troubles =
+        List.of(
+            new MetricsSource.Trouble(
+                Set.of(Metric.RPS, Metric.LATENCY),
+                "the balancer's request log cannot be read (connection refused)"));
+    metrics.cpu.put("web", 90.0);
+    List<ServiceStatus> statuses = controller.tick();
+    ServiceStatus apiStatus = status(statuses, "api");
+    assertThat(apiStatus.problems())
+        .containsExactly(
+            "rps: no reading: the balancer's request log cannot be read (connection refused)");
+    assertThat(apiStatus.decision().desired()).isEqualTo(3);
+    assertThat(apiStatus.decision().reason()).contains("rps no usable reading");
+    assertThat(status(statuses, "web").problems()).isEmpty();
+    assertThat(runtime.count("web")).isEqualTo(2);
   }
 }

@@ -325,6 +325,17 @@ final class Fakes {
     double defaultCpu = 40;
     int reads;
 
+    /** Request rate per replica by service; a service absent here has no rps reading. */
+    final Map<String, Double> rps = new HashMap<>();
+
+    /** What the source says it lacks ({@link MetricsSource#troubles()}). */
+    List<Trouble> troubles = List.of();
+
+    @Override
+    public List<Trouble> troubles() {
+      return troubles;
+    }
+
     Metrics(Runtime runtime) {
       this.runtime = runtime;
     }
@@ -336,8 +347,11 @@ final class Fakes {
       for (MeasuredReplica m : replicas) {
         Replica r = runtime.containers.get(m.id());
         double value = r == null ? defaultCpu : cpu.getOrDefault(r.service(), defaultCpu);
-        out.put(
-            m.id(), ReplicaMetrics.of(m.id(), runtime.clock.instant(), Map.of(Metric.CPU, value)));
+        Map<Metric, Double> readings = new HashMap<>(Map.of(Metric.CPU, value));
+        if (r != null && rps.containsKey(r.service())) {
+          readings.put(Metric.RPS, rps.get(r.service()));
+        }
+        out.put(m.id(), ReplicaMetrics.of(m.id(), runtime.clock.instant(), readings));
       }
       return out;
     }

@@ -46,6 +46,12 @@ public final class LoadGenerator implements AutoCloseable {
   private final Map<String, LongAdder> byServer = new ConcurrentHashMap<>();
   private final java.util.Queue<Long> failedAt = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final AtomicLong sent = new AtomicLong();
+
+  /** 2xx answers kept with their times, at most {@link #MAX_TIMED}. */
+  private static final int MAX_TIMED = 1_000_000;
+
+  private final java.util.Queue<Answered> answered =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final AtomicInteger running = new AtomicInteger();
   private volatile boolean stopped;
 
@@ -119,10 +125,15 @@ public final class LoadGenerator implements AutoCloseable {
         HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60)).GET().build();
     long start = System.nanoTime();
     try {
+      long sentAt = System.nanoTime();
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      long endedAt = System.nanoTime();
       if (response.statusCode() / 100 == 2) {
         latencies.recordValue((System.nanoTime() - start) / 1_000);
         ok.increment();
+        if (answered.size() < MAX_TIMED) {
+          answered.add(new Answered(endedAt, endedAt - sentAt));
+        }
         String server = serverOf(response.body());
         if (server != null) {
           byServer.computeIfAbsent(server, k -> new LongAdder()).increment();
@@ -144,6 +155,17 @@ public final class LoadGenerator implements AutoCloseable {
     if (failedAt.size() < 100_000) {
       failedAt.add(nanos);
     }
+  }
+
+  /**
+   * A 2xx answer: when it ended and how long it took from sending to its last byte ({@link
+   * System#nanoTime}).
+   */
+  public record Answered(long endNanos, long tookNanos) {}
+
+  /** The 2xx answers so far (the first million), in the order they ended, about. */
+  public java.util.List<Answered> answered() {
+    return java.util.List.copyOf(answered);
   }
 
   /** When each failed request ended ({@link System#nanoTime}), for checking failure windows. */

@@ -195,6 +195,14 @@ public final class Autoscaler {
                 false,
                 note));
       }
+    } else if (proposed < current && unsampled > 0 && !metric.bounded()) {
+      // A request rate or latency has no ceiling to assume for a replica without a reading: it
+      // holds the scale-down back rather than guess.
+      String note =
+          String.format(
+              "%d ready replica(s) without a sample: %s has no ceiling to assume, so it holds",
+              unsampled, metric.key());
+      return new Proposal(metric.key(), strategy.describe(), average, usable, current, false, note);
     } else if (proposed < current && unsampled > 0) {
       double counted = (sum + metric.full() * unsampled) / (usable + unsampled);
       int again = strategy.propose(counted, usable + unsampled, current);
@@ -315,9 +323,10 @@ public final class Autoscaler {
     if (!p.usable()) {
       return p.metric() + " " + p.note();
     }
+    String unit = Metric.byKey(p.metric()).map(Metric::unit).orElse("%");
     return String.format(
-        "%s %.1f%% over %d replica(s) by %s asks %d",
-        p.metric(), p.utilization(), p.counted(), p.strategy(), p.proposed());
+        "%s %.1f%s over %d replica(s) by %s asks %d",
+        p.metric(), p.utilization(), unit, p.counted(), p.strategy(), p.proposed());
   }
 
   private static String noDataNote(List<Proposal> proposals) {

@@ -1,5 +1,6 @@
 package dev.dockscale.policy;
 
+import dev.dockscale.metrics.Metric;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -59,7 +60,8 @@ public record Decision(
 
     @Override
     public String toString() {
-      String value = utilization == null ? "n/a" : String.format("%.1f%%", utilization);
+      String unit = Metric.byKey(metric).map(Metric::unit).orElse("%");
+      String value = utilization == null ? "n/a" : String.format("%.1f", utilization) + unit;
       return metric
           + "="
           + value

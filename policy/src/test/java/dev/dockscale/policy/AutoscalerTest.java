@@ -303,4 +303,61 @@ class AutoscalerTest {
             () -> ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, -1.0)))
         .hasMessageContaining("finite number >= 0");
   }
+
+  @Test
+  void aReadyReplicaWithoutARequestRateHoldsAScaleDownOnRps() {
+    Autoscaler a =
+        autoscaler(
+            policy(1, 4, Behavior.none(), new MetricRule(Metric.RPS, new TargetStrategy(50, 0.1))));
+    List<ReplicaView> replicas =
+        List.of(
+            ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.RPS, 10.0)),
+            ReplicaView.of("r2", LONG_AGO, true, Map.of(Metric.RPS, 10.0)),
+            ReplicaView.of("r3", LONG_AGO, true, Map.of()));
+    Decision d = Fixtures.carriedOut(a, replicas);
+    assertThat(d.action()).isEqualTo(Action.HOLD);
+    assertThat(d.proposals().get(0).note())
+        .isEqualTo(
+            "1 ready replica(s) without a sample: rps has no ceiling to assume, so it holds");
+
+    // Once every replica reads, the same load scales in: 20 rps over 3 at 50 each needs 1.
+    List<ReplicaView> sampled =
+        List.of(
+            ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.RPS, 10.0)),
+            ReplicaView.of("r2", LONG_AGO, true, Map.of(Metric.RPS, 10.0)),
+            ReplicaView.of("r3", LONG_AGO, true, Map.of(Metric.RPS, 0.0)));
+    Decision after = Fixtures.carriedOut(a, sampled);
+    assertThat(after.desired()).isEqualTo(1);
+    assertThat(after.reason()).contains("rps 6.7 rps over 3 replica(s)");
+  }
+
+  @Test
+  void latencyAboveItsBoundScalesOutAndBelowItLetsTheOtherRulesScaleIn() {
+    MetricRule latency =
+        new MetricRule(
+            Metric.LATENCY,
+            new StepStrategy(
+                List.of(
+                    new StepStrategy.Step(
+                        200, Double.POSITIVE_INFINITY, true, Change.replicas(1)))));
+    Autoscaler a = autoscaler(policy(1, 4, Behavior.none(), cpu(threshold(70, 20)), latency));
+    Decision slow =
+        Fixtures.carriedOut(
+            a,
+            List.of(
+                ReplicaView.of(
+                    "r1", LONG_AGO, true, Map.of(Metric.CPU, 30.0, Metric.LATENCY, 450.0)),
+                ReplicaView.of(
+                    "r2", LONG_AGO, true, Map.of(Metric.CPU, 30.0, Metric.LATENCY, 350.0))));
+    assertThat(slow.desired()).isEqualTo(3);
+    assertThat(slow.reason()).contains("latency 400.0 ms over 2 replica(s)");
+    Decision fast =
+        Fixtures.carriedOut(
+            a,
+            List.of(
+                ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.LATENCY, 20.0)),
+                ReplicaView.of("r2", LONG_AGO, true, Map.of(Metric.CPU, 5.0, Metric.LATENCY, 20.0)),
+                ReplicaView.of("r3", LONG_AGO, true, Map.of(Metric.CPU, 5.0))));
+    assertThat(fast.desired()).isEqualTo(2);
+  }
 }

@@ -46,10 +46,13 @@ public final class NginxBalancer implements Balancer {
   private final Images images;
   private final DockscaleConfig config;
 
-  /** Containers of another layout (an older dockscale's, without the probe port) are re-created. */
+  /**
+   * Containers of another layout (an older dockscale's, without the probe port or the request log's
+   * tmpfs) are re-created.
+   */
   static final String LAYOUT_LABEL = "dockscale.balancer-layout";
 
-  static final String LAYOUT = "2";
+  static final String LAYOUT = "3";
 
   private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(10);
 
@@ -157,6 +160,11 @@ public final class NginxBalancer implements Balancer {
                 HostConfig.newHostConfig()
                     .withNetworkMode(config.networkName())
                     .withPortBindings(ports)
+                    // The request log: bounded, in memory, and gone with the container.
+                    .withTmpFs(
+                        Map.of(
+                            NginxConfig.REQUEST_LOG_DIR,
+                            "size=" + NginxConfig.REQUEST_LOG_SIZE + ",mode=1777"))
                     .withRestartPolicy(RestartPolicy.unlessStoppedRestart()))
             .exec()
             .getId();

@@ -27,6 +27,20 @@ public final class NginxConfig {
   /** The container port of the probe gateway (published on 127.0.0.1 only). */
   public static final int PROBE_PORT = 8081;
 
+  /**
+   * Where nginx writes its request log, a file per minute: a tmpfs of the balancer's container,
+   * {@link #REQUEST_LOG_SIZE} at most, read and emptied by dockscale through the probe port.
+   */
+  public static final String REQUEST_LOG_DIR = "/run/dockscale/requests";
+
+  /**
+   * The tmpfs's bound: about 2 million requests, minutes of traffic dockscale deletes once read.
+   */
+  public static final String REQUEST_LOG_SIZE = "128m";
+
+  /** {@link #REQUEST_LOG_SIZE} in bytes. */
+  public static final long REQUEST_LOG_BYTES = 128L << 20;
+
   private NginxConfig() {}
 
   public static String render(String project, List<Route> routes) {
@@ -45,6 +59,11 @@ public final class NginxConfig {
       }
       String upstream = "dockscale_" + route.service().replace('-', '_');
       locations.append("    location ").append(route.path()).append(" {\n");
+      locations.append("      set $dockscale_service \"").append(route.service()).append("\";\n");
+      locations
+          .append("      access_log ")
+          .append(REQUEST_LOG_DIR)
+          .append("/$dockscale_minute.log dockscale_requests;\n");
       if (route.backends().isEmpty()) {
         locations.append("      default_type text/plain;\n");
         locations
@@ -79,6 +98,7 @@ public final class NginxConfig {
     return TEMPLATE
         .replace("{{probe_port}}", Integer.toString(PROBE_PORT))
         .replace("{{project}}", project)
+        .replace("{{request_log_dir}}", REQUEST_LOG_DIR)
         .replace("{{upstreams}}\n", upstreams.toString())
         .replace("{{locations}}\n", locations.toString());
   }
