@@ -18,7 +18,7 @@ import java.util.List;
 
 /**
  * A service's {@code replicas} and {@code scale}: the preset, one strategy per metric (threshold,
- * target tracking or steps) and the behaviour (cooldowns, windows, rate limits, warmup).
+ * target tracking or steps) and the behaviour (cooldowns, windows, rate limits, warmup, forecast).
  */
 final class PolicyReader {
 
@@ -58,7 +58,8 @@ final class PolicyReader {
         "cooldown",
         "window",
         "limits",
-        "warmup");
+        "warmup",
+        "forecast");
     String presetKey = scale.string("preset", Preset.DOCKSCALE.key());
     Preset preset = Preset.byKey(presetKey).orElse(null);
     if (preset == null) {
@@ -103,7 +104,8 @@ final class PolicyReader {
     b =
         b.withUpLimits(rateLimits(limits, "up", b.upLimits()))
             .withDownLimits(rateLimits(limits, "down", b.downLimits()));
-    return b.withWarmup(scale.duration("warmup", b.warmup(), Duration.ZERO, HOUR));
+    return b.withWarmup(scale.duration("warmup", b.warmup(), Duration.ZERO, HOUR))
+        .withLookahead(scale.duration("forecast", b.lookahead(), Duration.ZERO, HOUR));
   }
 
   private static Strategy strategy(Metric metric, Node m) {

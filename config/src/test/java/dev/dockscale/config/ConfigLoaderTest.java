@@ -94,9 +94,11 @@ class ConfigLoaderTest {
                 up: [ { replicas: 2, period: 10s } ]
                 down: []
               warmup: 15s
+              forecast: 20s
         """);
     var policy = c.services().get("web").policy();
     assertThat(policy.name()).isEqualTo("hpa");
+    assertThat(policy.behavior().lookahead()).isEqualTo(Duration.ofSeconds(20));
     assertThat(policy.rules().get(0).strategy()).isEqualTo(new TargetStrategy(60, 0.05));
     assertThat(policy.rules().get(1).strategy()).isInstanceOf(StepStrategy.class);
     assertThat(((StepStrategy) policy.rules().get(1).strategy()).steps()).hasSize(3);
