@@ -66,6 +66,14 @@ public enum Metric {
     return full;
   }
 
+  /**
+   * Whether the replicas' readings add up to the service's load (CPU, memory, requests): a forecast
+   * fits a line to their sum. A latency does not add up.
+   */
+  public boolean additive() {
+    return this != LATENCY;
+  }
+
   /** Whether a reading can never exceed {@link #full()} (a percentage of a limit). */
   public boolean bounded() {
     return !Double.isInfinite(full);

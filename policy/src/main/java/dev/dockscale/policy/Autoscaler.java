@@ -165,8 +165,8 @@ public final class Autoscaler {
     // The load the ready replicas carry, warming and unsampled ones taking their share.
     int serving = usable + warming + unsampled;
     double load = average * serving;
+    Trend trend = feed(index, metric, load, now);
     if (!strategy.opines(average)) {
-      feed(index, load, now);
       return new Proposal(
           metric.key(), strategy.describe(), average, usable, current, true, "outside every range");
     }
@@ -181,7 +181,8 @@ public final class Autoscaler {
                 "%d replica(s) not ready, warming up or unsampled counted as 0: %.1f",
                 missing, counted);
         return forecast(
-            index,
+            trend,
+            strategy,
             load,
             serving,
             current,
@@ -210,7 +211,6 @@ public final class Autoscaler {
           String.format(
               "%d ready replica(s) without a sample counted as full (%.0f): %.1f",
               unsampled, metric.full(), counted);
-      feed(index, load, now);
       return new Proposal(
           metric.key(),
           strategy.describe(),
@@ -221,7 +221,8 @@ public final class Autoscaler {
           note);
     }
     return forecast(
-        index,
+        trend,
+        strategy,
         load,
         serving,
         current,
@@ -230,18 +231,22 @@ public final class Autoscaler {
   }
 
   /**
-   * With a lookahead, feeds the rule's trend its load (the average reading times the ready replicas
-   * that carry it) and, if the trend rises, asks for what the forecast load needs when that is more
-   * than {@code p} asks. A forecast never lowers a proposal.
+   * If the rule's trend (fed its load: the average reading times the ready replicas that carry it)
+   * rises, asks for what the forecast load needs when that is more than {@code p} asks. A forecast
+   * never lowers a proposal.
    */
   private Proposal forecast(
-      int rule, double load, int serving, int current, Instant now, Proposal p) {
-    Trend trend = feed(rule, load, now);
+      Trend trend,
+      Strategy strategy,
+      double load,
+      int serving,
+      int current,
+      Instant now,
+      Proposal p) {
     if (trend == null) {
       return p;
     }
     double ahead = trend.forecast();
-    Strategy strategy = policy.rules().get(rule).strategy();
     double average = ahead / serving;
     if (ahead <= load || !strategy.opines(average)) {
       return p;
@@ -264,10 +269,13 @@ public final class Autoscaler {
         p.note().isEmpty() ? note : p.note() + "; " + note);
   }
 
-  /** Adds a rule's load to its trend; null without a lookahead. */
-  private Trend feed(int rule, double load, Instant now) {
+  /**
+   * Adds a rule's load to its trend; null without a lookahead, or for a metric whose readings do
+   * not add up to a load (latency).
+   */
+  private Trend feed(int rule, Metric metric, double load, Instant now) {
     Duration lookahead = policy.behavior().lookahead();
-    if (lookahead.isZero()) {
+    if (lookahead.isZero() || !metric.additive()) {
       return null;
     }
     Trend trend = trends.computeIfAbsent(rule, r -> new Trend(lookahead));

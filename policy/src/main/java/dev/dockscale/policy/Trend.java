@@ -40,27 +40,37 @@ final class Trend {
   }
 
   /**
-   * The load forecast {@code lookahead} after the latest sample, if the trend rises; else the
-   * latest load itself.
+   * The load forecast {@code lookahead} after the latest sample: the fitted line there, if it
+   * clearly rises; else the latest load itself.
    */
   double forecast() {
     Sample last = samples.peekLast();
     if (last == null) {
       return 0;
     }
-    double slope = slope(last.at());
-    return slope > 0 ? last.load() + slope * seconds(lookahead) : last.load();
+    Fit fit = fit(last.at());
+    return fit.slope() > 0 ? fit.now() + fit.slope() * seconds(lookahead) : last.load();
   }
 
-  /**
-   * The slope in load per second; 0 when the samples are too few, span too little time, or do not
-   * rise clearly: the slope must be at least {@link #T_STATISTIC} standard errors above 0, so that
-   * noise around a flat load forecasts nothing.
-   */
+  /** The slope in load per second, when it clearly rises (see {@link #fit}); else 0. */
   double slope(Instant now) {
+    return fit(now).slope();
+  }
+
+  /** A fitted line: its slope (0 unless it clearly rises) and its value at the time it is for. */
+  private record Fit(double slope, double now) {}
+
+  /**
+   * The least-squares line through the samples, at {@code now}. Its slope counts only when the
+   * samples are at least 3 and span half the window, and the slope is at least {@link #T_STATISTIC}
+   * standard errors above 0, so that noise around a flat load forecasts nothing.
+   */
+  private Fit fit(Instant now) {
+    Sample last = samples.peekLast();
+    double latest = last == null ? 0 : last.load();
     if (samples.size() < 3
         || Duration.between(samples.peekFirst().at(), now).compareTo(window.dividedBy(2)) < 0) {
-      return 0;
+      return new Fit(0, latest);
     }
     int n = samples.size();
     double meanX = 0;
@@ -77,7 +87,7 @@ final class Trend {
       sxy += dx * (s.load() - meanY);
     }
     if (sxx <= 1e-12) {
-      return 0;
+      return new Fit(0, latest);
     }
     double slope = sxy / sxx;
     double residuals = 0;
@@ -86,7 +96,8 @@ final class Trend {
       residuals += (s.load() - fitted) * (s.load() - fitted);
     }
     double standardError = Math.sqrt(residuals / (n - 2) / sxx);
-    return slope > 0 && slope >= T_STATISTIC * standardError ? slope : 0;
+    boolean rises = slope > 0 && slope >= T_STATISTIC * standardError;
+    return new Fit(rises ? slope : 0, meanY - slope * meanX);
   }
 
   private static double seconds(Duration d) {
