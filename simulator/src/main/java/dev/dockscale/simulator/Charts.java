@@ -65,11 +65,12 @@ public final class Charts {
   /** Demand (cores) over time, and each policy's ready capacity (cores) at its decisions. */
   public static String timeline(
       String title, Trace trace, double cpus, List<Simulator.Result> results) {
-    double end = trace.end();
+    double end = Math.max(1, trace.end());
     for (Simulator.Result r : results) {
       end = Math.max(end, r.rows().isEmpty() ? 0 : r.rows().get(r.rows().size() - 1).t());
     }
-    double max = trace.points().stream().mapToDouble(Trace.Point::demand).max().orElse(1);
+    double max =
+        Math.max(1e-9, trace.points().stream().mapToDouble(Trace.Point::demand).max().orElse(1));
     for (Simulator.Result r : results) {
       for (Simulator.Row row : r.rows()) {
         max = Math.max(max, row.ready() * cpus);

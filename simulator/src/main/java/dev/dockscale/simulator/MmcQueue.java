@@ -23,19 +23,17 @@ record MmcQueue(double lambda, double mu, int c) {
     return rho() < 1;
   }
 
-  /** Erlang's C formula: the probability that an arrival has to wait. */
+  /**
+   * Erlang's C formula: the probability that an arrival has to wait (from Erlang B's recursion).
+   */
   double waitProbability() {
     requireStable();
     double a = lambda / mu;
-    // sum_{k<c} a^k/k! and a^c/c!, built term by term so large c does not overflow.
-    double term = 1;
-    double sum = 0;
-    for (int k = 0; k < c; k++) {
-      sum += term;
-      term *= a / (k + 1);
+    double b = 1;
+    for (int k = 1; k <= c; k++) {
+      b = a * b / (k + a * b);
     }
-    double last = term / (1 - rho());
-    return last / (sum + last);
+    return b / (1 - rho() * (1 - b));
   }
 
   /** Mean time in queue plus service, in seconds. */

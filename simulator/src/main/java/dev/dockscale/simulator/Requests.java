@@ -3,11 +3,18 @@ package dev.dockscale.simulator;
 /**
  * The requests of one run: a fluid backlog in front of the ready replicas, each replica an M/M/c
  * queue ({@link MmcQueue}) while the service keeps up. Above capacity, arrivals wait behind the
- * backlog (first come, first served) and are dropped once the wait would pass the timeout. Counts
- * every request, those answered within the SLO bound, those dropped, and (if asked) the latency
- * distribution for percentiles.
+ * backlog (first come, first served) and are dropped on arrival when the wait would pass the
+ * timeout. Counts every request, those answered within the SLO bound, those dropped, and (if asked)
+ * the latency distribution for percentiles.
  */
 final class Requests {
+
+  /**
+   * The utilisation the M/M/c figures are taken at, at most: closer to 1 its steady state takes
+   * longer to reach than a load lasts, and above it the backlog's wait is added to the queue's.
+   * Latency never falls as the load rises.
+   */
+  static final double RHO_CAP = 0.95;
 
   /** Latencies the distribution is kept at: 1 ms to about 2 min, 8 points per doubling. */
   private static final double[] GRID = grid();
@@ -42,28 +49,30 @@ final class Requests {
     double arrivals = rate * dt;
     total += arrivals;
     if (capacity <= 1e-9) {
-      // No upstream: nginx answers 502 at once, and whatever waited at the replicas is lost.
-      dropped += arrivals + backlog;
-      backlog = 0;
+      // No upstream: nginx answers 502 at once. What waits at the replicas waits on.
+      dropped += arrivals;
       return 0;
     }
     double serviceRate = capacity * mu;
     double perServer = mu / workers;
-    if (backlog < 1e-9 && rate < serviceRate * 0.999) {
-      MmcQueue q = new MmcQueue(rate / capacity, perServer, workers);
-      record(arrivals, t -> q.answeredWithin(t));
-      backlog = 0;
+    double perReplica = rate / capacity;
+    if (backlog < 1e-9 && perReplica < RHO_CAP * mu) {
+      MmcQueue q = new MmcQueue(perReplica, perServer, workers);
+      record(arrivals, q::answeredWithin);
       return rate;
     }
+    // Above RHO_CAP, or behind a backlog: the queue at RHO_CAP, and the backlog's wait on top. A
+    // request is dropped on arrival when its wait would pass the timeout; one admitted is answered,
+    // however late (capacity can fall while it waits).
+    MmcQueue saturated = new MmcQueue(RHO_CAP * mu, perServer, workers);
+    double room = Math.max(0, timeout * serviceRate - backlog);
+    double admitted = Math.min(arrivals, room);
+    dropped += arrivals - admitted;
     double before = backlog;
-    double served = Math.min(backlog + arrivals, serviceRate * dt);
-    backlog += arrivals - served;
-    double most = timeout * serviceRate;
-    double droppedNow = Math.max(0, backlog - most);
-    backlog -= droppedNow;
-    dropped += droppedNow;
+    double served = Math.min(backlog + admitted, serviceRate * dt);
+    backlog += admitted - served;
     double wait = (before + backlog) / 2 / serviceRate;
-    record(arrivals - droppedNow, t -> t <= wait ? 0 : 1 - Math.exp(-perServer * (t - wait)));
+    record(admitted, t -> t <= wait ? 0 : saturated.answeredWithin(t - wait));
     return served / dt;
   }
 

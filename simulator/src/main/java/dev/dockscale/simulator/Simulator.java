@@ -29,6 +29,9 @@ public final class Simulator {
   /** The simulation's time step, in seconds. */
   static final double STEP = 0.25;
 
+  /** The golden ratio's fractional part: offsets spread by it cover a period evenly. */
+  private static final double GOLDEN = 0.6180339887498949;
+
   /** How long a run may go on past the trace's end to get back to its minimum. */
   static final double MAX_TAIL = 3600;
 
@@ -132,10 +135,15 @@ public final class Simulator {
     double sync = SimulatedService.seconds(pipeline.sync());
     double scrape = SimulatedService.seconds(pipeline.scrape());
     double syncOffset = onGrid(sync * run.offset() / run.offsets());
+    // A scrape (off the decision) lands a share of a scrape period before the sync, spread over
+    // the offsets by the golden ratio: both the readings' age at a decision and the scrapes' phase
+    // against the trace are spread over the period, and not in step with each other.
+    double age = scrape * (((run.offset() + 0.5) * GOLDEN) % 1.0);
     double scrapeOffset =
         pipeline.atDecision()
             ? syncOffset
-            : onGrid(scrape * ((run.offset() + 0.5) / run.offsets() % 1.0));
+            : Math.floorMod(Math.round((syncOffset - age) / STEP), Math.round(scrape / STEP))
+                * STEP;
     double startup = SimulatedService.seconds(service.startup());
     double drain = SimulatedService.seconds(service.drain());
     double rpsPerCore = 1 / SimulatedService.seconds(service.requestCpu());
@@ -243,7 +251,8 @@ public final class Simulator {
             p95,
             events,
             directionChanges,
-            t));
+            t,
+            replicas.size()));
   }
 
   /**

@@ -11,7 +11,8 @@ import java.util.List;
  * @param requests requests that arrived
  * @param sloShare share of all requests answered within the SLO bound
  * @param failedShare share of all requests dropped (timed out, or no replica ready)
- * @param p95 the 95th percentile latency of answered requests, in seconds (NaN if not kept)
+ * @param p95 the 95th percentile latency of answered requests, in seconds (NaN if not kept); over
+ *     several offsets, the mean of their p95s
  * @param scaleEvents decisions that changed the count
  * @param directionChanges scale events whose direction differs from the previous event's
  * @param end when the run ended: the trace's end, or later when the policy was not yet back at its
@@ -28,7 +29,8 @@ public record Summary(
     double p95,
     double scaleEvents,
     double directionChanges,
-    double end) {
+    double end,
+    double replicas) {
 
   /** The mean of each figure (runs of one policy at different offsets). */
   static Summary mean(List<Summary> runs) {
@@ -44,7 +46,8 @@ public record Summary(
         runs.stream().mapToDouble(Summary::p95).sum() / n,
         runs.stream().mapToDouble(Summary::scaleEvents).sum() / n,
         runs.stream().mapToDouble(Summary::directionChanges).sum() / n,
-        runs.stream().mapToDouble(Summary::end).max().orElseThrow());
+        runs.stream().mapToDouble(Summary::end).max().orElseThrow(),
+        runs.stream().mapToDouble(Summary::replicas).sum() / n);
   }
 
   /**
@@ -65,7 +68,8 @@ public record Summary(
         runs.stream().mapToDouble(Summary::p95).max().orElse(Double.NaN),
         runs.stream().mapToDouble(Summary::scaleEvents).sum(),
         runs.stream().mapToDouble(Summary::directionChanges).sum(),
-        runs.stream().mapToDouble(Summary::end).sum());
+        runs.stream().mapToDouble(Summary::end).sum(),
+        runs.stream().mapToDouble(Summary::replicas).sum());
   }
 
   /** Requests that were not answered within the SLO bound (late or dropped). */

@@ -109,7 +109,9 @@ public final class Tuner {
         cost(best.policy(name, rules, min, max), pipeline, service, traces, comparison, objective);
     for (int round = 0; round < ROUNDS; round++) {
       boolean changed = false;
-      for (List<Point> line : best.lines(space)) {
+      for (int setting = 0; setting < Point.SETTINGS; setting++) {
+        // Built from the best point so far: a setting tried later keeps what an earlier one found.
+        List<Point> line = best.lines(space).get(setting);
         List<Double> costs =
             line.parallelStream()
                 .map(
@@ -137,7 +139,11 @@ public final class Tuner {
     return new Tuned(best.policy(name, rules, min, max), best.target, bestCost, best.describe());
   }
 
-  /** The cost of one policy summed over {@code traces}. */
+  /**
+   * The cost of one policy summed over {@code traces}, each run charged to the same time (the
+   * trace's end and {@link Simulator#MAX_TAIL}): a run that settled sooner is charged the replicas
+   * it settled at until then, so a candidate gains nothing by ending its run early.
+   */
   public static double cost(
       ScalingPolicy policy,
       Pipeline pipeline,
@@ -145,17 +151,35 @@ public final class Tuner {
       List<Trace> traces,
       Comparison comparison,
       Objective objective) {
-    Contender contender = new Contender(policy.name(), policy, pipeline);
     double sum = 0;
     for (Trace t : traces) {
-      Summary s = comparison.run(List.of(contender), service, t).get(0).summary();
-      sum += objective.cost(s, service);
+      double horizon = t.end() + Simulator.MAX_TAIL;
+      for (int i = 0; i < comparison.offsets(); i++) {
+        Summary s =
+            Simulator.run(
+                    policy.name(),
+                    policy,
+                    pipeline,
+                    service,
+                    t,
+                    new Simulator.Run(
+                        i,
+                        comparison.offsets(),
+                        t.end() + Comparison.TAIL,
+                        comparison.slo(),
+                        false))
+                .summary();
+        double rest = Math.max(0, horizon - s.end()) * s.replicas();
+        sum += (objective.cost(s, service) + rest) / comparison.offsets();
+      }
     }
     return sum;
   }
 
   /** A point of the search: a target and a behaviour. */
   private record Point(double target, Behavior behavior) {
+
+    static final int SETTINGS = 5;
 
     ScalingPolicy policy(String name, DoubleFunction<List<MetricRule>> rules, int min, int max) {
       return new ScalingPolicy(name, min, max, rules.apply(target), behavior);

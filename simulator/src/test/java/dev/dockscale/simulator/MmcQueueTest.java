@@ -55,6 +55,14 @@ class MmcQueueTest {
   }
 
   @Test
+  void staysFiniteForManyServers() {
+    // a = lambda / mu = 1800: a^c / c! alone would overflow a double.
+    MmcQueue big = new MmcQueue(1800, 1, 2000);
+    assertThat(big.waitProbability()).isBetween(0.0, 1.0);
+    assertThat(big.meanSojourn()).isCloseTo(1.0, offset(0.01));
+  }
+
+  @Test
   void refusesAnUnstableQueue() {
     assertThatThrownBy(() -> new MmcQueue(20, 10, 2).meanSojourn())
         .hasMessageContaining("grows without bound");

@@ -113,10 +113,10 @@ class SimulatorTest {
     Trace trace = Trace.parse("t", "t,demand\n0,0.3\n60,3\n120,3\n");
     Simulator.Result hpa = run(ScalingPolicy.of(Preset.HPA, 1, 12), Pipeline.HPA, HALF_CPU, trace);
     Simulator.Result ours = run(ScalingPolicy.of(Preset.HPA, 1, 12), EVERY_SECOND, HALF_CPU, trace);
-    // Scrapes at 52.5, 67.5 and 82.5 (half a period late), syncs at 60, 75 and 90: the sync at 75
-    // sees the scrape of 52.5-67.5, half at 60 % and half pegged at 100 %, which is within the
-    // tolerance of the 80 % target; the sync at 90 sees 100 %.
-    assertThat(hpa.rows().get(5).reason()).startsWith("hold").contains("cpu 80.0%");
+    // One offset: scrapes 4.75 s before each sync (at 55.25, 70.25 and 85.25), syncs at 60, 75
+    // and 90. The sync at 75 sees 55.25-70.25: 4.75 s at 60 % and 10.25 s pegged at 100 %, within
+    // the tolerance of the 80 % target; the sync at 90 sees 100 %.
+    assertThat(hpa.rows().get(5).reason()).startsWith("hold").contains("cpu 87.3%");
     assertThat(firstScaleUp(hpa)).isEqualTo(90.0);
     assertThat(firstScaleUp(ours)).isEqualTo(61.0);
   }
@@ -144,7 +144,51 @@ class SimulatorTest {
     Summary s = run(fixed(1), EVERY_SECOND, shortTimeout, trace).summary();
     assertThat(s.failedShare()).isCloseTo(55 * 50 / 6000.0, offset(0.01));
     assertThat(s.sloShare()).isLessThan(0.05);
-    assertThat(s.p95()).isBetween(4.5, 5.5);
+    // Behind 5 s of backlog, at the saturated queue's pace.
+    assertThat(s.p95()).isBetween(5.0, 7.0);
+    assertThat(s.sloShare() + s.failedShare()).isLessThanOrEqualTo(1.0 + 1e-9);
+  }
+
+  @Test
+  void latencyNeverImprovesAsTheLoadRises() {
+    double previous = 1;
+    for (double load : new double[] {0.4, 0.45, 0.47, 0.48, 0.495, 0.5, 0.505, 0.55, 0.7}) {
+      Trace trace = Trace.parse("t", "t,demand\n0," + load + "\n60," + load + "\n");
+      double share = run(fixed(1), EVERY_SECOND, HALF_CPU, trace).summary().sloShare();
+      assertThat(share).as("SLO share at " + load + " cores").isLessThanOrEqualTo(previous + 1e-9);
+      previous = share;
+    }
+  }
+
+  @Test
+  void overOffsetsHpasReadingsAreOnAverageHalfAScrapeOld() {
+    // A step at 100 s, decisions every 15 s: the first decision that sees the step, per offset.
+    Trace trace = Trace.parse("t", "t,demand\n0,0.3\n100,3\n200,3\n");
+    int offsets = 16;
+    double lag = 0;
+    for (int i = 0; i < offsets; i++) {
+      Simulator.Result r =
+          Simulator.run(
+              "hpa",
+              fixed(1),
+              new Pipeline(
+                  Duration.ofSeconds(15),
+                  Duration.ofMillis(250),
+                  Duration.ofSeconds(15),
+                  false,
+                  false),
+              HALF_CPU,
+              trace,
+              new Simulator.Run(i, offsets, trace.end(), Duration.ofMillis(250), false));
+      Simulator.Row seen =
+          r.rows().stream()
+              .filter(row -> row.reason().contains("cpu 100.0%"))
+              .findFirst()
+              .orElseThrow();
+      lag += (seen.t() - 100) / offsets;
+    }
+    // Half a sync to the next decision, plus half a scrape period of age: 15 s in all.
+    assertThat(lag).isCloseTo(15.0, offset(1.0));
   }
 
   @Test

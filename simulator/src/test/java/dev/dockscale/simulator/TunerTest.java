@@ -89,8 +89,8 @@ class TunerTest {
         Tuner.tune(
             "dockscale",
             Baselines::hpaRules,
-            65,
-            Preset.DOCKSCALE.behavior(),
+            80,
+            Preset.HPA.behavior(),
             Tuner.Space.DOCKSCALE,
             EVERY_SECOND,
             SERVICE,
