@@ -61,8 +61,12 @@ public final class NginxRequestMetrics implements MetricsSource {
   private final ScheduledExecutorService poller;
   private final Map<String, Asked> asked = new HashMap<>();
 
-  /** A replica not asked about for this long is forgotten: asked again, it is new. */
-  static final Duration ABSENT = Duration.ofSeconds(10);
+  /**
+   * A replica not asked about for this long is forgotten (asked again, it is new): the longest
+   * {@code interval} a config may set, so that a slow loop still gets readings. Replica ids are
+   * never reused; this only bounds what is kept of replicas that are gone.
+   */
+  static final Duration ABSENT = Duration.ofHours(1);
 
   /** When a replica was first and last asked about. */
   private static final class Asked {
@@ -115,10 +119,10 @@ public final class NginxRequestMetrics implements MetricsSource {
   /** Reads the new lines and makes the window of now. The poller thread calls it once a second. */
   void poll() {
     boolean wasPrimed = tail.primed();
-    Instant now;
+    // Before the read: a line written while it runs belongs to a second not yet complete at now.
+    Instant now = clock.instant();
     try {
       List<RequestLine> lines = tail.poll();
-      now = clock.instant();
       if (!wasPrimed) {
         window.coveredFrom(now.toEpochMilli());
       }

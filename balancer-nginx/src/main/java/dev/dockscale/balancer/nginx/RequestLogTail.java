@@ -51,6 +51,7 @@ final class RequestLogTail implements AutoCloseable {
   private final IntSupplier port;
   private final CloseableHttpClient http;
   private final Map<String, Long> offsets = new HashMap<>();
+  private long deleteFailures;
   private boolean primed;
   private long badLines;
   private long held;
@@ -97,33 +98,46 @@ final class RequestLogTail implements AutoCloseable {
   /**
    * The lines nginx wrote since the last call, parsed; lines that do not parse are counted in
    * {@link #badLines()} and left out. Throws when the balancer cannot be read; nothing is lost
-   * then, the next call reads from where this one could not.
+   * then: the read points move only when every file was read, so the next call reads from where
+   * this one started. A file that cannot be deleted stays, and is deleted at a later call.
    */
   List<RequestLine> poll() throws IOException {
     String base = base();
     TreeMap<String, Long> sizes = list(base);
     List<RequestLine> lines = new ArrayList<>();
-    offsets.keySet().retainAll(sizes.keySet());
+    Map<String, Long> next = new HashMap<>(offsets);
+    next.keySet().retainAll(sizes.keySet());
     for (Map.Entry<String, Long> file : sizes.entrySet()) {
       String name = file.getKey();
       long size = file.getValue();
       if (!primed) {
-        offsets.put(name, size);
+        next.put(name, size);
         continue;
       }
-      long offset = offsets.getOrDefault(name, 0L);
+      long offset = next.getOrDefault(name, 0L);
       if (size < offset) {
         offset = 0;
       }
       if (size > offset) {
         offset += readFrom(base + name, offset, lines);
       }
-      offsets.put(name, offset);
+      next.put(name, offset);
     }
+    offsets.clear();
+    offsets.putAll(next);
     primed = true;
-    deleteRead(base, sizes);
     held = sizes.values().stream().mapToLong(Long::longValue).sum();
+    try {
+      deleteRead(base, sizes);
+    } catch (IOException e) {
+      deleteFailures++;
+    }
     return lines;
+  }
+
+  /** Deletions of read files that failed (each is tried again at the next call). */
+  long deleteFailures() {
+    return deleteFailures;
   }
 
   private String base() throws IOException {

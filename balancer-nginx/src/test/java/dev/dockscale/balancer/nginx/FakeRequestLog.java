@@ -27,6 +27,7 @@ final class FakeRequestLog implements AutoCloseable {
   private final Map<String, StringBuilder> files = new TreeMap<>();
   final List<String> requests = new ArrayList<>();
   final Map<String, Integer> failing = new ConcurrentHashMap<>();
+  final java.util.Set<String> undeletable = ConcurrentHashMap.newKeySet();
 
   FakeRequestLog() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -74,6 +75,8 @@ final class FakeRequestLog implements AutoCloseable {
       send(x, 200, json.append("\n]").toString());
     } else if (!files.containsKey(name)) {
       send(x, 404, "not found");
+    } else if (x.getRequestMethod().equals("DELETE") && undeletable.contains(name)) {
+      send(x, 403, "forbidden");
     } else if (x.getRequestMethod().equals("DELETE")) {
       files.remove(name);
       x.sendResponseHeaders(204, -1);

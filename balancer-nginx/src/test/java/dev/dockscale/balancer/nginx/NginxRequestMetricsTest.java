@@ -100,8 +100,12 @@ class NginxRequestMetricsTest {
     // Reads of other replicas meanwhile (between ticks, the ready ones only) do not forget it.
     assertThat(source.read(List.of(web1))).isEmpty();
     assertThat(source.read(List.of(newcomer))).containsKey("id-9");
+    // Asked about again after a long tick (a 15 s interval): still known, still read.
+    clock.set(T0.plusSeconds(24));
+    source.poll();
+    assertThat(source.read(List.of(newcomer))).containsKey("id-9");
     // Not asked about for longer than ABSENT: new again.
-    clock.set(T0.plusSeconds(20));
+    clock.set(T0.plusSeconds(24).plus(NginxRequestMetrics.ABSENT).plusSeconds(1));
     source.poll();
     assertThat(source.read(List.of(newcomer))).isEmpty();
   }

@@ -102,6 +102,21 @@ class RequestLogTailTest {
   }
 
   @Test
+  void aFailedDeleteKeepsTheLinesReadAndIsTriedAgain() throws IOException {
+    tail.poll();
+    log.append("2026-11-26-2130.log", line(1));
+    log.append("2026-11-26-2131.log", line(2));
+    log.append("2026-11-26-2132.log", line(3));
+    log.undeletable.add("2026-11-26-2130.log");
+    assertThat(tail.poll()).hasSize(3);
+    assertThat(tail.deleteFailures()).isEqualTo(1);
+    assertThat(log.names()).contains("2026-11-26-2130.log");
+    log.undeletable.clear();
+    assertThat(tail.poll()).isEmpty();
+    assertThat(log.names()).doesNotContain("2026-11-26-2130.log");
+  }
+
+  @Test
   void withoutABalancerItSaysSo() {
     RequestLogTail none = new RequestLogTail(() -> 0);
     assertThatThrownBy(none::poll).hasMessageContaining("loopback port is not known");
