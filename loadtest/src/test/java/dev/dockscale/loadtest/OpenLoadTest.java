@@ -16,10 +16,12 @@ class OpenLoadTest {
   @Test
   void refusesTargetsThatAreNotLoopback() {
     for (String url :
-        new String[] {"http://192.0.2.10:8080/", "http://0.0.0.0:8080/", "http://[2001:db8::1]/"}) {
+        new String[] {
+          "http://192.0.2.10:8080/", "http://0.0.0.0:8080/", "http://[2001:db8::1]/", "http://localhost:8080/"
+        }) {
       assertThatThrownBy(() -> OpenLoad.to(URI.create(url)))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("loopback addresses only");
+          .hasMessageContaining("load goes to 127.0.0.1 only");
     }
   }
 

@@ -98,7 +98,7 @@ class ProfileTest {
   void refusesATargetThatIsNotLoopback() {
     assertThatThrownBy(() -> Profile.of("step", "http://192.0.2.7:8080/", Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("loopback addresses only");
+        .hasMessageContaining("load goes to 127.0.0.1 only");
     assertThatThrownBy(() -> Profile.of("step", "https://127.0.0.1/", Map.of()))
         .hasMessageContaining("http:// URL");
   }

@@ -122,7 +122,7 @@ public final class Charts {
     b.append(
         f(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\">%n",
-            WIDTH, HEIGHT + 20));
+            WIDTH, HEIGHT + 40));
     b.append(f("<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n"));
     b.append(f("<text x=\"%d\" y=\"18\" font-size=\"14\">%s</text>%n", LEFT, escape(title)));
     for (int i = 0; i <= 4; i++) {
@@ -130,17 +130,11 @@ public final class Charts {
       b.append(
           f(
               "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/><text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\">%s</text>%n",
-              LEFT,
-              y,
-              WIDTH - 20,
-              y,
-              LEFT - 4,
-              y + 3,
-              Reports.num(Math.round(max * i / 4.0 * 100) / 100.0)));
+              LEFT, y, WIDTH - 20, y, LEFT - 4, y + 3, tick(max * i / 4.0)));
     }
     b.append(
         f(
-            "<text x=\"12\" y=\"%d\" font-size=\"11\" transform=\"rotate(-90 12 %d)\">%s</text>%n",
+            "<text x=\"10\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" transform=\"rotate(-90 10 %d)\">%s</text>%n",
             HEIGHT / 2, HEIGHT / 2, escape(unit)));
     return b;
   }
@@ -149,9 +143,20 @@ public final class Charts {
     return close(b, names, false);
   }
 
+  /** A tick label: whole numbers from 100 up, two decimals below. */
+  private static String tick(double v) {
+    return v >= 100 ? Long.toString(Math.round(v)) : Reports.num(Math.round(v * 100) / 100.0);
+  }
+
   private static String close(StringBuilder b, List<String> names, boolean firstIsDemand) {
     double x = LEFT;
+    int y = HEIGHT + 4;
     for (int i = 0; i < names.size(); i++) {
+      double width = 24 + 6.5 * names.get(i).length();
+      if (x + width > WIDTH && x > LEFT) {
+        x = LEFT;
+        y += 16;
+      }
       String colour =
           firstIsDemand
               ? (i == 0 ? "#333" : COLOURS[(i - 1) % COLOURS.length])
@@ -159,8 +164,8 @@ public final class Charts {
       b.append(
           f(
               "<rect x=\"%.1f\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%.1f\" y=\"%d\" font-size=\"11\">%s</text>%n",
-              x, HEIGHT + 4, colour, x + 14, HEIGHT + 13, escape(names.get(i))));
-      x += 24 + 6.5 * names.get(i).length();
+              x, y, colour, x + 14, y + 9, escape(names.get(i))));
+      x += width;
     }
     return b.append("</svg>\n").toString();
   }
