@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       BenchReactionCommand.class,
       BenchWatchCommand.class,
       BenchBurstCommand.class,
+      BenchPoliciesCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -45,6 +45,18 @@ public final class Stack implements AutoCloseable {
 
   /** With {@code fromCgroups} false, metrics come from the Engine's stats streams only. */
   Stack(DockscaleConfig config, Consumer<String> notice, boolean fromCgroups) {
+    this(config, notice, fromCgroups, UnaryOperator.identity());
+  }
+
+  /**
+   * With the loop's metrics passed through {@code pipeline} (the policy benchmark emulates HPA's 15
+   * s metrics pipeline so: {@link WindowedMetricsSource}).
+   */
+  Stack(
+      DockscaleConfig config,
+      Consumer<String> notice,
+      boolean fromCgroups,
+      UnaryOperator<MetricsSource> pipeline) {
     this.config = config;
     this.notice = notice;
     this.docker = Docker.connect();
@@ -60,12 +72,15 @@ public final class Stack implements AutoCloseable {
     // Request rate, in-flight requests and latency: nginx's request log, through its loopback port.
     this.requests = new NginxRequestMetrics(balancer::probePort, Clock.systemUTC());
     this.metrics =
-        new CombinedMetricsSource(
-            List.of(
-                new CombinedMetricsSource.Part(
-                    "container", Set.of(Metric.CPU, Metric.MEMORY), containers),
-                new CombinedMetricsSource.Part(
-                    "balancer", Set.of(Metric.RPS, Metric.INFLIGHT, Metric.LATENCY), requests)));
+        pipeline.apply(
+            new CombinedMetricsSource(
+                List.of(
+                    new CombinedMetricsSource.Part(
+                        "container", Set.of(Metric.CPU, Metric.MEMORY), containers),
+                    new CombinedMetricsSource.Part(
+                        "balancer",
+                        Set.of(Metric.RPS, Metric.INFLIGHT, Metric.LATENCY),
+                        requests))));
     this.probe = new NginxProbe(balancer::probePort);
   }
 

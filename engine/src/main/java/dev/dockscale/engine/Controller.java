@@ -74,6 +74,7 @@ public final class Controller implements AutoCloseable {
   private int passFailures;
   private volatile boolean closed;
   private volatile boolean started;
+  private volatile boolean samplingBetweenTicks = true;
 
   public Controller(
       DockscaleConfig config,
@@ -140,6 +141,16 @@ public final class Controller implements AutoCloseable {
     listeners.add(listener);
   }
 
+  /**
+   * Whether metrics are read between ticks to decide at once when a rule asks for more (on by
+   * default). Off, a service is decided on at its ticks only, as a loop with a slow metrics
+   * pipeline (Kubernetes' HPA: every 15 s) would; the policy benchmark turns it off to emulate
+   * that. Repairing passes on events and readiness changes still run.
+   */
+  public void samplingBetweenTicks(boolean on) {
+    samplingBetweenTicks = on;
+  }
+
   public void start() {
     started = true;
     try {
@@ -187,13 +198,18 @@ public final class Controller implements AutoCloseable {
       return;
     }
     try {
-      if (anyServiceWantsMore()) {
+      if (decidesBetweenTicks()) {
         lastTick = clock.instant();
         runPass(true);
       }
     } catch (RuntimeException e) {
       LOG.debug("sampling between ticks failed: {}", e.toString());
     }
+  }
+
+  /** Whether a pass should decide now, between ticks: sampling is on and a service wants more. */
+  boolean decidesBetweenTicks() {
+    return samplingBetweenTicks && anyServiceWantsMore();
   }
 
   /** Whether, at the metrics read now, any service's rules ask for more than it has. */

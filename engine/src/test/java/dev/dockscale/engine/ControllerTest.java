@@ -402,6 +402,17 @@ class ControllerTest {
   }
 
   @Test
+  void withSamplingBetweenTicksOffALoadAboveTheRuleWaitsForTheTick() {
+    serving(1);
+    controller.tick();
+    metrics.cpu.put("web", 90.0);
+    assertThat(controller.decidesBetweenTicks()).isTrue();
+    controller.samplingBetweenTicks(false);
+    assertThat(controller.decidesBetweenTicks()).isFalse();
+    assertThat(controller.anyServiceWantsMore()).isTrue();
+  }
+
+  @Test
   void startingTheFirstReplicasStartsNoCooldownForTheFirstScaleOut() {
     ServiceSpec web = Fakes.service("web", "/", 1, 4);
     web =

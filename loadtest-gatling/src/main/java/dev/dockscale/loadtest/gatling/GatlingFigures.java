@@ -115,6 +115,24 @@ public record GatlingFigures(
     return Duration.ofMillis(count(stats, figure, "ok"));
   }
 
+  /**
+   * The figures as one line of {@code key=value} pairs for a program to read (times in ms, the
+   * share as a fraction): {@code requests=100 ko=0 p50_ms=3 ... slo_ms=250 within_slo=0.990000}.
+   */
+  public String keyValues() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "requests=%d ko=%d p50_ms=%d p95_ms=%d p99_ms=%d max_ms=%d slo_ms=%d within_slo=%.6f",
+        requests,
+        ko,
+        p50.toMillis(),
+        p95.toMillis(),
+        p99.toMillis(),
+        max.toMillis(),
+        slo.toMillis(),
+        withinSlo);
+  }
+
   @Override
   public String toString() {
     return String.format(

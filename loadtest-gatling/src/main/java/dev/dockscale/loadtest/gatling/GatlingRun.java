@@ -23,11 +23,13 @@ import java.util.stream.Stream;
  * GatlingRun &lt;step|spike|ramp&gt; &lt;http://127.0.0.1:PORT/path&gt; [key=value...] [results=DIR]
  * </pre>
  *
- * Exit status 0 after a run (whatever the server answered), 2 for bad arguments, 1 when Gatling
- * itself failed. Nothing leaves this machine: the target must be a loopback address, and Gatling's
- * usage analytics and its warm-up request to gatling.io are off (src/main/resources/gatling.conf),
- * and its check for a newer release goes to a closed loopback port. Gatling needs {@code
- * --add-opens=java.base/java.lang=ALL-UNNAMED} on the JVM's command line.
+ * Prints {@code report: DIR/index.html}, the figures in words, and {@code figures: key=value...}
+ * ({@link GatlingFigures#keyValues()}). Exit status 0 after a run (whatever the server answered), 2
+ * for bad arguments, 1 when Gatling itself failed. Nothing leaves this machine: the target must be
+ * a loopback address, and Gatling's usage analytics and its warm-up request to gatling.io are off
+ * (src/main/resources/gatling.conf), and its check for a newer release goes to a closed loopback
+ * port. Gatling needs {@code --add-opens=java.base/java.lang=ALL-UNNAMED} on the JVM's command
+ * line.
  */
 public final class GatlingRun {
 
@@ -75,6 +77,8 @@ public final class GatlingRun {
       Outcome outcome = run(profile, results);
       System.out.println("report: " + outcome.report().resolve("index.html"));
       System.out.println(outcome.figures());
+      // the same for programs that run this (the policy benchmark): one line, key=value
+      System.out.println("figures: " + outcome.figures().keyValues());
     } catch (GatlingFailedException e) {
       System.err.println("gatling-run: " + e.getMessage());
       System.exit(1);

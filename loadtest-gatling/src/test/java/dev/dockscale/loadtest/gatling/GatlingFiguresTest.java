@@ -30,6 +30,16 @@ class GatlingFiguresTest {
   }
 
   @Test
+  void writesTheFiguresAsOneLineOfKeyValuePairs() throws Exception {
+    GatlingFigures figures = GatlingFigures.read(report(), Duration.ofMillis(5));
+
+    assertThat(figures.keyValues())
+        .isEqualTo(
+            "requests=280 ko=0 p50_ms=2 p95_ms=50 p99_ms=108 max_ms=110 slo_ms=5"
+                + " within_slo=0.685714");
+  }
+
+  @Test
   void refusesAReportDrawnAtAnotherBound() {
     assertThatThrownBy(() -> GatlingFigures.read(report(), Duration.ofMillis(500)))
         .isInstanceOf(IllegalStateException.class)
