@@ -65,9 +65,12 @@ class DecideBenchmarkTest {
           bench.tick(replicas);
           var now = bench.now();
           assertThat(replicas).anyMatch(r -> !r.ready());
-          assertThat(replicas)
-              .anyMatch(
-                  r -> r.ready() && Duration.between(r.startedAt(), now).compareTo(warmup) < 0);
+          if (!warmup.isZero()) {
+            // (the dockscale preset has no warm-up: no replica is ever warming up under it)
+            assertThat(replicas)
+                .anyMatch(
+                    r -> r.ready() && Duration.between(r.startedAt(), now).compareTo(warmup) < 0);
+          }
           assertThat(replicas).anyMatch(r -> r.ready() && r.readings().isEmpty());
         }
       }

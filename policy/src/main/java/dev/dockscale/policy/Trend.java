@@ -19,6 +19,12 @@ final class Trend {
   /** How many standard errors above 0 a slope must be to count as a rise. */
   static final double T_STATISTIC = 3;
 
+  /**
+   * The share of the window's sample-to-sample changes that must be rises: a ramp rises step by
+   * step; a load that jumped once and stays (a step) fits a steep line too, but is not a trend.
+   */
+  static final double SUSTAINED = 0.7;
+
   private final Duration window;
   private final Duration lookahead;
   private final Deque<Sample> samples = new ArrayDeque<>();
@@ -96,8 +102,21 @@ final class Trend {
       residuals += (s.load() - fitted) * (s.load() - fitted);
     }
     double standardError = Math.sqrt(residuals / (n - 2) / sxx);
-    boolean rises = slope > 0 && slope >= T_STATISTIC * standardError;
+    boolean rises = slope > 0 && slope >= T_STATISTIC * standardError && risingSteps() >= SUSTAINED;
     return new Fit(rises ? slope : 0, meanY - slope * meanX);
+  }
+
+  /** The share of sample-to-sample changes in the window that are rises. */
+  private double risingSteps() {
+    int rises = 0;
+    double previous = Double.NaN;
+    for (Sample s : samples) {
+      if (!Double.isNaN(previous) && s.load() > previous) {
+        rises++;
+      }
+      previous = s.load();
+    }
+    return (double) rises / (samples.size() - 1);
   }
 
   private static double seconds(Duration d) {

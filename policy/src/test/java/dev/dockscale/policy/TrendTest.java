@@ -72,6 +72,17 @@ class TrendTest {
   }
 
   @Test
+  void aStepIsNotATrend() {
+    // Two replicas at 40 %, then 65 % from t = 20 s: inside the band, a jump, not a ramp.
+    double[] step = new double[60];
+    for (int t = 0; t < step.length; t++) {
+      step[t] = t < 20 ? 40 : 65;
+    }
+    assertThat(replay(withForecast(LOOKAHEAD), 2, step))
+        .allSatisfy(d -> assertThat(d.action()).isEqualTo(Decision.Action.HOLD));
+  }
+
+  @Test
   void aFallingLoadIsNeverForecastDown() {
     double[] falling = new double[40];
     for (int t = 0; t < falling.length; t++) {

@@ -11,8 +11,8 @@ import java.util.Map;
  * The held-out comparison: {@code hpa-tuned} (HPA's rule and pipeline) and {@code hpa-tuned-1s}
  * (HPA's rule on dockscale's pipeline, to tell the rule from the cadence) are tuned on the training
  * traces, then every policy runs on every held-out trace. The dockscale preset's settings were
- * tuned the same way, on the same training traces (a test keeps the preset equal to what the tuner
- * finds).
+ * tuned the same way, on the same training traces, from where {@code hpa-tuned-1s} ended ({@link
+ * #tuneDockscale}; a test keeps the preset equal to what it finds).
  */
 public final class Evaluation {
 
@@ -57,6 +57,34 @@ public final class Evaluation {
         Preset.HPA.behavior(),
         Tuner.Space.HPA,
         pipeline,
+        service,
+        min,
+        max,
+        TraceSet.TRAINING,
+        new Comparison(comparison.offsets(), comparison.slo(), false),
+        objective);
+  }
+
+  /**
+   * dockscale's rule (HPA's, plus a forecast) tuned by the same search, continuing from where HPA's
+   * rule tuned on the same pipeline ended ({@code hpaOnItsPipeline}): with the forecast at 0 that
+   * point is in its space, so it can only do better on the training traces.
+   */
+  public static Tuner.Tuned tuneDockscale(
+      Tuner.Tuned hpaOnItsPipeline,
+      Duration interval,
+      SimulatedService service,
+      int min,
+      int max,
+      Comparison comparison,
+      Tuner.Objective objective) {
+    return Tuner.tune(
+        "dockscale",
+        Baselines::hpaRules,
+        hpaOnItsPipeline.target(),
+        hpaOnItsPipeline.policy().behavior(),
+        Tuner.Space.DOCKSCALE,
+        Pipeline.dockscale(interval),
         service,
         min,
         max,

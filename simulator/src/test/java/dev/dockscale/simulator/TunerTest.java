@@ -85,22 +85,16 @@ class TunerTest {
 
   @net.jqwik.api.Example
   void theDockscalePresetIsWhatTheTunerFindsOnTheTrainingTraces() {
+    Comparison comparison =
+        new Comparison(Comparison.DEFAULT_OFFSETS, Comparison.DEFAULT_SLO, false);
+    Tuner.Tuned hpa =
+        Evaluation.tuneHpa(EVERY_SECOND, SERVICE, 1, 12, comparison, Tuner.Objective.DEFAULT);
     Tuner.Tuned tuned =
-        Tuner.tune(
-            "dockscale",
-            Baselines::hpaRules,
-            80,
-            Preset.HPA.behavior(),
-            Tuner.Space.DOCKSCALE,
-            EVERY_SECOND,
-            SERVICE,
-            1,
-            12,
-            TraceSet.TRAINING,
-            new Comparison(Comparison.DEFAULT_OFFSETS, Comparison.DEFAULT_SLO, false),
-            Tuner.Objective.DEFAULT);
+        Evaluation.tuneDockscale(
+            hpa, Duration.ofSeconds(1), SERVICE, 1, 12, comparison, Tuner.Objective.DEFAULT);
     assertThat(tuned.policy().rules()).isEqualTo(Preset.DOCKSCALE.rules());
     assertThat(tuned.policy().behavior()).isEqualTo(Preset.DOCKSCALE.behavior());
+    assertThat(tuned.cost()).isLessThanOrEqualTo(hpa.cost());
   }
 
   @Property(tries = 4)
