@@ -17,7 +17,10 @@ class OpenLoadTest {
   void refusesTargetsThatAreNotLoopback() {
     for (String url :
         new String[] {
-          "http://192.0.2.10:8080/", "http://0.0.0.0:8080/", "http://[2001:db8::1]/", "http://localhost:8080/"
+          "http://192.0.2.10:8080/",
+          "http://0.0.0.0:8080/",
+          "http://[2001:db8::1]/",
+          "http://localhost:8080/"
         }) {
       assertThatThrownBy(() -> OpenLoad.to(URI.create(url)))
           .isInstanceOf(IllegalArgumentException.class)
