@@ -521,6 +521,8 @@ final class BenchPoliciesCommand implements Callable<Integer> {
                 String line;
                 while ((line = lines.readLine()) != null) {
                   copy.println(line);
+                  // a build's colour codes may lead the line (scripts/gatling-run builds first)
+                  line = line.replaceAll("\u001B\\[[0-9;]*m", "");
                   if (line.startsWith("Simulation ") && line.endsWith(" started...")) {
                     start.compareAndSet(0, System.currentTimeMillis());
                   } else if (line.startsWith("Parsing log file")) {
