@@ -13,7 +13,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.apache.hc.client5.http.ClientProtocolException;
-import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -23,13 +22,9 @@ import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpRequest;
-import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.MessageConstraintException;
-import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.ProtocolException;
 import org.apache.hc.core5.http.config.Http1Config;
-import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -168,28 +163,6 @@ public final class NginxProbe implements ReadinessProbe, AutoCloseable {
   public void close() {
     senders.shutdownNow();
     http.close(CloseMode.IMMEDIATE);
-  }
-
-  /**
-   * A probe is sent again once when its kept-alive connection had been closed by nginx (on its last
-   * reload) and nothing came back; never after a timeout, a refused connection or any answer.
-   */
-  private static final class OnceOnAClosedConnection implements HttpRequestRetryStrategy {
-    @Override
-    public boolean retryRequest(
-        HttpRequest request, IOException exception, int execCount, HttpContext context) {
-      return execCount <= 1 && exception instanceof NoHttpResponseException;
-    }
-
-    @Override
-    public boolean retryRequest(HttpResponse response, int execCount, HttpContext context) {
-      return false;
-    }
-
-    @Override
-    public TimeValue getRetryInterval(HttpResponse response, int execCount, HttpContext context) {
-      return TimeValue.ZERO_MILLISECONDS;
-    }
   }
 
   private static ExecutorService senders() {

@@ -74,7 +74,7 @@ final class RequestLogTail implements AutoCloseable {
             .setDefaultRequestConfig(
                 RequestConfig.custom().setResponseTimeout(Timeout.ofSeconds(2)).build())
             .disableRedirectHandling()
-            .disableAutomaticRetries()
+            .setRetryStrategy(new OnceOnAClosedConnection())
             .disableCookieManagement()
             .disableContentCompression()
             .build();
