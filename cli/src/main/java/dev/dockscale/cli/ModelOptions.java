@@ -36,7 +36,7 @@ final class ModelOptions {
   @Option(
       names = "--burst",
       description =
-          "share of its CPU, in %, a new replica spends on itself after ready (default: 50)")
+          "share of its CPU, in %%, a new replica spends on itself after ready (default: 50)")
   Double burst;
 
   @Option(

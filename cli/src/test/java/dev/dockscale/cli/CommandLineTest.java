@@ -47,6 +47,24 @@ class CommandLineTest {
   }
 
   @Test
+  void everyCommandsHelpRendersWithoutAFormatWarning() {
+    // picocli reads descriptions as format strings: a bare % is reported on System.err, not the
+    // command's own stream, each time the usage is shown.
+    java.io.PrintStream before = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      for (String command : Main.commandLine().getSubcommands().keySet()) {
+        assertThat(dockscale(command, "--help").code()).as(command).isZero();
+      }
+    } finally {
+      System.setErr(before);
+    }
+    assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .doesNotContain("Could not format");
+  }
+
+  @Test
   void validatesTheExampleConfig() {
     Run run = dockscale("validate", "--config", "../dockscale.yml");
     assertThat(run.code()).as(run.err()).isZero();

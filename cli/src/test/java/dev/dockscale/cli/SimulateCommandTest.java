@@ -120,6 +120,22 @@ class SimulateCommandTest {
   }
 
   @Test
+  void refusesBadKnobsInOneLineEach() {
+    String c = config.toString();
+    String t = trace.toString();
+    assertThat(dockscale("simulate", "-c", c, "--trace", t, "--sweep", "startup=abc").err())
+        .contains("'abc' is not a duration: write e.g. 500ms, 10s, 5m or 1h");
+    assertThat(dockscale("simulate", "-c", c, "--trace", t, "--sweep", "colour=1,2").err())
+        .contains("--sweep: unknown knob 'colour'; use one of startup, drain, burst");
+    assertThat(dockscale("simulate", "-c", c, "--trace", t, "--burst", "150").err())
+        .contains("burst share must be from 0 to below 1");
+    assertThat(dockscale("simulate", "-c", c, "--held-out", "--trace", t).err())
+        .contains("give either --trace FILE or --held-out (not both)");
+    assertThat(dockscale("simulate", "-c", c, "--trace", t, "--policy", "hpa-tuend").err())
+        .contains("unknown policy 'hpa-tuend': use one of config, static-peak");
+  }
+
+  @Test
   void saysWhenTheTraceIsMissing() throws IOException {
     Files.delete(trace);
     Run run = simulate(dir.resolve("out.csv"), null);
