@@ -206,7 +206,8 @@ final class BenchPoliciesCommand implements Callable<Integer> {
           });
       Files.writeString(
           outDir.resolve("replicas-" + load.name() + ".svg"),
-          BenchPoliciesReport.chart("replicas not draining, " + load.name(), lines, MAX));
+          dev.dockscale.simulator.Charts.steps(
+              "replicas not draining, " + load.name(), "replicas", lines));
     }
     out.println();
     out.print(report.markdown());

@@ -3,7 +3,6 @@ package dev.dockscale.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** The policy benchmark's figures: a row per policy and profile, as markdown, CSV and SVG. */
 final class BenchPoliciesReport {
@@ -157,102 +156,5 @@ final class BenchPoliciesReport {
       }
     }
     return points;
-  }
-
-  private static final String[] COLOURS = {
-    "#7f7f7f", "#1f77b4", "#d62728", "#ff7f0e", "#2ca02c", "#9467bd"
-  };
-
-  /** A step chart of each policy's replicas over the profile's seconds. */
-  static String chart(String title, Map<String, List<double[]>> lines, int maxReplicas) {
-    int width = 640;
-    int height = 280;
-    int left = 40;
-    int top = 30;
-    int plotW = 440;
-    int plotH = 200;
-    double maxT = 1;
-    for (List<double[]> points : lines.values()) {
-      for (double[] p : points) {
-        maxT = Math.max(maxT, p[0]);
-      }
-    }
-    StringBuilder s = new StringBuilder();
-    s.append(
-        String.format(
-            Locale.ROOT,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
-                + " font-family=\"sans-serif\" font-size=\"11\">%n",
-            width,
-            height));
-    s.append(
-        String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\">%s</text>%n", left, escape(title)));
-    for (int r = 0; r <= maxReplicas; r++) {
-      double y = top + plotH - (double) r / maxReplicas * plotH;
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                  + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%d</text>%n",
-              left,
-              y,
-              left + plotW,
-              y,
-              left - 6,
-              y + 4,
-              r));
-    }
-    s.append(
-        String.format(
-            Locale.ROOT,
-            "<text x=\"%d\" y=\"%d\">0 s</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.0f"
-                + " s</text>%n",
-            left,
-            top + plotH + 16,
-            left + plotW,
-            top + plotH + 16,
-            maxT));
-    int i = 0;
-    for (Map.Entry<String, List<double[]>> line : lines.entrySet()) {
-      String colour = COLOURS[i % COLOURS.length];
-      StringBuilder pts = new StringBuilder();
-      double lastY = Double.NaN;
-      for (double[] p : line.getValue()) {
-        double x = left + p[0] / maxT * plotW;
-        // offset each policy by a pixel so that equal counts stay visible
-        double y = top + plotH - p[1] / maxReplicas * plotH + (i - 2) * 1.5;
-        if (!Double.isNaN(lastY)) {
-          pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, lastY));
-        }
-        pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
-        lastY = y;
-      }
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%n",
-              colour,
-              pts.toString().trim()));
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>"
-                  + "<text x=\"%d\" y=\"%d\">%s</text>%n",
-              left + plotW + 20,
-              top + 10 + 18 * i,
-              left + plotW + 40,
-              top + 10 + 18 * i,
-              colour,
-              left + plotW + 46,
-              top + 14 + 18 * i,
-              escape(line.getKey())));
-      i++;
-    }
-    s.append("</svg>\n");
-    return s.toString();
-  }
-
-  private static String escape(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 }

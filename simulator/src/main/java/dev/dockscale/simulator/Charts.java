@@ -1,12 +1,15 @@
 package dev.dockscale.simulator;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Charts as SVG text, for the docs: grouped bars (a figure per policy per trace) and a timeline
- * (demand and each policy's ready capacity). Plain SVG, so they render wherever markdown does.
+ * Charts as SVG text, for the docs: grouped bars (a figure per policy per trace), step lines over
+ * time (replicas per policy on the real stack), and a timeline (demand and each policy's ready
+ * capacity). Plain SVG, so they render wherever markdown does.
  */
 public final class Charts {
 
@@ -65,40 +68,67 @@ public final class Charts {
   /** Demand (cores) over time, and each policy's ready capacity (cores) at its decisions. */
   public static String timeline(
       String title, Trace trace, double cpus, List<Simulator.Result> results) {
-    double end = Math.max(1, trace.end());
+    List<double[]> demand = new ArrayList<>();
+    trace.points().forEach(p -> demand.add(new double[] {p.t(), p.demand()}));
+    Map<String, List<double[]>> capacity = new LinkedHashMap<>();
     for (Simulator.Result r : results) {
-      end = Math.max(end, r.rows().isEmpty() ? 0 : r.rows().get(r.rows().size() - 1).t());
+      List<double[]> points = new ArrayList<>();
+      r.rows().forEach(row -> points.add(new double[] {row.t(), row.ready() * cpus}));
+      capacity.put(r.policy() + " ready capacity", points);
     }
-    double max =
-        Math.max(1e-9, trace.points().stream().mapToDouble(Trace.Point::demand).max().orElse(1));
-    for (Simulator.Result r : results) {
-      for (Simulator.Row row : r.rows()) {
-        max = Math.max(max, row.ready() * cpus);
+    return lines(title, "cores", demand, capacity);
+  }
+
+  /**
+   * Step lines of (seconds, value) points, one per series (each held until its next point), such as
+   * replicas over time per policy.
+   */
+  public static String steps(String title, String unit, Map<String, List<double[]>> series) {
+    return lines(title, unit, null, series);
+  }
+
+  /** An optional straight black line ({@code plain}), then the step lines. */
+  private static String lines(
+      String title, String unit, List<double[]> plain, Map<String, List<double[]>> series) {
+    double end = 1;
+    double max = 1e-9;
+    List<List<double[]>> all = new ArrayList<>(series.values());
+    if (plain != null) {
+      all.add(plain);
+    }
+    for (List<double[]> points : all) {
+      for (double[] p : points) {
+        end = Math.max(end, p[0]);
+        max = Math.max(max, p[1]);
       }
     }
-    StringBuilder b = open(title, "cores", max);
-    StringBuilder demand = new StringBuilder();
-    for (Trace.Point p : trace.points()) {
-      demand.append(point(p.t(), p.demand(), end, max));
+    StringBuilder b = open(title, unit, max);
+    List<String> names = new ArrayList<>();
+    if (plain != null) {
+      StringBuilder line = new StringBuilder();
+      for (double[] p : plain) {
+        line.append(point(p[0], p[1], end, max));
+      }
+      b.append(
+          f("<polyline fill=\"none\" stroke=\"#333\" stroke-width=\"2\" points=\"%s\"/>%n", line));
+      names.add("demand");
     }
-    b.append(
-        f("<polyline fill=\"none\" stroke=\"#333\" stroke-width=\"2\" points=\"%s\"/>%n", demand));
     int s = 0;
-    for (Simulator.Result r : results) {
+    for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
       StringBuilder line = new StringBuilder();
       double last = Double.NaN;
-      for (Simulator.Row row : r.rows()) {
-        double capacity = row.ready() * cpus;
-        if (!Double.isNaN(last) && capacity != last) {
-          line.append(point(row.t(), last, end, max));
+      for (double[] p : e.getValue()) {
+        if (!Double.isNaN(last) && p[1] != last) {
+          line.append(point(p[0], last, end, max));
         }
-        line.append(point(row.t(), capacity, end, max));
-        last = capacity;
+        line.append(point(p[0], p[1], end, max));
+        last = p[1];
       }
       b.append(
           f(
               "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"%s\"/>%n",
               COLOURS[s++ % COLOURS.length], line));
+      names.add(e.getKey());
     }
     b.append(
         f("<text x=\"%d\" y=\"%d\" font-size=\"11\">0 s</text>%n", LEFT, HEIGHT - BOTTOM + 14));
@@ -106,9 +136,7 @@ public final class Charts {
         f(
             "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.0f s</text>%n",
             WIDTH - 20, HEIGHT - BOTTOM + 14, end));
-    List<String> names = new java.util.ArrayList<>(List.of("demand"));
-    results.forEach(r -> names.add(r.policy() + " ready capacity"));
-    return close(b, names, true);
+    return close(b, names, plain != null);
   }
 
   private static String point(double t, double v, double end, double max) {
