@@ -138,8 +138,13 @@ public final class Stack implements AutoCloseable {
         actions);
   }
 
-  /** Removes every container and the network of the config's project. */
+  /**
+   * Removes every container and the network of the config's project, after it stops reading the
+   * balancer's request log.
+   */
   public List<String> down() {
+    // The request log goes with the balancer: stop reading it first, not warn that it is gone.
+    requests.close();
     return runtime.removeProject(config.project(), config.networkName());
   }
 
