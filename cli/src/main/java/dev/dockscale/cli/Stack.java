@@ -79,7 +79,7 @@ public final class Stack implements AutoCloseable {
                         "container", Set.of(Metric.CPU, Metric.MEMORY), containers),
                     new CombinedMetricsSource.Part(
                         "balancer",
-                        Set.of(Metric.RPS, Metric.INFLIGHT, Metric.LATENCY),
+                        Set.of(Metric.RPS, Metric.ARRIVALS, Metric.INFLIGHT, Metric.LATENCY),
                         requests))));
     this.probe = new NginxProbe(balancer::probePort);
   }

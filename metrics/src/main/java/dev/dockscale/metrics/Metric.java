@@ -26,6 +26,16 @@ public enum Metric {
       " rps",
       Double.POSITIVE_INFINITY,
       1_000_000),
+  /**
+   * Requests per second that reached the replica through the balancer, answered or not yet: above
+   * {@link #RPS} while a backlog grows, which is demand a saturated replica's CPU cannot show.
+   */
+  ARRIVALS(
+      "arrivals",
+      "requests per second sent to the replica through the balancer, answered or still waiting",
+      " rps",
+      Double.POSITIVE_INFINITY,
+      1_000_000),
   /** Requests in flight on the replica, by Little's law over the balancer's window. */
   INFLIGHT(
       "inflight",

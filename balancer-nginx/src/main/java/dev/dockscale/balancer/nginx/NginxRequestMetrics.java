@@ -49,7 +49,8 @@ public final class NginxRequestMetrics implements MetricsSource {
   /** A window older than this is not used. */
   static final Duration STALE = Duration.ofSeconds(3);
 
-  private static final Set<Metric> PROVIDES = Set.of(Metric.RPS, Metric.INFLIGHT, Metric.LATENCY);
+  private static final Set<Metric> PROVIDES =
+      Set.of(Metric.RPS, Metric.ARRIVALS, Metric.INFLIGHT, Metric.LATENCY);
 
   private final RequestLogTail tail;
 
@@ -222,6 +223,7 @@ public final class NginxRequestMetrics implements MetricsSource {
       }
       Map<Metric, Double> readings = new EnumMap<>(Metric.class);
       readings.put(Metric.RPS, load.rps());
+      readings.put(Metric.ARRIVALS, load.arrivals());
       readings.put(Metric.INFLIGHT, load.inflight());
       load.p95Millis().ifPresent(p95 -> readings.put(Metric.LATENCY, p95));
       result.put(r.id(), new ReplicaMetrics(r.id(), s.at(), readings));

@@ -21,10 +21,21 @@ import org.HdrHistogram.Histogram;
  * nginx answered itself). Requests still running at the window's end are not in it until they end,
  * so a replica that hangs shows as fewer requests, not as more in flight. Latency percentiles are
  * of the upstream time, from HdrHistogram (two significant digits, 1 ms to an hour).
+ *
+ * <p>Arrivals are estimated from when the requests that ended in the window started (their end less
+ * nginx's request time): a replica answers its requests about in the order they came, so while a
+ * backlog grows, the {@code n} requests answered in the window started closer together than they
+ * ended. The rate is {@code n} over the span of their starts, widened by one mean gap at each end
+ * ({@code span * (n + 1) / (n - 1)}, which makes it {@code n / window} on average when there is no
+ * backlog). With fewer than {@link #FEW} requests the estimate is too loose, and arrivals read as
+ * the request rate.
  */
 final class RequestWindow {
 
   private static final long HIGHEST_MILLIS = 3_600_000;
+
+  /** Below this many requests in a window, arrivals are not estimated. */
+  static final int FEW = 10;
 
   private final int seconds;
 
@@ -114,8 +125,12 @@ final class RequestWindow {
     long requests = 0;
     long errors = 0;
     long busyMillis = 0;
+    long firstStart = Long.MAX_VALUE;
+    long lastStart = Long.MIN_VALUE;
     scratch.reset();
     for (Tally t : tallies) {
+      firstStart = Math.min(firstStart, t.firstStart);
+      lastStart = Math.max(lastStart, t.lastStart);
       requests += t.requests;
       errors += t.errors;
       busyMillis += atReplica ? t.upstreamMillis : t.requestMillis;
@@ -124,13 +139,22 @@ final class RequestWindow {
       }
     }
     boolean any = scratch.getTotalCount() > 0;
+    double rps = requests / (double) seconds;
     return new RequestLoad(
         requests,
         errors,
-        requests / (double) seconds,
+        rps,
+        arrivals(requests, lastStart - firstStart, rps),
         busyMillis / 1000.0 / seconds,
         any ? OptionalDouble.of(scratch.getValueAtPercentile(50)) : OptionalDouble.empty(),
         any ? OptionalDouble.of(scratch.getValueAtPercentile(95)) : OptionalDouble.empty());
+  }
+
+  private static double arrivals(long requests, long spanMillis, double rps) {
+    if (requests < FEW || spanMillis <= 0) {
+      return rps;
+    }
+    return requests * 1000.0 / (spanMillis * (requests + 1.0) / (requests - 1.0));
   }
 
   /** A service's load, and its replicas' by IP address (replicas without a request are absent). */
@@ -144,9 +168,14 @@ final class RequestWindow {
     long errors;
     long requestMillis;
     long upstreamMillis;
+    long firstStart = Long.MAX_VALUE;
+    long lastStart = Long.MIN_VALUE;
     final IntList latencies = new IntList();
 
     void add(RequestLine line) {
+      long start = line.endMillis() - line.requestMillis();
+      firstStart = Math.min(firstStart, start);
+      lastStart = Math.max(lastStart, start);
       requests++;
       if (line.status() >= 500) {
         errors++;

@@ -45,6 +45,38 @@ class RequestWindowTest {
   }
 
   @Test
+  void arrivalsAreTheRequestRateWithoutABacklogAndTheDemandWithOne() {
+    RequestWindow w = new RequestWindow(3);
+    w.coveredFrom(T0);
+    // .5 answers 20 requests a second as they come, each in 10 ms.
+    for (int i = 0; i < 60; i++) {
+      w.add(line(T0 + i * 50 + 10, "web", "10.0.0.5", 10));
+    }
+    // .6 answers 20 a second too, but 40 a second arrive: the n-th answer, at 50 ms x n, is
+    // of a request that came at 25 ms x n, and waited as long again.
+    for (int i = 1; i <= 60; i++) {
+      long end = T0 + i * 50 - 1;
+      w.add(line(end, "web", "10.0.0.6", i * 25L));
+    }
+    Map<String, RequestLoad> replicas = w.loads(T0 + 3000).get("web").replicas();
+    assertThat(replicas.get("10.0.0.5").rps()).isEqualTo(20.0);
+    assertThat(replicas.get("10.0.0.5").arrivals()).isCloseTo(20.0, within(0.5));
+    assertThat(replicas.get("10.0.0.6").rps()).isEqualTo(20.0);
+    assertThat(replicas.get("10.0.0.6").arrivals()).isCloseTo(40.0, within(1.0));
+  }
+
+  @Test
+  void arrivalsOfAFewRequestsAreTheRequestRate() {
+    RequestWindow w = new RequestWindow(1);
+    w.coveredFrom(T0);
+    for (int i = 0; i < RequestWindow.FEW - 1; i++) {
+      w.add(line(T0 + 900, "web", "10.0.0.5", 10 + i * 90L));
+    }
+    RequestLoad five = w.loads(T0 + 1000).get("web").replicas().get("10.0.0.5");
+    assertThat(five.arrivals()).isEqualTo(five.rps());
+  }
+
+  @Test
   void countsNginxsOwnAnswersForTheServiceButNoReplica() {
     RequestWindow w = new RequestWindow(1);
     w.coveredFrom(T0);
