@@ -37,21 +37,14 @@ import picocli.CommandLine.Spec;
     description = {
       "Replays a load trace through the decision core: what would each policy have done, at what cost?",
       "Policies: config (the service's own), static-peak, classic, hpa, hpa-tuned (tuned on the"
-          + " training traces first), dockscale, dockscale+balancer (dockscale seeing demand at the"
-          + " balancer).",
+          + " training traces first), dockscale, dockscale-cpu (dockscale's preset without the"
+          + " balancer's readings).",
       "--held-out instead runs every policy on the held-out traces (docs/policies.md)."
     })
 final class SimulateCommand implements Callable<Integer> {
 
   static final List<String> POLICIES =
-      List.of(
-          "config",
-          "static-peak",
-          "classic",
-          "hpa",
-          "hpa-tuned",
-          "dockscale",
-          "dockscale+balancer");
+      List.of("config", "static-peak", "classic", "hpa", "hpa-tuned", "dockscale", "dockscale-cpu");
 
   @Mixin ConfigOption config;
   @Mixin ModelOptions model;
@@ -179,10 +172,7 @@ final class SimulateCommand implements Callable<Integer> {
                         .policy(),
                     Pipeline.HPA);
             case "dockscale" -> Baselines.dockscale(c.interval(), min, max);
-            default -> {
-              Contender d = Baselines.dockscale(c.interval(), min, max);
-              yield new Contender(name, d.policy(), d.pipeline().withDemand(true));
-            }
+            default -> Baselines.dockscaleCpuOnly(c.interval(), min, max);
           });
     }
     List<Simulator.Result> results = comparison.run(contenders, simulated, t);

@@ -53,13 +53,15 @@ final class PolicyReader {
         "cpu",
         "memory",
         "rps",
+        "arrivals",
         "inflight",
         "latency",
         "cooldown",
         "window",
         "limits",
         "warmup",
-        "forecast");
+        "forecast",
+        "demand");
     String presetKey = scale.string("preset", Preset.DOCKSCALE.key());
     Preset preset = Preset.byKey(presetKey).orElse(null);
     if (preset == null) {
@@ -105,7 +107,8 @@ final class PolicyReader {
         b.withUpLimits(rateLimits(limits, "up", b.upLimits()))
             .withDownLimits(rateLimits(limits, "down", b.downLimits()));
     return b.withWarmup(scale.duration("warmup", b.warmup(), Duration.ZERO, HOUR))
-        .withLookahead(scale.duration("forecast", b.lookahead(), Duration.ZERO, HOUR));
+        .withLookahead(scale.duration("forecast", b.lookahead(), Duration.ZERO, HOUR))
+        .withDemand(scale.bool("demand", b.demand()));
   }
 
   private static Strategy strategy(Metric metric, Node m) {

@@ -95,10 +95,13 @@ class ConfigLoaderTest {
                 down: []
               warmup: 15s
               forecast: 20s
+              demand: true
         """);
     var policy = c.services().get("web").policy();
     assertThat(policy.name()).isEqualTo("hpa");
     assertThat(policy.behavior().lookahead()).isEqualTo(Duration.ofSeconds(20));
+    // The hpa preset reads no demand; the service asks for it.
+    assertThat(policy.behavior().demand()).isTrue();
     assertThat(policy.rules().get(0).strategy()).isEqualTo(new TargetStrategy(60, 0.05));
     assertThat(policy.rules().get(1).strategy()).isInstanceOf(StepStrategy.class);
     assertThat(((StepStrategy) policy.rules().get(1).strategy()).steps()).hasSize(3);
@@ -106,6 +109,36 @@ class ConfigLoaderTest {
     assertThat(policy.behavior().upLimits().limits()).hasSize(1);
     assertThat(policy.behavior().downLimits().isEmpty()).isTrue();
     assertThat(policy.behavior().warmup()).isEqualTo(Duration.ofSeconds(15));
+  }
+
+  @Test
+  void theDockscalePresetReadsDemandUnlessTheServiceSaysNot() {
+    String yaml =
+        """
+        services:
+          web:
+            image: app:1
+            replicas: { min: 1, max: 4 }
+            scale: { demand: %s }
+        """;
+    assertThat(
+            ConfigLoader.parse("t.yml", String.format(yaml, "true"))
+                .services()
+                .get("web")
+                .policy()
+                .behavior()
+                .demand())
+        .isTrue();
+    assertThat(
+            ConfigLoader.parse("t.yml", String.format(yaml, "false"))
+                .services()
+                .get("web")
+                .policy()
+                .behavior()
+                .demand())
+        .isFalse();
+    assertThat(problems(String.format(yaml, "maybe")).getMessage())
+        .contains("line 5: services.web.scale.demand:");
   }
 
   @Test

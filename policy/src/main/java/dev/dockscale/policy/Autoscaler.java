@@ -37,6 +37,12 @@ public final class Autoscaler {
     }
   }
 
+  /**
+   * Arrivals must exceed answers by this factor before a CPU rule reads demand: the balancer's
+   * estimate of arrivals is a few % off at the requests one window holds.
+   */
+  static final double DEMAND_SIGNIFICANT = 1.1;
+
   private final ScalingPolicy policy;
   private final Clock clock;
   private final Deque<Recommendation> recommendations = new ArrayDeque<>();
@@ -130,9 +136,77 @@ public final class Autoscaler {
    */
   private Proposal propose(int index, List<ReplicaView> replicas, int current, Instant now) {
     MetricRule rule = policy.rules().get(index);
+    double demand =
+        rule.metric() == Metric.CPU && policy.behavior().demand()
+            ? demand(rule.strategy(), replicas, current, now)
+            : 1;
+    Proposal p = propose(index, replicas, current, now, demand);
+    if (demand == 1) {
+      return p;
+    }
+    String note =
+        String.format(
+            "CPU x %.2f: requests arrive %.2f times as fast as they are answered", demand, demand);
+    return new Proposal(
+        p.metric(),
+        p.strategy(),
+        p.utilization(),
+        p.counted(),
+        p.proposed(),
+        p.abstains(),
+        p.note().isEmpty() ? note : note + "; " + p.note());
+  }
+
+  /**
+   * How far demand is above what the replicas serve, for a CPU rule that scales up on CPU alone:
+   * arrivals over answers at the balancer, summed over the ready replicas past warm-up that have
+   * both readings. Demand sizes a scale-up; it never starts one: below the rule's threshold the CPU
+   * reading is not pegged and tells the load itself, and the arrivals estimate also rises with a
+   * load that rises within the window. 1 without a scale-up, without readings, and below {@link
+   * #DEMAND_SIGNIFICANT}, where a backlog is within the estimate's noise.
+   */
+  private double demand(Strategy strategy, List<ReplicaView> replicas, int current, Instant now) {
+    double cpu = 0;
+    int counted = 0;
+    double arrivals = 0;
+    double answered = 0;
+    for (ReplicaView r : replicas) {
+      if (!r.ready() || warming(r, now)) {
+        continue;
+      }
+      Double reading = r.readings().get(Metric.CPU);
+      if (reading != null) {
+        cpu += reading;
+        counted++;
+      }
+      Double in = r.readings().get(Metric.ARRIVALS);
+      Double out = r.readings().get(Metric.RPS);
+      if (in != null && out != null) {
+        arrivals += in;
+        answered += out;
+      }
+    }
+    if (counted == 0 || answered <= 0) {
+      return 1;
+    }
+    double average = cpu / counted;
+    if (!strategy.opines(average) || strategy.propose(average, counted, current) <= current) {
+      return 1;
+    }
+    double ratio = arrivals / answered;
+    return ratio >= DEMAND_SIGNIFICANT ? ratio : 1;
+  }
+
+  private boolean warming(ReplicaView r, Instant now) {
+    return Duration.between(r.startedAt(), now).compareTo(policy.behavior().warmup()) < 0;
+  }
+
+  /** The rule's proposal, its CPU readings taken times {@code demand}. */
+  private Proposal propose(
+      int index, List<ReplicaView> replicas, int current, Instant now, double demand) {
+    MetricRule rule = policy.rules().get(index);
     Metric metric = rule.metric();
     Strategy strategy = rule.strategy();
-    Duration warmup = policy.behavior().warmup();
     double sum = 0;
     int usable = 0;
     int notReady = 0;
@@ -141,12 +215,12 @@ public final class Autoscaler {
     for (ReplicaView r : replicas) {
       if (!r.ready()) {
         notReady++;
-      } else if (Duration.between(r.startedAt(), now).compareTo(warmup) < 0) {
+      } else if (warming(r, now)) {
         warming++;
       } else if (!r.readings().containsKey(metric)) {
         unsampled++;
       } else {
-        sum += r.readings().get(metric);
+        sum += r.readings().get(metric) * demand;
         usable++;
       }
     }

@@ -17,6 +17,9 @@ import java.util.Objects;
  * @param warmup a replica's readings are ignored for this long after it started
  * @param lookahead scale up for the load a rising trend will reach this far ahead (0: no forecast);
  *     the trend is fitted over the last {@code 2 * lookahead}, and never scales down
+ * @param demand a CPU rule reads the demand the balancer sees: while requests reach the replicas
+ *     faster than they are answered, the CPU reading is taken times arrivals / answers, so that a
+ *     saturated service is sized to its demand in one step rather than to 100 % of what it has
  */
 public record Behavior(
     Duration upWindow,
@@ -26,7 +29,8 @@ public record Behavior(
     Duration upCooldown,
     Duration downCooldown,
     Duration warmup,
-    Duration lookahead) {
+    Duration lookahead,
+    boolean demand) {
 
   public Behavior {
     requireNonNegative("window.up", upWindow);
@@ -56,7 +60,8 @@ public record Behavior(
         upCooldown,
         downCooldown,
         warmup,
-        Duration.ZERO);
+        Duration.ZERO,
+        false);
   }
 
   /** No windows, no rate limits, no cooldowns, no warm-up: every decision takes effect as asked. */
@@ -80,41 +85,54 @@ public record Behavior(
 
   public Behavior withUpWindow(Duration d) {
     return new Behavior(
-        d, downWindow, upLimits, downLimits, upCooldown, downCooldown, warmup, lookahead);
+        d, downWindow, upLimits, downLimits, upCooldown, downCooldown, warmup, lookahead, demand);
   }
 
   public Behavior withDownWindow(Duration d) {
     return new Behavior(
-        upWindow, d, upLimits, downLimits, upCooldown, downCooldown, warmup, lookahead);
+        upWindow, d, upLimits, downLimits, upCooldown, downCooldown, warmup, lookahead, demand);
   }
 
   public Behavior withUpLimits(RateLimits l) {
     return new Behavior(
-        upWindow, downWindow, l, downLimits, upCooldown, downCooldown, warmup, lookahead);
+        upWindow, downWindow, l, downLimits, upCooldown, downCooldown, warmup, lookahead, demand);
   }
 
   public Behavior withDownLimits(RateLimits l) {
     return new Behavior(
-        upWindow, downWindow, upLimits, l, upCooldown, downCooldown, warmup, lookahead);
+        upWindow, downWindow, upLimits, l, upCooldown, downCooldown, warmup, lookahead, demand);
   }
 
   public Behavior withUpCooldown(Duration d) {
     return new Behavior(
-        upWindow, downWindow, upLimits, downLimits, d, downCooldown, warmup, lookahead);
+        upWindow, downWindow, upLimits, downLimits, d, downCooldown, warmup, lookahead, demand);
   }
 
   public Behavior withDownCooldown(Duration d) {
     return new Behavior(
-        upWindow, downWindow, upLimits, downLimits, upCooldown, d, warmup, lookahead);
+        upWindow, downWindow, upLimits, downLimits, upCooldown, d, warmup, lookahead, demand);
   }
 
   public Behavior withWarmup(Duration d) {
     return new Behavior(
-        upWindow, downWindow, upLimits, downLimits, upCooldown, downCooldown, d, lookahead);
+        upWindow, downWindow, upLimits, downLimits, upCooldown, downCooldown, d, lookahead, demand);
   }
 
   public Behavior withLookahead(Duration d) {
     return new Behavior(
-        upWindow, downWindow, upLimits, downLimits, upCooldown, downCooldown, warmup, d);
+        upWindow, downWindow, upLimits, downLimits, upCooldown, downCooldown, warmup, d, demand);
+  }
+
+  public Behavior withDemand(boolean on) {
+    return new Behavior(
+        upWindow,
+        downWindow,
+        upLimits,
+        downLimits,
+        upCooldown,
+        downCooldown,
+        warmup,
+        lookahead,
+        on);
   }
 }

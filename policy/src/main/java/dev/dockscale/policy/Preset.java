@@ -48,23 +48,25 @@ public enum Preset {
       Duration.ofSeconds(15)),
 
   /**
-   * dockscale's default: HPA's rule, tuned by the simulator's tuner on its training traces for a 1
-   * s loop (docs/policies.md), plus a forecast. Target tracking at 70 % CPU (tolerance 0.1),
-   * evaluated every interval (1 s), no scale-up limit, down by up to 100 % per 15 s, an 8 s
-   * scale-down window, no warm-up, and a 10 s forecast: while the load rises step by step, it
-   * scales for the load the trend reaches 10 s ahead.
+   * dockscale's default: HPA's rule read with the balancer's demand, tuned by the simulator's tuner
+   * on its training traces for a 1 s loop (docs/policies.md). Target tracking at 75 % CPU
+   * (tolerance 0.1), evaluated every interval (1 s); while requests arrive faster than they are
+   * answered, CPU is read times arrivals / answers; no scale-up limit; down by up to 100 % per 15
+   * s; a scale-down window of 15 s; no warm-up; and a 5 s forecast: while the load rises step by
+   * step, it scales for the load the trend reaches 5 s ahead.
    */
   DOCKSCALE(
-      List.of(new MetricRule(Metric.CPU, new TargetStrategy(70, 0.1))),
+      List.of(new MetricRule(Metric.CPU, new TargetStrategy(75, 0.1))),
       new Behavior(
           Duration.ZERO,
-          Duration.ofSeconds(8),
+          Duration.ofSeconds(15),
           RateLimits.none(),
           RateLimits.of(RateLimits.Select.MAX, RateLimit.percent(100, Duration.ofSeconds(15))),
           Duration.ZERO,
           Duration.ZERO,
           Duration.ZERO,
-          Duration.ofSeconds(10)),
+          Duration.ofSeconds(5),
+          true),
       null);
 
   private final List<MetricRule> rules;

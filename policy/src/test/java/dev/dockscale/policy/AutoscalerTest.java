@@ -305,6 +305,90 @@ class AutoscalerTest {
   }
 
   @Test
+  void withDemandAPeggedServiceIsSizedToTheRequestsArrivingNotToTheCpuItHas() {
+    Behavior demand = Behavior.none().withDemand(true);
+    MetricRule cpu = cpu(new TargetStrategy(75, 0.1));
+    // Two replicas at 100 % CPU answer 40 requests a second each while 80 a second arrive at
+    // each: the demand is twice what they serve, 200 % of two replicas, 6 at 75 %.
+    List<ReplicaView> pegged =
+        List.of(
+            ReplicaView.of(
+                "r1",
+                LONG_AGO,
+                true,
+                Map.of(Metric.CPU, 100.0, Metric.RPS, 40.0, Metric.ARRIVALS, 80.0)),
+            ReplicaView.of(
+                "r2",
+                LONG_AGO,
+                true,
+                Map.of(Metric.CPU, 100.0, Metric.RPS, 40.0, Metric.ARRIVALS, 80.0)));
+    Decision d = Fixtures.carriedOut(autoscaler(policy(1, 10, demand, cpu)), pegged);
+    assertThat(d.desired()).isEqualTo(6);
+    assertThat(d.proposals().get(0).utilization()).isEqualTo(200.0);
+    assertThat(d.proposals().get(0).note())
+        .isEqualTo("CPU x 2.00: requests arrive 2.00 times as fast as they are answered");
+
+    // The same readings without demand: CPU alone asks for ceil(2 x 100 / 75) = 3.
+    Decision cpuOnly = Fixtures.carriedOut(autoscaler(policy(1, 10, Behavior.none(), cpu)), pegged);
+    assertThat(cpuOnly.desired()).isEqualTo(3);
+    assertThat(cpuOnly.proposals().get(0).note()).isEmpty();
+  }
+
+  @Test
+  void demandOnlySizesAScaleUpThatCpuAloneAsksFor() {
+    Behavior demand = Behavior.none().withDemand(true);
+    MetricRule cpu = cpu(new TargetStrategy(75, 0.1));
+    // At 60 % CPU the replica is not pegged: its CPU tells the load, and a burst of arrivals in
+    // the window (a load that rises) does not scale it out.
+    Decision calm =
+        Fixtures.carriedOut(
+            autoscaler(policy(1, 10, demand, cpu)),
+            List.of(
+                ReplicaView.of(
+                    "r1",
+                    LONG_AGO,
+                    true,
+                    Map.of(Metric.CPU, 60.0, Metric.RPS, 10.0, Metric.ARRIVALS, 20.0))));
+    assertThat(calm.desired()).isEqualTo(1);
+    assertThat(calm.proposals().get(0).utilization()).isEqualTo(60.0);
+    assertThat(calm.proposals().get(0).note()).isEmpty();
+  }
+
+  @Test
+  void demandWithinTheEstimatesNoiseOrWithoutReadingsLeavesCpuAsItIs() {
+    Behavior demand = Behavior.none().withDemand(true);
+    MetricRule cpu = cpu(new TargetStrategy(75, 0.1));
+    // 5 % more arrivals than answers is below the 10 % a backlog must show.
+    List<ReplicaView> noisy =
+        List.of(
+            ReplicaView.of(
+                "r1",
+                LONG_AGO,
+                true,
+                Map.of(Metric.CPU, 90.0, Metric.RPS, 40.0, Metric.ARRIVALS, 42.0)));
+    Decision d = Fixtures.carriedOut(autoscaler(policy(1, 10, demand, cpu)), noisy);
+    assertThat(d.proposals().get(0).utilization()).isEqualTo(90.0);
+    assertThat(d.desired()).isEqualTo(2);
+    // No balancer readings (the log cannot be read): CPU alone.
+    Decision none =
+        Fixtures.carriedOut(
+            autoscaler(policy(1, 10, demand, cpu)),
+            List.of(ReplicaView.of("r1", LONG_AGO, true, Map.of(Metric.CPU, 90.0))));
+    assertThat(none.proposals().get(0).utilization()).isEqualTo(90.0);
+    // Demand is for CPU rules only: a memory rule reads memory as it is.
+    Decision memory =
+        Fixtures.carriedOut(
+            autoscaler(policy(1, 10, demand, memory(new TargetStrategy(75, 0.1)))),
+            List.of(
+                ReplicaView.of(
+                    "r1",
+                    LONG_AGO,
+                    true,
+                    Map.of(Metric.MEMORY, 90.0, Metric.RPS, 10.0, Metric.ARRIVALS, 30.0))));
+    assertThat(memory.proposals().get(0).utilization()).isEqualTo(90.0);
+  }
+
+  @Test
   void aReadyReplicaWithoutARequestRateHoldsAScaleDownOnRps() {
     Autoscaler a =
         autoscaler(

@@ -49,12 +49,12 @@ public final class Baselines {
   }
 
   /**
-   * dockscale's preset seeing demand at the balancer: a pegged replica's CPU reading is scaled by
-   * arrivals over served requests, so it reads as the demand behind it.
+   * dockscale's preset without the balancer's readings: what its rule does on CPU alone (a pegged
+   * replica reads 100 %, whatever the demand behind it), to show what reading demand is worth.
    */
-  public static Contender dockscaleWithBalancer(Duration interval, int min, int max) {
+  public static Contender dockscaleCpuOnly(Duration interval, int min, int max) {
     Contender d = dockscale(interval, min, max);
-    return new Contender("dockscale+balancer", d.policy(), d.pipeline().withDemand(true));
+    return new Contender("dockscale-cpu", d.policy(), d.pipeline().withDemand(false));
   }
 
   /** HPA's rule: CPU target tracking with a 10 % tolerance. */

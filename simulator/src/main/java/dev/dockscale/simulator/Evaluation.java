@@ -35,7 +35,7 @@ public final class Evaluation {
     list.add(new Contender("hpa-tuned", hpaTuned.policy(), Pipeline.HPA));
     list.add(new Contender("hpa-tuned-1s", hpaTunedFast.policy(), Pipeline.dockscale(interval)));
     list.add(Baselines.dockscale(interval, min, max));
-    list.add(Baselines.dockscaleWithBalancer(interval, min, max));
+    list.add(Baselines.dockscaleCpuOnly(interval, min, max));
     return list;
   }
 
@@ -82,7 +82,7 @@ public final class Evaluation {
         "dockscale",
         Baselines::hpaRules,
         hpaOnItsPipeline.target(),
-        hpaOnItsPipeline.policy().behavior(),
+        hpaOnItsPipeline.policy().behavior().withDemand(true),
         Tuner.Space.DOCKSCALE,
         Pipeline.dockscale(interval),
         service,

@@ -7,14 +7,15 @@ import java.util.Objects;
  * How readings reach a policy, and how often it decides. A replica's reading at a decision is its
  * CPU averaged over {@code window} up to the latest scrape ({@code scrape} apart); a replica with
  * no scrape since it became ready has no sample. With {@code demand}, the policy also sees the
- * balancer's arrivals: a replica's CPU reading is scaled by arrivals / served over the same window,
- * so a pegged CPU reads as the demand behind it (above 100 %).
+ * balancer's readings over the same window: requests answered ({@code rps}) and requests arrived
+ * ({@code arrivals}), which a policy that reads demand (the {@code dockscale} preset) uses to size
+ * a saturated service to the demand behind its pegged CPU.
  *
  * @param scrape how often readings are taken
  * @param window what each reading averages over
  * @param sync how often the policy decides
  * @param atDecision whether readings are taken at each decision (dockscale reads its counters then)
- * @param demand whether readings include the demand the balancer sees above capacity
+ * @param demand whether the balancer's request readings reach the policy
  */
 public record Pipeline(
     Duration scrape, Duration window, Duration sync, boolean atDecision, boolean demand) {
@@ -36,10 +37,11 @@ public record Pipeline(
 
   /**
    * dockscale's loop: cgroup counters read at every decision, each reading the CPU used since the
-   * last one, deciding every {@code interval}.
+   * last one, and the balancer's request readings, deciding every {@code interval}. A rule that
+   * does not read demand (HPA's, classic) decides as it would without them.
    */
   public static Pipeline dockscale(Duration interval) {
-    return new Pipeline(interval, interval, interval, true, false);
+    return new Pipeline(interval, interval, interval, true, true);
   }
 
   public Pipeline withDemand(boolean seesDemand) {

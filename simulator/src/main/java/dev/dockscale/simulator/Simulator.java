@@ -286,12 +286,14 @@ public final class Simulator {
         // Nothing measured yet (the trace just started): no sample.
         return ReplicaView.of("r" + r.id, at(r.startedAt), true, readings);
       }
-      double cpu = (work * (1 - bursting) + bursting) * 100;
-      if (pipeline.demand()) {
-        cpu *= history.demandRatio(from, scraped);
-      }
-      readings.put(Metric.CPU, cpu);
+      readings.put(Metric.CPU, (work * (1 - bursting) + bursting) * 100);
       long ready = replicas.stream().filter(x -> !x.draining() && x.ready(t)).count();
+      if (pipeline.demand()) {
+        // The history sums a rate per step: per replica and second, that is sum * STEP / span.
+        double share = STEP / ((scraped - from) * ready);
+        readings.put(Metric.RPS, history.served(from, scraped) * share);
+        readings.put(Metric.ARRIVALS, history.arrived(from, scraped) * share);
+      }
       if (!Double.isNaN(point.memoryMb())) {
         readings.put(
             Metric.MEMORY, Math.min(100.0, point.memoryMb() / (ready * service.memoryMb()) * 100));
@@ -336,12 +338,14 @@ public final class Simulator {
       return b <= a ? Double.NaN : (work[b] - work[a]) / (b - a);
     }
 
-    /** Arrivals / served over [from, to): how far demand is above what was served (≥ 1 if so). */
-    double demandRatio(double from, double to) {
-      int a = index(from);
-      int b = index(to);
-      double done = served[b] - served[a];
-      return done <= 1e-9 ? 1 : Math.max(1, (arrived[b] - arrived[a]) / done);
+    /** Arrival rates summed over the steps in [from, to). */
+    double arrived(double from, double to) {
+      return arrived[index(to)] - arrived[index(from)];
+    }
+
+    /** Served rates summed over the steps in [from, to). */
+    double served(double from, double to) {
+      return served[index(to)] - served[index(from)];
     }
 
     private int index(double seconds) {

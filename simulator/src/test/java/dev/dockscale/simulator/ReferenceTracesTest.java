@@ -43,7 +43,7 @@ class ReferenceTracesTest {
       contenders.add(Baselines.classic(config.interval(), min, max));
       contenders.add(Baselines.hpa(min, max));
       contenders.add(Baselines.dockscale(config.interval(), min, max));
-      contenders.add(Baselines.dockscaleWithBalancer(config.interval(), min, max));
+      contenders.add(Baselines.dockscaleCpuOnly(config.interval(), min, max));
       for (Simulator.Result r : comparison.run(contenders, service, trace)) {
         b.append(Reports.row(name, r.summary(), service, Tuner.Objective.DEFAULT));
         results.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(r.policy(), r.summary());

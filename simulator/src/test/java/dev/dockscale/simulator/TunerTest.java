@@ -83,8 +83,9 @@ class TunerTest {
     Tuner.Tuned tuned =
         Evaluation.tuneDockscale(
             hpa, Duration.ofSeconds(1), SERVICE, 1, 12, comparison, Tuner.Objective.DEFAULT);
-    assertThat(tuned.policy().rules()).isEqualTo(Preset.DOCKSCALE.rules());
-    assertThat(tuned.policy().behavior()).isEqualTo(Preset.DOCKSCALE.behavior());
+    // Rules and behaviour together, so that a failure shows all that the tuner found.
+    assertThat(List.of(tuned.policy().rules(), tuned.policy().behavior()))
+        .isEqualTo(List.of(Preset.DOCKSCALE.rules(), Preset.DOCKSCALE.behavior()));
     assertThat(tuned.cost()).isLessThanOrEqualTo(hpa.cost());
   }
 
