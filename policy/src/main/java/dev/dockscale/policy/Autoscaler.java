@@ -20,8 +20,9 @@ import java.util.Objects;
  * times always give the same decisions.
  *
  * <p>The only state is recent history (recommendations for the windows, scale events for the rate
- * limits and cooldowns). It is advisory: after a restart it starts empty, which is as safe as a
- * fresh start.
+ * limits and cooldowns). It is advisory: a core that starts empty is as safe as a fresh start, and
+ * one given back an earlier run's decisions ({@link #recall}, {@link #recallScaled}) continues its
+ * windows and cooldowns where they were.
  */
 public final class Autoscaler {
 
@@ -127,6 +128,39 @@ public final class Autoscaler {
   public void scaled(int before, int after) {
     if (before != after) {
       events.addLast(new ScaleEvent(clock.instant(), before, after));
+    }
+  }
+
+  /**
+   * Takes back a decision of an earlier run (dockscale restarted), oldest first and before the
+   * first {@link #decide}: its recommendation feeds the stabilization windows as if this core had
+   * made it. A decision without a usable metric (a hold for want of data, a pause, an override)
+   * made no recommendation and feeds none; one from the future of this clock is ignored.
+   */
+  public void recall(Decision past) {
+    Instant now = clock.instant();
+    if (past.at().isAfter(now)) {
+      return;
+    }
+    if (first == null) {
+      first = new Recommendation(past.at(), past.current());
+    }
+    if (past.proposals().stream().anyMatch(Proposal::usable)) {
+      int recommended = policy.clamp(safest(past.proposals(), past.current()));
+      recommendations.addLast(new Recommendation(past.at(), recommended));
+    }
+    prune(now);
+  }
+
+  /**
+   * Takes back a scale event of an earlier run that the runtime confirmed ({@link #scaled}), oldest
+   * first: rate limits and cooldowns count it as if it had happened in this run.
+   */
+  public void recallScaled(Instant at, int before, int after) {
+    Instant now = clock.instant();
+    if (before != after && !at.isAfter(now)) {
+      events.addLast(new ScaleEvent(at, before, after));
+      prune(now);
     }
   }
 

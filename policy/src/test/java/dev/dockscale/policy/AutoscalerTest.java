@@ -169,6 +169,71 @@ class AutoscalerTest {
   }
 
   @Test
+  void aCoreGivenBackAnEarlierRunsDecisionsContinuesItsDownWindowWhereItWas() {
+    Behavior b = Behavior.none().withDownWindow(Duration.ofSeconds(60));
+    ScalingPolicy p = policy(1, 10, b, cpu(new TargetStrategy(50, 0.1)));
+    Decision before = Fixtures.carriedOut(autoscaler(p), atCpu(4, 50));
+    clock.advance(Duration.ofSeconds(61));
+
+    Autoscaler recalled = autoscaler(p);
+    recalled.recall(before);
+    Autoscaler fresh = autoscaler(p);
+    // The earlier run's recommendation of 4 is older than the window: the load may go.
+    assertThat(Fixtures.carriedOut(recalled, atCpu(4, 10)).desired()).isEqualTo(1);
+    // Without it the window starts again at the restart.
+    assertThat(Fixtures.carriedOut(fresh, atCpu(4, 10)).desired()).isEqualTo(4);
+  }
+
+  @Test
+  void aRecalledRecommendationStillInTheWindowHoldsTheScaleDown() {
+    Behavior b = Behavior.none().withDownWindow(Duration.ofSeconds(60));
+    ScalingPolicy p = policy(1, 10, b, cpu(new TargetStrategy(50, 0.1)));
+    Decision atFour = Fixtures.carriedOut(autoscaler(p), atCpu(4, 50));
+    clock.advance(Duration.ofSeconds(30));
+    Decision atTwo = Fixtures.carriedOut(autoscaler(p), atCpu(2, 50));
+    clock.advance(Duration.ofSeconds(20));
+
+    Autoscaler recalled = autoscaler(p);
+    recalled.recall(atFour);
+    recalled.recall(atTwo);
+    Decision d = Fixtures.carriedOut(recalled, atCpu(4, 10));
+    assertThat(d.desired()).isEqualTo(4);
+    assertThat(d.adjustments()).extracting(Decision.Adjustment::stage).contains("window");
+    clock.advance(Duration.ofSeconds(11));
+    assertThat(Fixtures.carriedOut(recalled, atCpu(4, 10)).desired()).isEqualTo(2);
+  }
+
+  @Test
+  void aRecalledScaleUpKeepsItsCooldown() {
+    Behavior b = Behavior.none().withUpCooldown(Duration.ofSeconds(30));
+    ScalingPolicy p = policy(1, 10, b, cpu(new TargetStrategy(50, 0.1)));
+    Autoscaler recalled = autoscaler(p);
+    recalled.recallScaled(clock.instant().minusSeconds(10), 1, 2);
+    Decision d = Fixtures.carriedOut(recalled, atCpu(2, 100));
+    assertThat(d.desired()).isEqualTo(2);
+    assertThat(d.adjustments()).extracting(Decision.Adjustment::stage).contains("cooldown");
+    clock.advance(Duration.ofSeconds(21));
+    assertThat(Fixtures.carriedOut(recalled, atCpu(2, 100)).desired()).isEqualTo(4);
+  }
+
+  @Test
+  void decisionsWithoutAUsableMetricFeedNoWindow() {
+    Behavior b = Behavior.none().withDownWindow(Duration.ofSeconds(60));
+    ScalingPolicy p = policy(1, 10, b, cpu(new TargetStrategy(50, 0.1)));
+    Decision atTwo = Fixtures.carriedOut(autoscaler(p), atCpu(2, 50));
+    clock.advance(Duration.ofSeconds(30));
+    Decision paused =
+        Decision.hold(clock.instant(), 4, 4, "paused", List.of(), List.of(), List.of());
+    clock.advance(Duration.ofSeconds(20));
+
+    Autoscaler recalled = autoscaler(p);
+    recalled.recall(atTwo);
+    recalled.recall(paused);
+    // The window holds the recommendation of 2, not the 4 replicas the pause kept.
+    assertThat(Fixtures.carriedOut(recalled, atCpu(4, 10)).desired()).isEqualTo(2);
+  }
+
+  @Test
   void scaleUpUsesTheLowestRecommendationOfItsWindow() {
     Behavior b = Behavior.none().withUpWindow(Duration.ofSeconds(10));
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(new TargetStrategy(50, 0.1))));
