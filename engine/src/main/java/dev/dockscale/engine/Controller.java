@@ -4,6 +4,7 @@ import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;
+import dev.dockscale.metrics.ReplicaMetrics;
 import dev.dockscale.policy.Durations;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * the balancer go on. A pass that cannot observe (the engine does not answer) acts on nothing and
  * is retried after a back-off.
  */
-public final class Controller implements AutoCloseable {
+public final class Controller implements Steering, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -66,6 +67,12 @@ public final class Controller implements AutoCloseable {
   private final Map<String, Balancer.Route> lastRoutes = new HashMap<>();
   private volatile List<ServiceStatus> lastStatuses = List.of();
   private final List<Consumer<List<ServiceStatus>>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<List<ServiceView>>> passListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<LoggedDecision>> decisionListeners = new CopyOnWriteArrayList<>();
+  private final DecisionLog decisionLog = new DecisionLog(DecisionLog.DEFAULT_CAPACITY);
+  private final Controls controls;
+  private volatile List<ServiceView> lastViews = List.of();
+  private Map<String, ReplicaMetrics> lastReadings = Map.of();
   private final ScheduledExecutorService loop;
   private final ScheduledExecutorService probes;
   private final ExecutorService actions;
@@ -113,6 +120,7 @@ public final class Controller implements AutoCloseable {
     this.orphans = new Orphans(runtime, clock);
     this.observation = new Observation(runtime, metrics, prober);
     this.guard = new ServiceGuard(clock, n -> backoff(this.config.interval(), n));
+    this.controls = new Controls(clock, () -> this.config.services());
     for (ServiceSpec spec : config.services().values()) {
       reconcilers.put(spec.name(), reconciler(spec));
     }
@@ -120,7 +128,15 @@ public final class Controller implements AutoCloseable {
 
   private ServiceReconciler reconciler(ServiceSpec spec) {
     return new ServiceReconciler(
-        config.project(), config.networkName(), spec, runtime, clock, dryRun, actions);
+        config.project(),
+        config.networkName(),
+        spec,
+        runtime,
+        clock,
+        dryRun,
+        actions,
+        controls,
+        this::logDecision);
   }
 
   /** One thread; on close, what was scheduled for later is dropped rather than waited for. */
@@ -139,6 +155,75 @@ public final class Controller implements AutoCloseable {
   /** Called after every pass with each service's status. */
   public void onTick(Consumer<List<ServiceStatus>> listener) {
     listeners.add(listener);
+  }
+
+  @Override
+  public void onPass(Consumer<List<ServiceView>> listener) {
+    passListeners.add(listener);
+  }
+
+  @Override
+  public void onDecision(Consumer<LoggedDecision> listener) {
+    decisionListeners.add(listener);
+  }
+
+  @Override
+  public List<ServiceView> services() {
+    return lastViews;
+  }
+
+  @Override
+  public DecisionLog.Page decisions(String service, Instant since, Long before, int limit) {
+    return decisionLog.query(service, since, before, limit);
+  }
+
+  @Override
+  public Control pause(String service, String by) {
+    return controls.pause(service, by);
+  }
+
+  @Override
+  public Control resume(String service, String by) {
+    return controls.resume(service, by);
+  }
+
+  @Override
+  public Control override(String service, int replicas, Duration ttl, String by) {
+    return controls.override(service, replicas, ttl, by);
+  }
+
+  @Override
+  public Control clearOverride(String service, String by) {
+    return controls.clearOverride(service, by);
+  }
+
+  /**
+   * Takes back an earlier run's decisions (the journal's, oldest first), before {@link #start}: the
+   * decision log shows them, and each service's windows and cooldowns continue where they were.
+   */
+  public void remember(List<LoggedDecision> past) {
+    if (started) {
+      throw new IllegalStateException("remember() is for before start()");
+    }
+    for (LoggedDecision d : past) {
+      decisionLog.restore(d);
+      ServiceReconciler r = reconcilers.get(d.service());
+      if (r != null) {
+        r.recall(d);
+      }
+    }
+  }
+
+  /** Called by the reconcilers on the loop thread with each decision of a deciding pass. */
+  private void logDecision(LoggedDecision d) {
+    LoggedDecision logged = decisionLog.append(d);
+    for (Consumer<LoggedDecision> listener : decisionListeners) {
+      try {
+        listener.accept(logged);
+      } catch (RuntimeException e) {
+        LOG.warn("decision listener failed: {}", e.toString());
+      }
+    }
   }
 
   /**
@@ -276,6 +361,7 @@ public final class Controller implements AutoCloseable {
     reconcilers.clear();
     reconcilers.putAll(kept);
     guard.retain(kept.keySet());
+    controls.retain(kept.keySet());
     config = next;
     LOG.info("config reloaded: services {}", String.join(", ", next.services().keySet()));
     runPass(false);
@@ -403,6 +489,7 @@ public final class Controller implements AutoCloseable {
       applyBalancer(routes, statuses, balancerProblems.isEmpty());
     }
     lastStatuses = List.copyOf(statuses);
+    lastReadings = seen.readings();
     notifyListeners(statuses);
     return statuses;
   }
@@ -415,6 +502,41 @@ public final class Controller implements AutoCloseable {
         LOG.warn("tick listener failed: {}", e.toString());
       }
     }
+    List<ServiceView> views = views(statuses);
+    lastViews = views;
+    for (Consumer<List<ServiceView>> listener : passListeners) {
+      try {
+        listener.accept(views);
+      } catch (RuntimeException e) {
+        LOG.warn("pass listener failed: {}", e.toString());
+      }
+    }
+  }
+
+  private List<ServiceView> views(List<ServiceStatus> statuses) {
+    Map<String, ServiceSpec> specs = config.services();
+    List<ServiceView> views = new ArrayList<>();
+    for (ServiceStatus s : statuses) {
+      ServiceSpec spec = specs.get(s.service());
+      if (spec == null) {
+        continue;
+      }
+      Map<String, Map<Metric, Double>> readings = new HashMap<>();
+      for (Replica r : s.replicas()) {
+        ReplicaMetrics m = lastReadings.get(r.id());
+        if (m != null && !m.readings().isEmpty()) {
+          readings.put(r.id(), m.readings());
+        }
+      }
+      views.add(
+          new ServiceView(
+              s,
+              readings,
+              controls.current(s.service()),
+              spec.policy().min(),
+              spec.policy().max()));
+    }
+    return List.copyOf(views);
   }
 
   private static ServiceStatus withProblems(ServiceStatus s, List<String> more) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,8 @@ final class ServiceReconciler {
   private final ReplicaActions actions;
   private final Healer healer = new Healer();
   private final Drains drains;
+  private final Controls controls;
+  private final Consumer<LoggedDecision> log;
   private Decision lastDecision;
 
   ServiceReconciler(
@@ -48,7 +51,9 @@ final class ServiceReconciler {
       ContainerRuntime runtime,
       Clock clock,
       boolean dryRun,
-      Executor executor) {
+      Executor executor,
+      Controls controls,
+      Consumer<LoggedDecision> log) {
     this.project = project;
     this.network = network;
     this.spec = spec;
@@ -58,6 +63,8 @@ final class ServiceReconciler {
     this.dryRun = dryRun;
     this.actions = new ReplicaActions(runtime, executor);
     this.drains = new Drains(runtime);
+    this.controls = controls;
+    this.log = log;
   }
 
   ServiceSpec spec() {
@@ -114,8 +121,9 @@ final class ServiceReconciler {
 
     Decision decision = lastDecision;
     int desired;
-    if (decide || lastDecision == null) {
-      decision = autoscaler.decide(views(replicas.counting(), readings));
+    boolean decided = decide || lastDecision == null;
+    if (decided) {
+      decision = decide(views(replicas.counting(), readings), now);
       DECISIONS.info("{} {}", spec.name(), decision.line());
       lastDecision = decision;
       desired = decision.desired();
@@ -124,8 +132,12 @@ final class ServiceReconciler {
       desired = Math.max(lastDecision.desired(), spec.policy().min());
     }
     if (dryRun) {
+      if (decided) {
+        log.accept(new LoggedDecision(0, spec.name(), decision, null));
+      }
       return new ServiceStatus(spec.name(), observed, decision, acted, problems);
     }
+    LoggedDecision.Scaled scaled = null;
 
     boolean mayStart = mayStart(now, problems);
     int counted = replicas.counting().size();
@@ -148,11 +160,11 @@ final class ServiceReconciler {
       // The pool is refilled by a later pass, so that this one reaches the balancer first.
       mayStart = false;
       if (decide) {
-        confirm(decision, counted, counted + added);
+        scaled = confirm(decision, counted, counted + added);
       }
     } else if (decide && desired < counted) {
       int drained = scaleIn(replicas.counting(), readings, counted - desired, acted, problems);
-      confirm(decision, counted, counted - drained);
+      scaled = confirm(decision, counted, counted - drained);
     } else {
       roll(replicas, mayStart, observed, acted, problems);
     }
@@ -169,7 +181,84 @@ final class ServiceReconciler {
     for (Replica r : drains.drained(observed, spec.drain(), now)) {
       actions.stop(r, "drained", spec.stopTimeout(), acted);
     }
+    if (decided) {
+      log.accept(new LoggedDecision(0, spec.name(), decision, scaled));
+    }
     return new ServiceStatus(spec.name(), observed, decision, acted, problems);
+  }
+
+  /**
+   * The decision of this pass: the override's count while one is in force, the count it had while
+   * paused, the decision core's otherwise. A pause or override says so in the reason and as an
+   * adjustment (so sampling between ticks does not run a pass for pressure it would not act on).
+   */
+  private Decision decide(List<ReplicaView> views, Instant now) {
+    Control control = controls.current(spec.name());
+    int current = views.size();
+    int ready = (int) views.stream().filter(ReplicaView::ready).count();
+    Control.Override o = control.override();
+    if (o != null && o.replicas() != spec.policy().clamp(o.replicas())) {
+      controls.clearOverride(
+          spec.name(), "the config, whose replicas.min/max no longer allow " + o.replicas());
+      o = null;
+    }
+    if (o != null) {
+      String note =
+          "override to "
+              + o.replicas()
+              + " by "
+              + o.by()
+              + " at "
+              + o.at()
+              + ", until "
+              + o.until();
+      return pinned(now, current, ready, o.replicas(), "override", note, views);
+    }
+    if (control.paused()) {
+      Control.Pause p = control.pause();
+      int kept = spec.policy().clamp(lastDecision != null ? lastDecision.desired() : current);
+      String note =
+          "paused by "
+              + p.by()
+              + " at "
+              + p.at()
+              + ": no scaling decision, keeps the "
+              + kept
+              + " replica(s) it had";
+      return pinned(now, current, ready, kept, "pause", note, views);
+    }
+    return autoscaler.decide(views);
+  }
+
+  private static Decision pinned(
+      Instant now,
+      int current,
+      int ready,
+      int desired,
+      String stage,
+      String note,
+      List<ReplicaView> views) {
+    String action = desired > current ? "scale up" : desired < current ? "scale down" : "hold";
+    return Decision.scaleTo(
+        now,
+        current,
+        ready,
+        desired,
+        action + " (" + note + ")",
+        List.of(),
+        List.of(new Decision.Adjustment(stage, current, desired, note)),
+        views);
+  }
+
+  /**
+   * Takes back an earlier run's decision of this service (before the first pass), so that its
+   * windows and cooldowns continue.
+   */
+  void recall(LoggedDecision past) {
+    autoscaler.recall(past.decision());
+    if (past.scaled() != null) {
+      autoscaler.recallScaled(past.decision().at(), past.scaled().before(), past.scaled().after());
+    }
   }
 
   /** Active replicas, and among them the replacements that do not count yet. */
@@ -250,9 +339,11 @@ final class ServiceReconciler {
     return started.count();
   }
 
-  private void confirm(Decision decision, int before, int after) {
+  /** Records what the runtime confirmed; returns it, or null when the count did not change. */
+  private LoggedDecision.Scaled confirm(Decision decision, int before, int after) {
     // Restoring min (a first start, replacing lost replicas) is not a scale-out: no cooldown.
-    autoscaler.scaled(after > before ? Math.max(before, spec.policy().min()) : before, after);
+    int from = after > before ? Math.max(before, spec.policy().min()) : before;
+    autoscaler.scaled(from, after);
     if (after != decision.desired() && decision.desired() != decision.current()) {
       DECISIONS.warn(
           "{} {} -> {} carried out only to {}; the cooldown counts what was done",
@@ -261,6 +352,7 @@ final class ServiceReconciler {
           decision.desired(),
           after);
     }
+    return from == after ? null : new LoggedDecision.Scaled(from, after);
   }
 
   private void logNotCarriedOut(Decision decision, List<String> problems) {

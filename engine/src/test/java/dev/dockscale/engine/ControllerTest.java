@@ -16,8 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +35,7 @@ class ControllerTest {
 
   private Controller controller(DockscaleConfig config) {
     controller =
-        new Controller(config, runtime, metrics, balancer, probe, clock, false, new Direct());
+        new Controller(config, runtime, metrics, balancer, probe, clock, false, new Fakes.Direct());
     return controller;
   }
 
@@ -430,42 +428,6 @@ class ControllerTest {
     clock.advance(Duration.ofSeconds(1));
     controller.tick();
     assertThat(runtime.count("web")).isEqualTo(2);
-  }
-
-  /** Runs every task at once, on the caller's thread. */
-  private static final class Direct extends AbstractExecutorService {
-    private boolean shutdown;
-
-    @Override
-    public void execute(Runnable command) {
-      command.run();
-    }
-
-    @Override
-    public void shutdown() {
-      shutdown = true;
-    }
-
-    @Override
-    public List<Runnable> shutdownNow() {
-      shutdown = true;
-      return List.of();
-    }
-
-    @Override
-    public boolean isShutdown() {
-      return shutdown;
-    }
-
-    @Override
-    public boolean isTerminated() {
-      return shutdown;
-    }
-
-    @Override
-    public boolean awaitTermination(long timeout, TimeUnit unit) {
-      return true;
-    }
   }
 
   @Test

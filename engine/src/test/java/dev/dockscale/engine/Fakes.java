@@ -21,7 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /** In-memory runtime, balancer, metrics and probe: the loop without a daemon, in milliseconds. */
@@ -374,6 +376,42 @@ final class Fakes {
       }
       return CompletableFuture.completedFuture(
           serving.contains(target.name()) ? Result.pass() : Result.fail("connection refused"));
+    }
+  }
+
+  /** Runs every task at once, on the caller's thread. */
+  static final class Direct extends AbstractExecutorService {
+    private boolean shutdown;
+
+    @Override
+    public void execute(Runnable command) {
+      command.run();
+    }
+
+    @Override
+    public void shutdown() {
+      shutdown = true;
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      shutdown = true;
+      return List.of();
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return shutdown;
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return shutdown;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+      return true;
     }
   }
 }

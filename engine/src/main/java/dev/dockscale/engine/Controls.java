@@ -1,0 +1,126 @@
+package dev.dockscale.engine;
+
+import dev.dockscale.config.ServiceSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hand controls of every service, set from any thread (the API's) and read by the loop at each
+ * pass. A call that is refused (an unknown service, an override outside min/max) changes nothing.
+ */
+final class Controls {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Controls.class);
+
+  /** The longest an override may last; a longer pin belongs in the config. */
+  static final Duration MAX_TTL = Duration.ofDays(1);
+
+  private final Clock clock;
+  private final Supplier<Map<String, ServiceSpec>> services;
+  private final Map<String, Control> controls = new ConcurrentHashMap<>();
+
+  /** {@code services} gives the running config's services whenever asked (it may be reloaded). */
+  Controls(Clock clock, Supplier<Map<String, ServiceSpec>> services) {
+    this.clock = clock;
+    this.services = services;
+  }
+
+  Control pause(String service, String by) {
+    spec(service);
+    Control c =
+        controls.compute(
+            service, (k, old) -> orNone(old).withPause(new Control.Pause(clock.instant(), by)));
+    LOG.info("{}: paused by {}", service, by);
+    return c;
+  }
+
+  Control resume(String service, String by) {
+    spec(service);
+    Control c = controls.compute(service, (k, old) -> orNone(old).withPause(null));
+    LOG.info("{}: resumed by {}", service, by);
+    return c;
+  }
+
+  /**
+   * Pins {@code service} to {@code replicas} for {@code ttl}.
+   *
+   * @throws IllegalArgumentException when {@code replicas} is outside the service's min/max or
+   *     {@code ttl} is not from 1 s to {@link #MAX_TTL}, saying what to send instead
+   */
+  Control override(String service, int replicas, Duration ttl, String by) {
+    ServiceSpec spec = spec(service);
+    int min = spec.policy().min();
+    int max = spec.policy().max();
+    if (replicas < min || replicas > max) {
+      throw new IllegalArgumentException(
+          "replicas "
+              + replicas
+              + " is outside "
+              + service
+              + "'s replicas.min "
+              + min
+              + " and replicas.max "
+              + max
+              + ": send a count from "
+              + min
+              + " to "
+              + max
+              + " (or change the config)");
+    }
+    if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(MAX_TTL) > 0) {
+      throw new IllegalArgumentException(
+          "ttl must be from 1s to 24h, e.g. 10m; for longer, change replicas in the config");
+    }
+    Instant now = clock.instant();
+    Control.Override o = new Control.Override(replicas, now, now.plus(ttl), by);
+    Control c = controls.compute(service, (k, old) -> orNone(old).withOverride(o));
+    LOG.info("{}: override to {} by {} until {}", service, replicas, by, o.until());
+    return c;
+  }
+
+  Control clearOverride(String service, String by) {
+    spec(service);
+    Control c = controls.compute(service, (k, old) -> orNone(old).withOverride(null));
+    LOG.info("{}: override removed by {}", service, by);
+    return c;
+  }
+
+  /** The service's controls now; an override that has expired is dropped (and logged) here. */
+  Control current(String service) {
+    Instant now = clock.instant();
+    Control c = controls.getOrDefault(service, Control.NONE);
+    Control.Override o = c.override();
+    if (o != null && o.expired(now)) {
+      // Only that override: one set meanwhile stays.
+      controls.computeIfPresent(
+          service, (k, old) -> old.override() == o ? old.withOverride(null) : old);
+      LOG.info("{}: override to {} by {} expired at {}", service, o.replicas(), o.by(), o.until());
+      return c.withOverride(null);
+    }
+    return c;
+  }
+
+  /** Forgets the controls of services no longer in the config. */
+  void retain(java.util.Set<String> kept) {
+    controls.keySet().retainAll(kept);
+  }
+
+  private ServiceSpec spec(String service) {
+    Map<String, ServiceSpec> specs = services.get();
+    ServiceSpec spec = specs.get(service);
+    if (spec == null) {
+      throw new UnknownServiceException(service, specs.keySet());
+    }
+    return spec;
+  }
+
+  private static Control orNone(Control c) {
+    return c == null ? Control.NONE : c;
+  }
+}

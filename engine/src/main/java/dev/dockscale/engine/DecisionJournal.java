@@ -1,0 +1,188 @@
+package dev.dockscale.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decision log on disk: one JSON object a line in {@code decisions.jsonl}, appended; past
+ * {@code maxBytes} it is renamed {@code decisions.1.jsonl} (and that one {@code decisions.2.jsonl},
+ * up to {@code rotated} files; the oldest is removed). Read back at start, oldest first: a line
+ * that is not a decision (a crash cut it short, an edit) is skipped with a warning naming the file
+ * and line.
+ */
+public final class DecisionJournal implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DecisionJournal.class);
+
+  /** The size at which the current file is rotated, when not told. */
+  public static final long DEFAULT_MAX_BYTES = 8L << 20;
+
+  /** How many rotated files are kept beside the current one, when not told. */
+  public static final int DEFAULT_ROTATED = 2;
+
+  static final String NAME = "decisions";
+
+  private final Path dir;
+  private final long maxBytes;
+  private final int rotated;
+  private BufferedWriter out;
+  private long size;
+  private boolean failing;
+
+  public DecisionJournal(Path dir, long maxBytes, int rotated) {
+    if (maxBytes < 1024) {
+      throw new IllegalArgumentException("maxBytes must be at least 1024, got " + maxBytes);
+    }
+    if (rotated < 0) {
+      throw new IllegalArgumentException("rotated must be 0 or more, got " + rotated);
+    }
+    this.dir = dir;
+    this.maxBytes = maxBytes;
+    this.rotated = rotated;
+  }
+
+  public DecisionJournal(Path dir) {
+    this(dir, DEFAULT_MAX_BYTES, DEFAULT_ROTATED);
+  }
+
+  Path file(int generation) {
+    return dir.resolve(generation == 0 ? NAME + ".jsonl" : NAME + "." + generation + ".jsonl");
+  }
+
+  /** Every decision the files hold, oldest first; unreadable lines are skipped and logged. */
+  public List<LoggedDecision> load() {
+    List<LoggedDecision> all = new ArrayList<>();
+    for (int g = rotated; g >= 0; g--) {
+      Path f = file(g);
+      if (!Files.isRegularFile(f)) {
+        continue;
+      }
+      try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
+        int[] n = {0};
+        lines.forEach(
+            line -> {
+              n[0]++;
+              if (!line.isBlank()) {
+                read(f, n[0], line, all);
+              }
+            });
+      } catch (IOException | UncheckedIOException e) {
+        LOG.warn("{}: cannot be read ({}); the decisions in it are not shown", f, e.getMessage());
+      }
+    }
+    return all;
+  }
+
+  private static void read(Path f, int line, String text, List<LoggedDecision> into) {
+    try {
+      into.add(Json.mapper().readValue(text, LoggedDecision.class));
+    } catch (JsonProcessingException | RuntimeException e) {
+      LOG.warn(
+          "{}:{}: skipped, not a decision record ({})",
+          f,
+          line,
+          e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  /**
+   * Appends {@code d}, rotating first when the file would grow past the cap. A failure to write is
+   * logged (once, until writing works again) and does not stop the loop.
+   */
+  public synchronized void append(LoggedDecision d) {
+    try {
+      String line = Json.mapper().writeValueAsString(d) + "\n";
+      int bytes = line.getBytes(StandardCharsets.UTF_8).length;
+      if (out == null) {
+        open();
+      }
+      if (size > 0 && size + bytes > maxBytes) {
+        rotate();
+      }
+      out.write(line);
+      out.flush();
+      size += bytes;
+      if (failing) {
+        LOG.info("{}: decisions are written again", file(0));
+        failing = false;
+      }
+    } catch (IOException e) {
+      closeQuietly();
+      if (!failing) {
+        LOG.warn("{}: decision not written ({}); tried again with the next", file(0), e.toString());
+        failing = true;
+      }
+    }
+  }
+
+  private void open() throws IOException {
+    Files.createDirectories(dir);
+    Path f = file(0);
+    boolean cutShort = endsWithoutNewline(f);
+    out =
+        Files.newBufferedWriter(
+            f, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    size = Files.size(f);
+    if (cutShort) {
+      // A line a crash cut short stays a line of its own (skipped at load), not a prefix of ours.
+      out.write('\n');
+      size++;
+    }
+  }
+
+  private static boolean endsWithoutNewline(Path f) throws IOException {
+    if (!Files.isRegularFile(f) || Files.size(f) == 0) {
+      return false;
+    }
+    try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "r")) {
+      raf.seek(raf.length() - 1);
+      return raf.read() != '\n';
+    }
+  }
+
+  private void rotate() throws IOException {
+    out.close();
+    out = null;
+    if (rotated == 0) {
+      Files.delete(file(0));
+    } else {
+      Files.deleteIfExists(file(rotated));
+      for (int g = rotated - 1; g >= 0; g--) {
+        if (Files.exists(file(g))) {
+          Files.move(file(g), file(g + 1), StandardCopyOption.ATOMIC_MOVE);
+        }
+      }
+    }
+    open();
+  }
+
+  private void closeQuietly() {
+    try {
+      if (out != null) {
+        out.close();
+      }
+    } catch (IOException e) {
+      LOG.debug("closing {}: {}", file(0), e.toString());
+    } finally {
+      out = null;
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    closeQuietly();
+  }
+}

@@ -1,0 +1,88 @@
+package dev.dockscale.engine;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The latest decisions of every service, in memory and bounded (the oldest go first), for the API:
+ * asked by service, since an instant, a page at a time, newest first. Appended by the loop, read
+ * from any thread.
+ */
+public final class DecisionLog {
+
+  /** How many decisions are kept when not told: about three hours of one service at 1 s. */
+  public static final int DEFAULT_CAPACITY = 10_000;
+
+  private final int capacity;
+  private final Deque<LoggedDecision> entries = new ArrayDeque<>();
+  private long nextSeq = 1;
+
+  public DecisionLog(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+    }
+    this.capacity = capacity;
+  }
+
+  /**
+   * A page of decisions, newest first.
+   *
+   * @param next the {@code before} that asks for the page after this one, {@code null} when this is
+   *     the last
+   */
+  public record Page(List<LoggedDecision> decisions, Long next) {
+    public Page {
+      decisions = List.copyOf(decisions);
+    }
+  }
+
+  /** Adds {@code d} with the next sequence number; returns it as logged. */
+  public synchronized LoggedDecision append(LoggedDecision d) {
+    LoggedDecision logged = d.withSeq(nextSeq++);
+    add(logged);
+    return logged;
+  }
+
+  /** Takes back a decision of an earlier run, as it was logged (oldest first). */
+  synchronized void restore(LoggedDecision d) {
+    add(d);
+    nextSeq = Math.max(nextSeq, d.seq() + 1);
+  }
+
+  private void add(LoggedDecision d) {
+    entries.addLast(d);
+    while (entries.size() > capacity) {
+      entries.removeFirst();
+    }
+  }
+
+  /**
+   * Decisions newest first: of {@code service} ({@code null}: every service), made at or after
+   * {@code since} ({@code null}: any), with a sequence number below {@code before} ({@code null}:
+   * from the newest), at most {@code limit}.
+   */
+  public synchronized Page query(String service, Instant since, Long before, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+    }
+    List<LoggedDecision> page = new ArrayList<>();
+    Iterator<LoggedDecision> it = entries.descendingIterator();
+    while (it.hasNext()) {
+      LoggedDecision d = it.next();
+      if ((since != null && d.decision().at().isBefore(since))
+          || (before != null && d.seq() >= before)
+          || (service != null && !service.equals(d.service()))) {
+        continue;
+      }
+      if (page.size() == limit) {
+        return new Page(page, page.get(page.size() - 1).seq());
+      }
+      page.add(d);
+    }
+    return new Page(page, null);
+  }
+}

@@ -1,0 +1,59 @@
+package dev.dockscale.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dockscale.policy.Decision;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DecisionLogTest {
+
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  private static LoggedDecision at(String service, int second) {
+    return new LoggedDecision(
+        0,
+        service,
+        Decision.hold(T0.plusSeconds(second), 1, 1, "hold", List.of(), List.of(), List.of()),
+        null);
+  }
+
+  @Test
+  void keepsTheNewestUpToItsCapacity() {
+    DecisionLog log = new DecisionLog(3);
+    for (int i = 0; i < 5; i++) {
+      log.append(at("web", i));
+    }
+    assertThat(log.query(null, null, null, 10).decisions())
+        .extracting(LoggedDecision::seq)
+        .containsExactly(5L, 4L, 3L);
+  }
+
+  @Test
+  void pagesNewestFirstByServiceAndSince() {
+    DecisionLog log = new DecisionLog(100);
+    for (int i = 0; i < 10; i++) {
+      log.append(at(i % 2 == 0 ? "web" : "api", i));
+    }
+    DecisionLog.Page first = log.query("web", T0.plusSeconds(2), null, 2);
+    assertThat(first.decisions()).extracting(LoggedDecision::seq).containsExactly(9L, 7L);
+    DecisionLog.Page second = log.query("web", T0.plusSeconds(2), first.next(), 2);
+    assertThat(second.decisions()).extracting(LoggedDecision::seq).containsExactly(5L, 3L);
+    assertThat(second.next()).isNull();
+  }
+
+  @Test
+  void aRestoredHistoryIsContinuedNotRenumbered() {
+    DecisionLog log = new DecisionLog(100);
+    log.restore(new LoggedDecision(41, "web", at("web", 0).decision(), null));
+    assertThat(log.append(at("web", 1)).seq()).isEqualTo(42);
+  }
+
+  @Test
+  void refusesALimitBelowOne() {
+    assertThatThrownBy(() -> new DecisionLog(10).query(null, null, null, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
