@@ -30,12 +30,18 @@ public final class ConfigLoader {
       throw new ConfigException(
           file.toString(), List.of(new Problem("", e.line(), e.getMessage())));
     }
-    return parse(file.toString(), text);
+    Path parent = file.toAbsolutePath().getParent();
+    return parse(file.toString(), text, parent != null ? parent : Path.of("").toAbsolutePath());
   }
 
+  /** A config given as text: a relative {@code state.dir} is taken from the working directory. */
   public static DockscaleConfig parse(String source, String yaml) {
+    return parse(source, yaml, Path.of("").toAbsolutePath());
+  }
+
+  static DockscaleConfig parse(String source, String yaml, Path base) {
     YamlTree tree = YamlTree.parse(source, yaml);
-    DockscaleConfig config = ConfigReader.read(tree.root());
+    DockscaleConfig config = ConfigReader.read(tree.root(), base);
     if (!tree.problems().isEmpty()) {
       throw tree.failure();
     }

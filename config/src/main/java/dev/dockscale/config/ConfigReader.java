@@ -1,6 +1,10 @@
 package dev.dockscale.config;
 
+import dev.dockscale.config.DockscaleConfig.Address;
+import dev.dockscale.config.DockscaleConfig.ApiSpec;
 import dev.dockscale.config.DockscaleConfig.BalancerSpec;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,8 +22,13 @@ final class ConfigReader {
 
   private ConfigReader() {}
 
-  static DockscaleConfig read(Node top) {
-    top.allow(key -> key.startsWith("x-"), "project", "interval", "services", "balancer");
+  /** The shortest {@code api.token} taken: a guessable token is no protection. */
+  static final int MIN_TOKEN = 16;
+
+  /** {@code base}: the folder a relative {@code state.dir} is taken from (the config's). */
+  static DockscaleConfig read(Node top, Path base) {
+    top.allow(
+        key -> key.startsWith("x-"), "project", "interval", "services", "balancer", "state", "api");
     String project = top.string("project", "dockscale");
     if (!NAME.matcher(project).matches()) {
       top.child("project")
@@ -31,7 +40,59 @@ final class ConfigReader {
     Duration interval =
         top.duration(
             "interval", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofHours(1));
-    return new DockscaleConfig(project, interval, services(top.child("services")), balancer(top));
+    return new DockscaleConfig(
+        project,
+        interval,
+        services(top.child("services")),
+        balancer(top),
+        stateDir(top.child("state"), base, project),
+        api(top.child("api")));
+  }
+
+  private static Path stateDir(Node state, Path base, String project) {
+    state.allow("dir");
+    String dir = state.string("dir", null);
+    if (dir == null) {
+      return base.resolve(".dockscale").resolve(project);
+    }
+    if (dir.isBlank()) {
+      state.child("dir").problem("must not be empty: write a folder, e.g. .dockscale/" + project);
+      return base.resolve(".dockscale").resolve(project);
+    }
+    try {
+      return base.resolve(dir);
+    } catch (InvalidPathException e) {
+      state.child("dir").problem("'" + dir + "' is not a path: " + e.getReason());
+      return base.resolve(".dockscale").resolve(project);
+    }
+  }
+
+  /** The API, when {@code api.listen} is given: a port alone listens on 127.0.0.1. */
+  private static ApiSpec api(Node api) {
+    api.allow("listen", "token");
+    if (api.missing()) {
+      return null;
+    }
+    String listen = api.required("listen");
+    String token = api.string("token", null);
+    if (token != null
+        && (token.length() < MIN_TOKEN || !token.chars().allMatch(c -> c > ' ' && c < 127))) {
+      api.child("token")
+          .problem(
+              "must be at least "
+                  + MIN_TOKEN
+                  + " printable characters without spaces, e.g. the output of 'openssl rand -hex 16'; or leave it out and dockscale generates one into the state dir");
+    }
+    if (listen == null) {
+      return null;
+    }
+    try {
+      return new ApiSpec(
+          Address.parse(listen.matches("[0-9]+") ? "127.0.0.1:" + listen : listen, 9090), token);
+    } catch (IllegalArgumentException e) {
+      api.child("listen").problem(e.getMessage() + " (a port alone listens on 127.0.0.1)");
+      return null;
+    }
   }
 
   private static Map<String, ServiceSpec> services(Node services) {

@@ -1,5 +1,6 @@
 package dev.dockscale.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,38 +16,50 @@ import java.util.regex.Pattern;
  * @param interval how often each service is observed and decided on
  * @param services the scaled services, by name, in file order
  * @param balancer the nginx load balancer in front of them
+ * @param stateDir where dockscale keeps what outlives a run (the decision journal, the API's
+ *     generated token)
+ * @param api the HTTP API, {@code null} when it is off
  */
 public record DockscaleConfig(
-    String project, Duration interval, Map<String, ServiceSpec> services, BalancerSpec balancer) {
+    String project,
+    Duration interval,
+    Map<String, ServiceSpec> services,
+    BalancerSpec balancer,
+    Path stateDir,
+    ApiSpec api) {
 
   public DockscaleConfig {
     Objects.requireNonNull(project, "project");
     Objects.requireNonNull(interval, "interval");
     services = Collections.unmodifiableMap(new LinkedHashMap<>(services));
     Objects.requireNonNull(balancer, "balancer");
+    Objects.requireNonNull(stateDir, "stateDir");
   }
 
-  /**
-   * The load balancer: where it is published on the host, and its image (nginx, from the official
-   * image or the local base).
-   */
-  public record BalancerSpec(String host, int port, String image) {
+  /** Without the API, state kept in {@code .dockscale/<project>} of the working directory. */
+  public DockscaleConfig(
+      String project, Duration interval, Map<String, ServiceSpec> services, BalancerSpec balancer) {
+    this(project, interval, services, balancer, Path.of(".dockscale", project), null);
+  }
+
+  /** An address to listen on or publish at: an IPv4 address (or 127.0.0.1) and a port. */
+  public record Address(String host, int port) {
 
     private static final Pattern IPV4 =
         Pattern.compile(
             "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
 
     /**
-     * The balancer published at {@code listen}: an IPv4 address or {@code localhost} (which is
-     * 127.0.0.1), a colon and a port.
+     * {@code host:port}, the host an IPv4 address or {@code localhost} (which is 127.0.0.1).
      *
      * @throws IllegalArgumentException saying what is wrong and what to write
      */
-    public static BalancerSpec of(String listen, String image) {
+    public static Address parse(String listen, int examplePort) {
+      String example = "127.0.0.1:" + examplePort;
       int colon = listen.lastIndexOf(':');
       if (colon <= 0) {
         throw new IllegalArgumentException(
-            "'" + listen + "' is not host:port: write e.g. 127.0.0.1:8080");
+            "'" + listen + "' is not host:port: write e.g. " + example);
       }
       String host = listen.substring(0, colon);
       if (!host.equals("localhost") && !IPV4.matcher(host).matches()) {
@@ -58,13 +71,50 @@ public record DockscaleConfig(
       String portText = listen.substring(colon + 1);
       if (!portText.matches("[0-9]{1,5}")) {
         throw new IllegalArgumentException(
-            "port '" + portText + "' is not a number: write e.g. 127.0.0.1:8080");
+            "port '" + portText + "' is not a number: write e.g. " + example);
       }
       int port = Integer.parseInt(portText);
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("port must be from 1 to 65535, got " + port);
       }
-      return new BalancerSpec(host.equals("localhost") ? "127.0.0.1" : host, port, image);
+      return new Address(host.equals("localhost") ? "127.0.0.1" : host, port);
+    }
+
+    public boolean loopback() {
+      return host.startsWith("127.");
+    }
+
+    @Override
+    public String toString() {
+      return host + ":" + port;
+    }
+  }
+
+  /**
+   * The HTTP API: where it listens, and the token writes must carry ({@code null}: generated at
+   * first start into the state dir).
+   */
+  public record ApiSpec(Address listen, String token) {
+    public ApiSpec {
+      Objects.requireNonNull(listen, "listen");
+    }
+  }
+
+  /**
+   * The load balancer: where it is published on the host, and its image (nginx, from the official
+   * image or the local base).
+   */
+  public record BalancerSpec(String host, int port, String image) {
+
+    /**
+     * The balancer published at {@code listen}: an IPv4 address or {@code localhost} (which is
+     * 127.0.0.1), a colon and a port.
+     *
+     * @throws IllegalArgumentException saying what is wrong and what to write
+     */
+    public static BalancerSpec of(String listen, String image) {
+      Address a = Address.parse(listen, 8080);
+      return new BalancerSpec(a.host(), a.port(), image);
     }
 
     public String listen() {
@@ -74,7 +124,7 @@ public record DockscaleConfig(
 
   /** This config with {@code balancer} in place of its own. */
   public DockscaleConfig withBalancer(BalancerSpec balancer) {
-    return new DockscaleConfig(project, interval, services, balancer);
+    return new DockscaleConfig(project, interval, services, balancer, stateDir, api);
   }
 
   /** This config with {@code service} in place of the service of the same name. */
@@ -85,7 +135,7 @@ public record DockscaleConfig(
     }
     Map<String, ServiceSpec> replaced = new LinkedHashMap<>(services);
     replaced.put(service.name(), service);
-    return new DockscaleConfig(project, interval, replaced, balancer);
+    return new DockscaleConfig(project, interval, replaced, balancer, stateDir, api);
   }
 
   public String networkName() {

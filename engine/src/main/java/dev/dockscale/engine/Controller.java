@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -347,6 +348,10 @@ public final class Controller implements Steering, AutoCloseable {
       LOG.error(
           "config reload refused: project and balancer cannot change while running (restart dockscale for that); the running config stays");
       return;
+    }
+    if (!Objects.equals(next.api(), current.api()) || !next.stateDir().equals(current.stateDir())) {
+      LOG.warn(
+          "api and state take effect at the next start of dockscale; the running ones stay until then");
     }
     Map<String, ServiceReconciler> kept = new LinkedHashMap<>();
     for (ServiceSpec spec : next.services().values()) {
