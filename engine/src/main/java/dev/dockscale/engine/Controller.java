@@ -68,7 +68,7 @@ public final class Controller implements Steering, AutoCloseable {
   private final Map<String, Balancer.Route> lastRoutes = new HashMap<>();
   private volatile List<ServiceStatus> lastStatuses = List.of();
   private final List<Consumer<List<ServiceStatus>>> listeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<List<ServiceView>>> passListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Pass>> passListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<LoggedDecision>> decisionListeners = new CopyOnWriteArrayList<>();
   private final DecisionLog decisionLog = new DecisionLog(DecisionLog.DEFAULT_CAPACITY);
   private final Controls controls;
@@ -159,7 +159,7 @@ public final class Controller implements Steering, AutoCloseable {
   }
 
   @Override
-  public void onPass(Consumer<List<ServiceView>> listener) {
+  public void onPass(Consumer<Pass> listener) {
     passListeners.add(listener);
   }
 
@@ -399,6 +399,7 @@ public final class Controller implements Steering, AutoCloseable {
     if (closed) {
       return true;
     }
+    Instant started = clock.instant();
     try {
       pass(decide);
       if (passFailures > 0) {
@@ -421,6 +422,8 @@ public final class Controller implements Steering, AutoCloseable {
       LOG.warn("pass failed ({} in a row): {}", passFailures, problem);
       // What was last seen, with why nothing more is known; this pass did nothing.
       notifyListeners(
+          Duration.between(started, clock.instant()),
+          decide,
           lastStatuses.stream()
               .map(
                   st ->
@@ -454,6 +457,7 @@ public final class Controller implements Steering, AutoCloseable {
   }
 
   private List<ServiceStatus> pass(boolean decide) {
+    Instant started = clock.instant();
     DockscaleConfig c = config;
     List<String> balancerProblems = new ArrayList<>();
     if (!dryRun) {
@@ -495,11 +499,11 @@ public final class Controller implements Steering, AutoCloseable {
     }
     lastStatuses = List.copyOf(statuses);
     lastReadings = seen.readings();
-    notifyListeners(statuses);
+    notifyListeners(Duration.between(started, clock.instant()), decide, statuses);
     return statuses;
   }
 
-  private void notifyListeners(List<ServiceStatus> statuses) {
+  private void notifyListeners(Duration took, boolean decide, List<ServiceStatus> statuses) {
     for (Consumer<List<ServiceStatus>> listener : listeners) {
       try {
         listener.accept(statuses);
@@ -509,9 +513,10 @@ public final class Controller implements Steering, AutoCloseable {
     }
     List<ServiceView> views = views(statuses);
     lastViews = views;
-    for (Consumer<List<ServiceView>> listener : passListeners) {
+    Pass pass = new Pass(views, decide, took);
+    for (Consumer<Pass> listener : passListeners) {
       try {
-        listener.accept(views);
+        listener.accept(pass);
       } catch (RuntimeException e) {
         LOG.warn("pass listener failed: {}", e.toString());
       }

@@ -50,15 +50,16 @@ final class Controls {
   /**
    * Pins {@code service} to {@code replicas} for {@code ttl}.
    *
-   * @throws IllegalArgumentException when {@code replicas} is outside the service's min/max or
-   *     {@code ttl} is not from 1 s to {@link #MAX_TTL}, saying what to send instead
+   * @throws RefusedException when {@code replicas} is outside the service's min/max or {@code ttl}
+   *     is not from 1 s to {@link #MAX_TTL}, saying what to send instead
    */
   Control override(String service, int replicas, Duration ttl, String by) {
     ServiceSpec spec = spec(service);
     int min = spec.policy().min();
     int max = spec.policy().max();
     if (replicas < min || replicas > max) {
-      throw new IllegalArgumentException(
+      throw new RefusedException(
+          "replicas",
           "replicas "
               + replicas
               + " is outside "
@@ -74,8 +75,8 @@ final class Controls {
               + " (or change the config)");
     }
     if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(MAX_TTL) > 0) {
-      throw new IllegalArgumentException(
-          "ttl must be from 1s to 24h, e.g. 10m; for longer, change replicas in the config");
+      throw new RefusedException(
+          "ttl", "ttl must be from 1s to 24h, e.g. 10m; for longer, change replicas in the config");
     }
     Instant now = clock.instant();
     Control.Override o = new Control.Override(replicas, now, now.plus(ttl), by);

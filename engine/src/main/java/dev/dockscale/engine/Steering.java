@@ -18,8 +18,8 @@ public interface Steering {
   /** A page of the decision log, newest first (see {@link DecisionLog#query}). */
   DecisionLog.Page decisions(String service, Instant since, Long before, int limit);
 
-  /** Called after every pass with every service. */
-  void onPass(Consumer<List<ServiceView>> listener);
+  /** Called after every pass. */
+  void onPass(Consumer<Pass> listener);
 
   /** Called with every decision as it is logged. */
   void onDecision(Consumer<LoggedDecision> listener);
@@ -39,8 +39,8 @@ public interface Steering {
    * Pins {@code service} to {@code replicas} for {@code ttl}, paused or not.
    *
    * @throws UnknownServiceException as {@link #pause}
-   * @throws IllegalArgumentException when {@code replicas} is outside min/max or {@code ttl} out of
-   *     range, saying what to send instead
+   * @throws RefusedException when {@code replicas} is outside min/max or {@code ttl} out of range,
+   *     saying what to send instead
    */
   Control override(String service, int replicas, Duration ttl, String by);
 
