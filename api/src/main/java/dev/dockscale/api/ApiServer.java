@@ -1,0 +1,229 @@
+package dev.dockscale.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dockscale.engine.Control;
+import dev.dockscale.engine.DecisionLog;
+import dev.dockscale.engine.Json;
+import dev.dockscale.engine.RefusedException;
+import dev.dockscale.engine.ServiceView;
+import dev.dockscale.engine.Steering;
+import dev.dockscale.engine.UnknownServiceException;
+import dev.dockscale.policy.Durations;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.json.JavalinJackson;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP API over the loop's {@link Steering} seam: services and decisions to read, the event
+ * stream, hand controls to write (bearer token), {@code /healthz} and {@code /metrics}. Routes are
+ * under {@code /api/v1}; errors are {@code {"error": ..., "field": ...}}.
+ */
+public final class ApiServer implements AutoCloseable {
+
+  static final String V1 = "/api/v1";
+  static final int MAX_LIMIT = 500;
+  private static final String ANSWERED = "dockscale.answered";
+  static final int DEFAULT_LIMIT = 50;
+  private static final Set<HandlerType> WRITES =
+      Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH);
+
+  private final Steering steering;
+  private final Clock clock;
+  private final BearerAuth auth;
+  private final PrometheusMetrics metrics;
+  private final EventStream events;
+  private final Javalin app;
+
+  public ApiServer(Steering steering, String token, Clock clock) {
+    this.steering = steering;
+    this.clock = clock;
+    this.auth = new BearerAuth(token);
+    this.metrics = new PrometheusMetrics(clock);
+    this.events = new EventStream();
+    steering.onPass(metrics::onPass);
+    steering.onDecision(metrics::onDecision);
+    steering.onPass(events::pass);
+    steering.onDecision(events::decision);
+    this.app =
+        Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            });
+    routes();
+  }
+
+  private void routes() {
+    app.before(
+        V1 + "/*",
+        ctx -> {
+          if (WRITES.contains(ctx.method())) {
+            auth.check(ctx.header("Authorization"));
+          }
+        });
+    app.exception(
+        ApiException.class,
+        (e, ctx) -> {
+          ctx.attribute(ANSWERED, true);
+          ctx.status(e.status()).json(e.body());
+        });
+    app.error(404, ApiServer::noSuchRoute);
+    app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+    app.get(
+        "/metrics",
+        ctx ->
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    app.get(V1 + "/services", ctx -> ctx.json(services()));
+    app.get(V1 + "/services/{name}", ctx -> ctx.json(service(ctx.pathParam("name"))));
+    app.get(V1 + "/decisions", this::decisions);
+    app.sse(V1 + "/events", events::join);
+    app.post(
+        V1 + "/services/{name}/pause",
+        ctx -> ctx.json(control(() -> steering.pause(ctx.pathParam("name"), by(ctx)))));
+    app.post(
+        V1 + "/services/{name}/resume",
+        ctx -> ctx.json(control(() -> steering.resume(ctx.pathParam("name"), by(ctx)))));
+    app.put(V1 + "/services/{name}/override", this::override);
+    app.delete(
+        V1 + "/services/{name}/override",
+        ctx -> ctx.json(control(() -> steering.clearOverride(ctx.pathParam("name"), by(ctx)))));
+  }
+
+  /** A route that does not exist (as against a service that does not): the same error shape. */
+  private static void noSuchRoute(Context ctx) {
+    if (ctx.attribute(ANSWERED) == null) {
+      ctx.json(
+          new ApiException.Body(
+              "no route " + ctx.method() + " " + ctx.path() + ": see docs/api.md", null));
+    }
+  }
+
+  /** Starts listening; returns the port (useful when asked for port 0). */
+  public int start(String host, int port) {
+    app.start(host, port);
+    return app.port();
+  }
+
+  private java.util.List<Views.ServiceJson> services() {
+    Instant now = clock.instant();
+    return steering.services().stream().map(v -> Views.service(v, now)).toList();
+  }
+
+  private Views.ServiceJson service(String name) {
+    return steering.services().stream()
+        .filter(v -> v.service().equals(name))
+        .findFirst()
+        .map(v -> Views.service(v, clock.instant()))
+        .orElseThrow(() -> notFound(name));
+  }
+
+  private ApiException notFound(String name) {
+    return new ApiException(
+        404,
+        "name",
+        "no service '"
+            + name
+            + "'; the services are "
+            + String.join(", ", steering.services().stream().map(ServiceView::service).toList()));
+  }
+
+  private void decisions(Context ctx) {
+    String service = ctx.queryParam("service");
+    Instant since = null;
+    String sinceText = ctx.queryParam("since");
+    if (sinceText != null) {
+      try {
+        since = Instant.parse(sinceText);
+      } catch (DateTimeParseException e) {
+        throw ApiException.badRequest(
+            "since",
+            "'" + sinceText + "' is not an ISO-8601 instant: write e.g. 2026-01-01T12:00:00Z");
+      }
+    }
+    Long before = null;
+    String beforeText = ctx.queryParam("before");
+    if (beforeText != null) {
+      before = (long) integer("before", beforeText, 1, Integer.MAX_VALUE);
+    }
+    String limitText = ctx.queryParam("limit");
+    int limit = limitText == null ? DEFAULT_LIMIT : integer("limit", limitText, 1, MAX_LIMIT);
+    DecisionLog.Page page = steering.decisions(service, since, before, limit);
+    ctx.json(page);
+  }
+
+  private static int integer(String field, String text, int min, int max) {
+    try {
+      int n = Integer.parseInt(text.trim());
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // Refused below, with the range.
+    }
+    throw ApiException.badRequest(
+        field,
+        field + " must be a whole number from " + min + " to " + max + ", got '" + text + "'");
+  }
+
+  private void override(Context ctx) {
+    String name = ctx.pathParam("name");
+    JsonNode body;
+    try {
+      body = Json.mapper().readTree(ctx.body());
+    } catch (java.io.IOException e) {
+      body = null;
+    }
+    if (body == null || !body.isObject()) {
+      throw ApiException.badRequest(
+          null, "the body must be a JSON object, e.g. {\"replicas\": 3, \"ttl\": \"10m\"}");
+    }
+    JsonNode replicas = body.get("replicas");
+    if (replicas == null || !replicas.canConvertToExactIntegral() || !replicas.canConvertToInt()) {
+      throw ApiException.badRequest(
+          "replicas", "replicas must be a whole number of replicas, e.g. {\"replicas\": 3, ...}");
+    }
+    JsonNode ttlNode = body.get("ttl");
+    if (ttlNode == null || !ttlNode.isTextual()) {
+      throw ApiException.badRequest(
+          "ttl", "ttl is required: how long the override lasts, e.g. \"ttl\": \"10m\"");
+    }
+    Duration ttl;
+    try {
+      ttl = Durations.parse(ttlNode.asText());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("ttl", "ttl: " + e.getMessage());
+    }
+    int n = replicas.asInt();
+    ctx.json(control(() -> steering.override(name, n, ttl, by(ctx))));
+  }
+
+  /** Runs a hand control, mapping what the loop refuses to 404 and 400. */
+  private static Control control(Supplier<Control> call) {
+    try {
+      return call.get();
+    } catch (UnknownServiceException e) {
+      throw new ApiException(404, "name", e.getMessage());
+    } catch (RefusedException e) {
+      throw ApiException.badRequest(e.field(), e.getMessage());
+    }
+  }
+
+  /** Who asked: the API and the caller's address, for the decision's reason. */
+  private static String by(Context ctx) {
+    return "api (" + ctx.ip() + ")";
+  }
+
+  @Override
+  public void close() {
+    events.close();
+    app.stop();
+  }
+}

@@ -1,0 +1,196 @@
+package dev.dockscale.api;
+
+import dev.dockscale.engine.LoggedDecision;
+import dev.dockscale.engine.Pass;
+import dev.dockscale.engine.ServiceView;
+import dev.dockscale.metrics.Metric;
+import dev.dockscale.policy.Decision;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * dockscale's Prometheus metrics, derived from the passes and decisions the loop reports: replicas
+ * per state and desired, readings, decisions by action and reason, pass durations, how long an
+ * action took to be carried out, and problems by kind. The engine knows nothing of it.
+ */
+final class PrometheusMetrics {
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Clock clock;
+  private final Map<List<String>, Value> gauges = new ConcurrentHashMap<>();
+  private final Map<String, Pending> pending = new HashMap<>();
+  private final Map<String, Set<String>> lastProblems = new HashMap<>();
+
+  /** A gauge's current value; NaN when unknown. */
+  private static final class Value {
+    volatile double value = Double.NaN;
+  }
+
+  /** A scale decision not yet carried out, with when it was made. */
+  private record Pending(Decision decision) {}
+
+  PrometheusMetrics(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** The text Prometheus scrapes. */
+  String scrape() {
+    return registry.scrape();
+  }
+
+  synchronized void onPass(Pass pass) {
+    if (pass.deciding()) {
+      Timer.builder("dockscale.pass.duration")
+          .description("how long a deciding pass (a tick) took")
+          .register(registry)
+          .record(pass.took());
+    }
+    for (ServiceView v : pass.services()) {
+      String service = v.service();
+      Decision d = v.status().decision();
+      gauge("dockscale.replicas.desired", "the count the last decision asked for", service).value =
+          d == null ? Double.NaN : d.desired();
+      Map<String, Integer> byState = new HashMap<>();
+      v.status().replicas().forEach(r -> byState.merge(Views.state(r), 1, Integer::sum));
+      for (String state : Views.STATES) {
+        gauge("dockscale.replicas", "replicas by state", service, "state", state).value =
+            byState.getOrDefault(state, 0);
+      }
+      Map<String, Double> readings = Views.readings(v);
+      for (Metric m : Metric.values()) {
+        gauge(
+                    "dockscale.reading",
+                    "the service's reading of a metric, averaged over its ready replicas",
+                    service,
+                    "metric",
+                    m.key())
+                .value =
+            readings.getOrDefault(m.key(), Double.NaN);
+      }
+      gauge("dockscale.paused", "1 while the service is paused", service).value =
+          v.control().paused() ? 1 : 0;
+      carriedOut(service, v);
+      countNewProblems(service, v.status().problems());
+    }
+  }
+
+  synchronized void onDecision(LoggedDecision logged) {
+    Decision d = logged.decision();
+    Counter.builder("dockscale.decisions")
+        .description("decisions by action and by what shaped them")
+        .tags("service", logged.service(), "action", d.action().key(), "reason", reasonKind(d))
+        .register(registry)
+        .increment();
+    if (d.changes()) {
+      pending.put(logged.service(), new Pending(d));
+    } else {
+      pending.remove(logged.service());
+    }
+  }
+
+  /**
+   * A scale decision is carried out once as many replicas serve (up) or count (down) as it asked.
+   */
+  private void carriedOut(String service, ServiceView v) {
+    Pending p = pending.get(service);
+    if (p == null) {
+      return;
+    }
+    Decision d = p.decision();
+    boolean done =
+        d.action() == Decision.Action.SCALE_UP
+            ? v.status().ready() >= d.desired()
+            : v.status().active() <= d.desired();
+    if (done) {
+      Timer.builder("dockscale.action.latency")
+          .description("from a scale decision to its replicas serving (up) or gone (down)")
+          .tags("service", service, "action", d.action().key())
+          .publishPercentileHistogram()
+          .register(registry)
+          .record(Duration.between(d.at(), clock.instant()));
+      pending.remove(service);
+    }
+  }
+
+  /**
+   * What shaped a decision: the last adjustment's stage (window, rate, cooldown, replicas, pause,
+   * override), {@code metrics} when the rules decided alone, {@code no-data} without a reading.
+   */
+  static String reasonKind(Decision d) {
+    if (!d.adjustments().isEmpty()) {
+      return d.adjustments().get(d.adjustments().size() - 1).stage();
+    }
+    return d.proposals().stream().anyMatch(Decision.Proposal::usable) ? "metrics" : "no-data";
+  }
+
+  /** Counts each problem once when it appears, by kind. */
+  private void countNewProblems(String service, List<String> problems) {
+    Set<String> now = new HashSet<>(problems);
+    Set<String> before = lastProblems.getOrDefault(service, Set.of());
+    for (String p : now) {
+      if (!before.contains(p)) {
+        Counter.builder("dockscale.failures")
+            .description("problems that kept a service from its desired state, by kind")
+            .tags("service", service, "kind", problemKind(p))
+            .register(registry)
+            .increment();
+      }
+    }
+    lastProblems.put(service, now);
+  }
+
+  /** A problem's kind, from the words the engine writes it with. */
+  static String problemKind(String problem) {
+    String p = problem.toLowerCase(java.util.Locale.ROOT);
+    if (p.contains("crash loop")) {
+      return "crash-loop";
+    }
+    if (p.startsWith("balancer")) {
+      return "balancer";
+    }
+    if (p.contains("cannot be observed")) {
+      return "runtime";
+    }
+    if (p.contains("image")) {
+      return "image";
+    }
+    if (p.contains("start")) {
+      return "start";
+    }
+    if (p.contains("protect")) {
+      return "protected";
+    }
+    if (p.contains("reading") || p.contains("metric") || p.contains("log")) {
+      return "metrics";
+    }
+    return "other";
+  }
+
+  private Value gauge(String name, String description, String service, String... tags) {
+    List<String> key = new java.util.ArrayList<>(List.of(name, service));
+    key.addAll(List.of(tags));
+    return gauges.computeIfAbsent(
+        key,
+        k -> {
+          Value v = new Value();
+          Gauge.builder(name, v, x -> x.value)
+              .description(description)
+              .tags("service", service)
+              .tags(tags)
+              .register(registry);
+          return v;
+        });
+  }
+}
