@@ -84,6 +84,15 @@ public final class ApiServer implements AutoCloseable {
     app.get(V1 + "/services", ctx -> ctx.json(services()));
     app.get(V1 + "/services/{name}", ctx -> ctx.json(service(ctx.pathParam("name"))));
     app.get(V1 + "/decisions", this::decisions);
+    app.before(
+        V1 + "/events",
+        ctx -> {
+          // Javalin serves the stream only to a client that asks for one; say so, not an empty 200.
+          if (!"text/event-stream".equals(ctx.header("Accept"))) {
+            throw new ApiException(
+                406, "Accept", "the event stream needs the header 'Accept: text/event-stream'");
+          }
+        });
     app.sse(V1 + "/events", events::join);
     app.post(
         V1 + "/services/{name}/pause",

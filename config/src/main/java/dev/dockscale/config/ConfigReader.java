@@ -45,7 +45,8 @@ final class ConfigReader {
         interval,
         services(top.child("services")),
         balancer(top),
-        stateDir(top.child("state"), base, project),
+        // An invalid project name is reported above; it names no folder.
+        stateDir(top.child("state"), base, NAME.matcher(project).matches() ? project : "dockscale"),
         api(top.child("api")));
   }
 
