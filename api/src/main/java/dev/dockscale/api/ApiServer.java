@@ -1,6 +1,7 @@
 package dev.dockscale.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.engine.Control;
 import dev.dockscale.engine.DecisionLog;
 import dev.dockscale.engine.Json;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -113,6 +115,45 @@ public final class ApiServer implements AutoCloseable {
           new ApiException.Body(
               "no route " + ctx.method() + " " + ctx.path() + ": see docs/api.md", null));
     }
+  }
+
+  /**
+   * Starts the API {@code config} asks for over {@code steering}, with {@code api.token} or the
+   * token generated into the state dir; {@code notice} is told where it listens and where the token
+   * is.
+   *
+   * @throws IllegalStateException when it cannot listen there, saying what to change
+   */
+  public static ApiServer start(
+      DockscaleConfig config, Steering steering, Clock clock, Consumer<String> notice) {
+    DockscaleConfig.ApiSpec spec = config.api();
+    String token = spec.token();
+    String where = "api.token";
+    if (token == null) {
+      token = TokenFile.readOrCreate(config.stateDir());
+      where = config.stateDir().resolve(TokenFile.NAME).toString();
+    }
+    ApiServer server = new ApiServer(steering, token, clock);
+    try {
+      server.start(spec.listen().host(), spec.listen().port());
+    } catch (RuntimeException e) {
+      server.close();
+      throw new IllegalStateException(
+          "api.listen "
+              + spec.listen()
+              + ": cannot listen there ("
+              + e.getMessage()
+              + "): choose a free port or another address",
+          e);
+    }
+    notice.accept(
+        "api on http://"
+            + spec.listen()
+            + V1
+            + (spec.listen().loopback() ? "" : " (NOT loopback: reachable from other hosts)")
+            + "; writes need the bearer token in "
+            + where);
+    return server;
   }
 
   /** Starts listening; returns the port (useful when asked for port 0). */

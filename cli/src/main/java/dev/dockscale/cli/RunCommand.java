@@ -1,7 +1,10 @@
 package dev.dockscale.cli;
 
+import dev.dockscale.api.ApiServer;
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.engine.Controller;
+import dev.dockscale.engine.DecisionJournal;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -37,13 +40,26 @@ final class RunCommand implements Callable<Integer> {
         stack.prepareBalancerImage();
       }
       Controller controller = stack.controller(dryRun);
+      // What was decided before a restart: the API shows it, windows and cooldowns go on from it.
+      DecisionJournal journal = new DecisionJournal(c.stateDir());
+      controller.remember(journal.load());
+      controller.onDecision(journal::append);
+      ApiServer api =
+          c.api() == null
+              ? null
+              : ApiServer.start(
+                  c, controller, Clock.systemUTC(), spec.commandLine().getErr()::println);
       ConfigWatcher watcher = new ConfigWatcher(config.file, controller::reload);
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
                   () -> {
                     watcher.close();
+                    if (api != null) {
+                      api.close();
+                    }
                     controller.close();
+                    journal.close();
                     stopped.countDown();
                   }));
       controller.start();
