@@ -5,10 +5,10 @@ import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.engine.Control;
 import dev.dockscale.engine.DecisionLog;
 import dev.dockscale.engine.Json;
+import dev.dockscale.engine.NoSuchServiceException;
 import dev.dockscale.engine.RefusedException;
 import dev.dockscale.engine.ServiceView;
 import dev.dockscale.engine.Steering;
-import dev.dockscale.engine.UnknownServiceException;
 import dev.dockscale.policy.Durations;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -259,7 +259,7 @@ public final class ApiServer implements AutoCloseable {
   private static Control control(Supplier<Control> call) {
     try {
       return call.get();
-    } catch (UnknownServiceException e) {
+    } catch (NoSuchServiceException e) {
       throw new ApiException(404, "name", e.getMessage());
     } catch (RefusedException e) {
       throw ApiException.badRequest(e.field(), e.getMessage());

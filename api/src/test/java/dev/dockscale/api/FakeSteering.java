@@ -3,13 +3,13 @@ package dev.dockscale.api;
 import dev.dockscale.engine.Control;
 import dev.dockscale.engine.DecisionLog;
 import dev.dockscale.engine.LoggedDecision;
+import dev.dockscale.engine.NoSuchServiceException;
 import dev.dockscale.engine.Pass;
 import dev.dockscale.engine.RefusedException;
 import dev.dockscale.engine.Replica;
 import dev.dockscale.engine.ServiceStatus;
 import dev.dockscale.engine.ServiceView;
 import dev.dockscale.engine.Steering;
-import dev.dockscale.engine.UnknownServiceException;
 import dev.dockscale.metrics.Metric;
 import dev.dockscale.policy.Decision;
 import java.time.Clock;
@@ -96,7 +96,7 @@ final class FakeSteering implements Steering {
 
   private Control change(String service, String call, java.util.function.UnaryOperator<Control> f) {
     if (!controls.containsKey(service)) {
-      throw new UnknownServiceException(service, controls.keySet());
+      throw new NoSuchServiceException(service, controls.keySet());
     }
     calls.add(call);
     return controls.compute(service, (k, c) -> f.apply(c));

@@ -116,7 +116,7 @@ final class Controls {
     Map<String, ServiceSpec> specs = services.get();
     ServiceSpec spec = specs.get(service);
     if (spec == null) {
-      throw new UnknownServiceException(service, specs.keySet());
+      throw new NoSuchServiceException(service, specs.keySet());
     }
     return spec;
   }

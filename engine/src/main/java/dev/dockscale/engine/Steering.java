@@ -28,22 +28,22 @@ public interface Steering {
    * Stops scaling {@code service}: it keeps healing (replaces replicas that fail) and holds the
    * count it had, recorded as a decision at each tick.
    *
-   * @throws UnknownServiceException when the config has no such service
+   * @throws NoSuchServiceException when the config has no such service
    */
   Control pause(String service, String by);
 
-  /** Lets the policy decide again. @throws UnknownServiceException as {@link #pause} */
+  /** Lets the policy decide again. @throws NoSuchServiceException as {@link #pause} */
   Control resume(String service, String by);
 
   /**
    * Pins {@code service} to {@code replicas} for {@code ttl}, paused or not.
    *
-   * @throws UnknownServiceException as {@link #pause}
+   * @throws NoSuchServiceException as {@link #pause}
    * @throws RefusedException when {@code replicas} is outside min/max or {@code ttl} out of range,
    *     saying what to send instead
    */
   Control override(String service, int replicas, Duration ttl, String by);
 
-  /** Removes the override. @throws UnknownServiceException as {@link #pause} */
+  /** Removes the override. @throws NoSuchServiceException as {@link #pause} */
   Control clearOverride(String service, String by);
 }

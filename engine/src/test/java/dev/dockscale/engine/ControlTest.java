@@ -122,10 +122,10 @@ class ControlTest {
   @Test
   void aServiceTheConfigDoesNotHaveIsRefusedByName() {
     assertThatThrownBy(() -> controller.pause("db", "test"))
-        .isInstanceOf(UnknownServiceException.class)
+        .isInstanceOf(NoSuchServiceException.class)
         .hasMessageContaining("no service 'db'; the services are web");
     assertThatThrownBy(() -> controller.clearOverride("db", "test"))
-        .isInstanceOf(UnknownServiceException.class);
+        .isInstanceOf(NoSuchServiceException.class);
   }
 
   @Test
