@@ -53,6 +53,9 @@ public final class Autoscaler {
 
   private final Deque<ScaleEvent> events = new ArrayDeque<>();
 
+  /** The newest decision recalled from an earlier run, until this core's first decision. */
+  private Instant recalledUntil;
+
   /** Each rule's trend, by its place in the policy (only with a lookahead). */
   private final java.util.Map<Integer, Trend> trends = new java.util.HashMap<>();
 
@@ -135,7 +138,9 @@ public final class Autoscaler {
    * Takes back a decision of an earlier run (dockscale restarted), oldest first and before the
    * first {@link #decide}: its recommendation feeds the stabilization windows as if this core had
    * made it. A decision without a usable metric (a hold for want of data, a pause, an override)
-   * made no recommendation and feeds none; one from the future of this clock is ignored.
+   * made no recommendation and feeds none; one from the future of this clock is ignored. A history
+   * that ended a whole scale-down window before the first decision is as good as none: the core
+   * then holds a scale-in back for a window, as a fresh one does.
    */
   public void recall(Decision past) {
     Instant now = clock.instant();
@@ -145,6 +150,7 @@ public final class Autoscaler {
     if (first == null) {
       first = new Recommendation(past.at(), past.current());
     }
+    recalledUntil = past.at();
     if (past.proposals().stream().anyMatch(Proposal::usable)) {
       int recommended = policy.clamp(safest(past.proposals(), past.current()));
       recommendations.addLast(new Recommendation(past.at(), recommended));
@@ -455,11 +461,15 @@ public final class Autoscaler {
     int upRecommendation = recommended;
     int downRecommendation = recommended;
     // A window of length w holds the recommendations younger than w, and always the current one.
-    if (first == null) {
+    if (first == null
+        || (recalledUntil != null
+            && Duration.between(recalledUntil, now).compareTo(b.downWindow()) >= 0)) {
       // A fresh core (dockscale restarted, or a policy reloaded) has no history: it must not
       // scale in before a whole down window has seen the load, as if the count were recommended.
+      // Nor may one whose recalled history ended a whole window ago (dockscale was down).
       first = new Recommendation(now, current);
     }
+    recalledUntil = null;
     if (Duration.between(first.at(), now).compareTo(b.downWindow()) < 0) {
       downRecommendation = Math.max(downRecommendation, first.replicas());
     }

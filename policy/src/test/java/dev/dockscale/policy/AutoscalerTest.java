@@ -172,16 +172,38 @@ class AutoscalerTest {
   void aCoreGivenBackAnEarlierRunsDecisionsContinuesItsDownWindowWhereItWas() {
     Behavior b = Behavior.none().withDownWindow(Duration.ofSeconds(60));
     ScalingPolicy p = policy(1, 10, b, cpu(new TargetStrategy(50, 0.1)));
-    Decision before = Fixtures.carriedOut(autoscaler(p), atCpu(4, 50));
-    clock.advance(Duration.ofSeconds(61));
+    Autoscaler before = autoscaler(p);
+    Decision loaded = Fixtures.carriedOut(before, atCpu(4, 50));
+    clock.advance(Duration.ofSeconds(30));
+    Decision idle = Fixtures.carriedOut(before, atCpu(4, 10));
+    assertThat(idle.desired()).isEqualTo(4);
+    clock.advance(Duration.ofSeconds(20));
 
     Autoscaler recalled = autoscaler(p);
-    recalled.recall(before);
+    recalled.recall(loaded);
+    recalled.recall(idle);
     Autoscaler fresh = autoscaler(p);
-    // The earlier run's recommendation of 4 is older than the window: the load may go.
-    assertThat(Fixtures.carriedOut(recalled, atCpu(4, 10)).desired()).isEqualTo(1);
-    // Without it the window starts again at the restart.
+    assertThat(Fixtures.carriedOut(recalled, atCpu(4, 10)).desired()).isEqualTo(4);
     assertThat(Fixtures.carriedOut(fresh, atCpu(4, 10)).desired()).isEqualTo(4);
+    clock.advance(Duration.ofSeconds(11));
+    // The load of 4 left the window 60 s after it was seen, restart or not.
+    assertThat(Fixtures.carriedOut(recalled, atCpu(4, 10)).desired()).isEqualTo(1);
+    // Without the history the window started again at the restart.
+    assertThat(Fixtures.carriedOut(fresh, atCpu(4, 10)).desired()).isEqualTo(4);
+  }
+
+  @Test
+  void aHistoryThatEndedAWholeWindowAgoHoldsAScaleInBackAsAFreshCoreDoes() {
+    Behavior b = Behavior.none().withDownWindow(Duration.ofSeconds(60));
+    ScalingPolicy p = policy(1, 10, b, cpu(new TargetStrategy(50, 0.1)));
+    Decision idle = Fixtures.carriedOut(autoscaler(p), atCpu(4, 10));
+    clock.advance(Duration.ofMinutes(2));
+
+    Autoscaler recalled = autoscaler(p);
+    recalled.recall(idle);
+    assertThat(Fixtures.carriedOut(recalled, atCpu(4, 10)).desired()).isEqualTo(4);
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(Fixtures.carriedOut(recalled, atCpu(4, 10)).desired()).isEqualTo(1);
   }
 
   @Test
