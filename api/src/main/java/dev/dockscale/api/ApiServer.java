@@ -14,14 +14,18 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API over the loop's {@link Steering} seam: services and decisions to read, the event
@@ -36,6 +40,8 @@ public final class ApiServer implements AutoCloseable {
   static final int DEFAULT_LIMIT = 50;
   private static final Set<HandlerType> WRITES =
       Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH);
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
   private final Steering steering;
   private final Clock clock;
@@ -76,6 +82,12 @@ public final class ApiServer implements AutoCloseable {
         (e, ctx) -> {
           ctx.attribute(ANSWERED, true);
           ctx.status(e.status()).json(e.body());
+        });
+    app.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), e.toString());
+          ctx.status(500).json(new ApiException.Body("internal error: " + e.getMessage(), null));
         });
     app.error(404, ApiServer::noSuchRoute);
     app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
@@ -162,7 +174,7 @@ public final class ApiServer implements AutoCloseable {
     return app.port();
   }
 
-  private java.util.List<Views.ServiceJson> services() {
+  private List<Views.ServiceJson> services() {
     Instant now = clock.instant();
     return steering.services().stream().map(v -> Views.service(v, now)).toList();
   }
@@ -228,7 +240,7 @@ public final class ApiServer implements AutoCloseable {
     JsonNode body;
     try {
       body = Json.mapper().readTree(ctx.body());
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       body = null;
     }
     if (body == null || !body.isObject()) {

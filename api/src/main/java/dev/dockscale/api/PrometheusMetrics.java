@@ -12,9 +12,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,16 +32,16 @@ final class PrometheusMetrics {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Clock clock;
   private final Map<List<String>, Value> gauges = new ConcurrentHashMap<>();
-  private final Map<String, Pending> pending = new HashMap<>();
+
+  /** Scale decisions not yet carried out, by service. */
+  private final Map<String, Decision> pending = new HashMap<>();
+
   private final Map<String, Set<String>> lastProblems = new HashMap<>();
 
   /** A gauge's current value; NaN when unknown. */
   private static final class Value {
     volatile double value = Double.NaN;
   }
-
-  /** A scale decision not yet carried out, with when it was made. */
-  private record Pending(Decision decision) {}
 
   PrometheusMetrics(Clock clock) {
     this.clock = clock;
@@ -94,7 +96,7 @@ final class PrometheusMetrics {
         .register(registry)
         .increment();
     if (d.changes()) {
-      pending.put(logged.service(), new Pending(d));
+      pending.put(logged.service(), d);
     } else {
       pending.remove(logged.service());
     }
@@ -104,11 +106,10 @@ final class PrometheusMetrics {
    * A scale decision is carried out once as many replicas serve (up) or count (down) as it asked.
    */
   private void carriedOut(String service, ServiceView v) {
-    Pending p = pending.get(service);
-    if (p == null) {
+    Decision d = pending.get(service);
+    if (d == null) {
       return;
     }
-    Decision d = p.decision();
     boolean done =
         d.action() == Decision.Action.SCALE_UP
             ? v.status().ready() >= d.desired()
@@ -153,7 +154,7 @@ final class PrometheusMetrics {
 
   /** A problem's kind, from the words the engine writes it with. */
   static String problemKind(String problem) {
-    String p = problem.toLowerCase(java.util.Locale.ROOT);
+    String p = problem.toLowerCase(Locale.ROOT);
     if (p.contains("crash loop")) {
       return "crash-loop";
     }
@@ -179,7 +180,7 @@ final class PrometheusMetrics {
   }
 
   private Value gauge(String name, String description, String service, String... tags) {
-    List<String> key = new java.util.ArrayList<>(List.of(name, service));
+    List<String> key = new ArrayList<>(List.of(name, service));
     key.addAll(List.of(tags));
     return gauges.computeIfAbsent(
         key,

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,7 +60,7 @@ final class FakeSteering implements Steering {
 
   /** A deciding pass: {@code web} with these replicas, each reading {@code cpu}. */
   void pass(Decision decision, double cpu, Replica... replicas) {
-    Map<String, Map<Metric, Double>> readings = new java.util.HashMap<>();
+    Map<String, Map<Metric, Double>> readings = new HashMap<>();
     for (Replica r : replicas) {
       readings.put(r.id(), Map.of(Metric.CPU, cpu, Metric.MEMORY, 30.0));
     }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -108,7 +109,7 @@ final class Controls {
   }
 
   /** Forgets the controls of services no longer in the config. */
-  void retain(java.util.Set<String> kept) {
+  void retain(Set<String> kept) {
     controls.keySet().retainAll(kept);
   }
 
