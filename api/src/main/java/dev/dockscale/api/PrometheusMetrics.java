@@ -54,7 +54,7 @@ final class PrometheusMetrics {
 
   synchronized void onPass(Pass pass) {
     if (pass.deciding()) {
-      Timer.builder("dockscale.pass.duration")
+      Timer.builder("dockscale.tick.duration")
           .description("how long a deciding pass (a tick) took")
           .register(registry)
           .record(pass.took());

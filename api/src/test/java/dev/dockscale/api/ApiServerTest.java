@@ -229,7 +229,7 @@ class ApiServerTest {
         .contains("dockscale_reading{metric=\"cpu\",service=\"web\"} 80.0")
         .contains(
             "dockscale_decisions_total{action=\"scale-up\",reason=\"metrics\",service=\"web\"} 1.0")
-        .contains("dockscale_pass_duration_seconds_count 1");
+        .contains("dockscale_tick_duration_seconds_count 1");
   }
 
   @Test
