@@ -62,9 +62,23 @@ public final class DecisionJournal implements AutoCloseable {
     return dir.resolve(generation == 0 ? NAME + ".jsonl" : NAME + "." + generation + ".jsonl");
   }
 
+  /**
+   * What the files hold.
+   *
+   * @param decisions every decision read, oldest first
+   * @param skipped a line for each that could not be read: file, line and why (also logged)
+   */
+  public record History(List<LoggedDecision> decisions, List<String> skipped) {
+    public History {
+      decisions = List.copyOf(decisions);
+      skipped = List.copyOf(skipped);
+    }
+  }
+
   /** Every decision the files hold, oldest first; unreadable lines are skipped and logged. */
-  public List<LoggedDecision> load() {
+  public History load() {
     List<LoggedDecision> all = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
     for (int g = rotated; g >= 0; g--) {
       Path f = file(g);
       if (!Files.isRegularFile(f)) {
@@ -76,25 +90,27 @@ public final class DecisionJournal implements AutoCloseable {
             line -> {
               n[0]++;
               if (!line.isBlank()) {
-                read(f, n[0], line, all);
+                read(f, n[0], line, all, skipped);
               }
             });
       } catch (IOException | UncheckedIOException e) {
-        LOG.warn("{}: cannot be read ({}); the decisions in it are not shown", f, e.getMessage());
+        String problem = f + ": cannot be read (" + e.getMessage() + "); its decisions are skipped";
+        LOG.warn(problem);
+        skipped.add(problem);
       }
     }
-    return all;
+    return new History(all, skipped);
   }
 
-  private static void read(Path f, int line, String text, List<LoggedDecision> into) {
+  private static void read(
+      Path f, int line, String text, List<LoggedDecision> into, List<String> skipped) {
     try {
       into.add(Json.mapper().readValue(text, LoggedDecision.class));
     } catch (JsonProcessingException | RuntimeException e) {
-      LOG.warn(
-          "{}:{}: skipped, not a decision record ({})",
-          f,
-          line,
-          e.getMessage().lines().findFirst().orElse(""));
+      String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      String problem = f + ":" + line + ": skipped, not a decision record (" + why + ")";
+      LOG.warn(problem);
+      skipped.add(problem);
     }
   }
 

@@ -48,7 +48,7 @@ class DecisionJournalTest {
     try (DecisionJournal journal = new DecisionJournal(dir)) {
       journal.append(d);
     }
-    assertThat(new DecisionJournal(dir).load()).containsExactly(d);
+    assertThat(new DecisionJournal(dir).load().decisions()).containsExactly(d);
   }
 
   @Test
@@ -65,7 +65,7 @@ class DecisionJournalTest {
     for (String f : List.of("decisions.jsonl", "decisions.1.jsonl", "decisions.2.jsonl")) {
       assertThat(Files.size(dir.resolve(f))).isLessThanOrEqualTo(2048);
     }
-    List<LoggedDecision> loaded = new DecisionJournal(dir, 2048, 2).load();
+    List<LoggedDecision> loaded = new DecisionJournal(dir, 2048, 2).load().decisions();
     // The newest survive, oldest first and without a gap; the oldest went with the third file.
     assertThat(loaded.get(loaded.size() - 1).seq()).isEqualTo(40);
     assertThat(loaded.get(0).seq()).isGreaterThan(1);
@@ -92,22 +92,27 @@ class DecisionJournalTest {
         StandardCharsets.UTF_8,
         StandardOpenOption.APPEND);
 
-    assertThat(new DecisionJournal(dir).load())
+    assertThat(new DecisionJournal(dir).load().decisions())
         .extracting(LoggedDecision::seq)
         .containsExactly(1L, 2L);
+    assertThat(new DecisionJournal(dir).load().skipped())
+        .hasSize(2)
+        .allMatch(p -> p.contains(file.toString()) && p.contains("skipped, not a decision record"))
+        .anyMatch(p -> p.startsWith(file + ":2: "))
+        .anyMatch(p -> p.startsWith(file + ":4: "));
 
     // Appending after the cut keeps the next decision readable.
     try (DecisionJournal journal = new DecisionJournal(dir)) {
       journal.append(decision(4, "web", 2));
     }
-    assertThat(new DecisionJournal(dir).load())
+    assertThat(new DecisionJournal(dir).load().decisions())
         .extracting(LoggedDecision::seq)
         .containsExactly(1L, 2L, 4L);
   }
 
   @Test
   void nothingWrittenYetLoadsAsNoHistory() {
-    assertThat(new DecisionJournal(dir.resolve("absent")).load()).isEmpty();
+    assertThat(new DecisionJournal(dir.resolve("absent")).load().decisions()).isEmpty();
   }
 
   @Test
@@ -140,7 +145,7 @@ class DecisionJournalTest {
 
     clock.advance(Duration.ofSeconds(30));
     try (Controller second = controller(spec, runtime, metrics, probe, clock)) {
-      second.remember(new DecisionJournal(dir).load());
+      second.remember(new DecisionJournal(dir).load().decisions());
       assertThat(second.decisions("web", null, null, 10).decisions()).hasSize(2);
       runtime.containers.values().forEach(r -> probe.serving.add(r.name()));
       second.pollProbes();
