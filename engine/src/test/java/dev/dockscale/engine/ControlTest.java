@@ -120,6 +120,22 @@ class ControlTest {
   }
 
   @Test
+  void anOverrideAppliesWhilePausedAndAReloadThatNoLongerAllowsItDropsIt() {
+    controller.tick();
+    allServeAfter(Prober.EAGER);
+    controller.pause("web", "test");
+    controller.override("web", 3, Duration.ofMinutes(10), "test");
+    assertThat(tick().desired()).isEqualTo(3);
+
+    controller.applyConfig(Fakes.config(Fakes.service("web", "/", 1, 2)));
+    Decision after = tick();
+    assertThat(after.reason()).contains("paused by test");
+    assertThat(after.desired()).isEqualTo(2);
+    assertThat(control().override()).isNull();
+    assertThat(control().paused()).isTrue();
+  }
+
+  @Test
   void aServiceTheConfigDoesNotHaveIsRefusedByName() {
     assertThatThrownBy(() -> controller.pause("db", "test"))
         .isInstanceOf(NoSuchServiceException.class)
