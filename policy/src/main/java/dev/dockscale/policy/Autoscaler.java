@@ -138,23 +138,27 @@ public final class Autoscaler {
    * Takes back a decision of an earlier run (dockscale restarted), oldest first and before the
    * first {@link #decide}: its recommendation feeds the stabilization windows as if this core had
    * made it. A decision without a usable metric (a hold for want of data, a pause, an override)
-   * made no recommendation and feeds none; one from the future of this clock is ignored. A history
-   * that ended a whole scale-down window before the first decision is as good as none: the core
-   * then holds a scale-in back for a window, as a fresh one does.
+   * made no recommendation: it feeds no window and does not count as history (the history ends at
+   * the newest usable decision); one from the future of this clock is ignored. A history that ended
+   * a whole scale-down window before the first decision is as good as none: the core then holds a
+   * scale-in back for a window, as a fresh one does.
    */
   public void recall(Decision past) {
     Instant now = clock.instant();
     if (past.at().isAfter(now)) {
       return;
     }
+    if (past.proposals().stream().noneMatch(Proposal::usable)) {
+      // Nor does it extend the history: a run of pauses after an old recommendation must not
+      // pass for a recent one and let the first decision scale in with no window.
+      return;
+    }
     if (first == null) {
       first = new Recommendation(past.at(), past.current());
     }
     recalledUntil = past.at();
-    if (past.proposals().stream().anyMatch(Proposal::usable)) {
-      int recommended = policy.clamp(safest(past.proposals(), past.current()));
-      recommendations.addLast(new Recommendation(past.at(), recommended));
-    }
+    int recommended = policy.clamp(safest(past.proposals(), past.current()));
+    recommendations.addLast(new Recommendation(past.at(), recommended));
     prune(now);
   }
 

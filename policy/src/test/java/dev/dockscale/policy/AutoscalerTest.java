@@ -256,6 +256,23 @@ class AutoscalerTest {
   }
 
   @Test
+  void pausesAfterAnOldRecommendationDoNotPassForRecentHistory() {
+    Behavior b = Behavior.none().withDownWindow(Duration.ofSeconds(60));
+    ScalingPolicy p = policy(1, 10, b, cpu(new TargetStrategy(50, 0.1)));
+    Decision usable = Fixtures.carriedOut(autoscaler(p), atCpu(4, 50));
+    Autoscaler recalled = autoscaler(p);
+    recalled.recall(usable);
+    for (int i = 1; i < 3600; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      recalled.recall(
+          Decision.hold(clock.instant(), 4, 4, "paused", List.of(), List.of(), List.of()));
+    }
+    clock.advance(Duration.ofSeconds(1));
+    // The last recommendation is an hour old: hold a scale-in back for a window, as a fresh core.
+    assertThat(Fixtures.carriedOut(recalled, atCpu(4, 10)).desired()).isEqualTo(4);
+  }
+
+  @Test
   void scaleUpUsesTheLowestRecommendationOfItsWindow() {
     Behavior b = Behavior.none().withUpWindow(Duration.ofSeconds(10));
     Autoscaler a = autoscaler(policy(1, 10, b, cpu(new TargetStrategy(50, 0.1))));
