@@ -71,7 +71,7 @@ final class FakeSteering implements Steering {
   }
 
   void decide(Decision d) {
-    LoggedDecision logged = log.append(new LoggedDecision(0, "web", d, null));
+    LoggedDecision logged = log.append(new LoggedDecision(0, "web", d, null, null));
     decisionListeners.forEach(l -> l.accept(logged));
   }
 

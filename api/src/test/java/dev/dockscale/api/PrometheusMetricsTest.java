@@ -33,7 +33,7 @@ class PrometheusMetricsTest {
   @Test
   void anActionsLatencyRunsFromTheDecisionToItsReplicasServing() {
     Decision up = ApiServerTest.scaleUp(T0);
-    metrics.onDecision(new LoggedDecision(1, "web", up, null));
+    metrics.onDecision(new LoggedDecision(1, "web", up, null, null));
     clock.advance(Duration.ofMillis(800));
     pass(up, List.of(), FakeSteering.replica("a", true, T0), FakeSteering.replica("b", false, T0));
     assertThat(metrics.scrape()).doesNotContain("dockscale_action_latency_seconds_count");

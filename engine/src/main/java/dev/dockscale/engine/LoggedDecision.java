@@ -10,8 +10,12 @@ import java.util.Objects;
  * @param decision the record the decision core (or a pause or override) made
  * @param scaled what the runtime confirmed of it (counted by cooldowns and rate limits), {@code
  *     null} when it changed nothing
+ * @param policy the fingerprint of the scaling policy it was made under ({@link
+ *     PolicyFingerprint}): a restart under another policy does not recall it; {@code null} when
+ *     unknown (then it is not recalled either)
  */
-public record LoggedDecision(long seq, String service, Decision decision, Scaled scaled) {
+public record LoggedDecision(
+    long seq, String service, Decision decision, Scaled scaled, String policy) {
 
   /** {@code before} replicas became {@code after}, as the runtime confirmed. */
   public record Scaled(int before, int after) {}
@@ -22,6 +26,6 @@ public record LoggedDecision(long seq, String service, Decision decision, Scaled
   }
 
   LoggedDecision withSeq(long next) {
-    return new LoggedDecision(next, service, decision, scaled);
+    return new LoggedDecision(next, service, decision, scaled, policy);
   }
 }

@@ -133,7 +133,7 @@ final class ServiceReconciler {
     }
     if (dryRun) {
       if (decided) {
-        log.accept(new LoggedDecision(0, spec.name(), decision, null));
+        log.accept(logged(decision, null));
       }
       return new ServiceStatus(spec.name(), observed, decision, acted, problems);
     }
@@ -182,7 +182,7 @@ final class ServiceReconciler {
       actions.stop(r, "drained", spec.stopTimeout(), acted);
     }
     if (decided) {
-      log.accept(new LoggedDecision(0, spec.name(), decision, scaled));
+      log.accept(logged(decision, scaled));
     }
     return new ServiceStatus(spec.name(), observed, decision, acted, problems);
   }
@@ -250,11 +250,20 @@ final class ServiceReconciler {
         views);
   }
 
+  private LoggedDecision logged(Decision decision, LoggedDecision.Scaled scaled) {
+    return new LoggedDecision(
+        0, spec.name(), decision, scaled, PolicyFingerprint.of(autoscaler.policy()));
+  }
+
   /**
    * Takes back an earlier run's decision of this service (before the first pass), so that its
-   * windows and cooldowns continue.
+   * windows and cooldowns continue; one made under another policy is not taken back.
    */
   void recall(LoggedDecision past) {
+    if (!PolicyFingerprint.of(autoscaler.policy()).equals(past.policy())) {
+      // Made under another policy (or an unknown one): its windows meant something else.
+      return;
+    }
     autoscaler.recall(past.decision());
     if (past.scaled() != null) {
       autoscaler.recallScaled(past.decision().at(), past.scaled().before(), past.scaled().after());

@@ -39,7 +39,7 @@ class DecisionJournalTest {
             List.of(new Decision.Proposal("cpu", "threshold", 90.0, 1, desired, false, "")),
             List.of(),
             List.of(ReplicaView.of("p-web-1", T0, true, Map.of(Metric.CPU, 90.0))));
-    return new LoggedDecision(seq, service, d, new LoggedDecision.Scaled(1, desired));
+    return new LoggedDecision(seq, service, d, new LoggedDecision.Scaled(1, desired), "0123abcd");
   }
 
   @Test
@@ -115,22 +115,21 @@ class DecisionJournalTest {
     assertThat(new DecisionJournal(dir.resolve("absent")).load().decisions()).isEmpty();
   }
 
-  @Test
-  void aRestartedControllerShowsTheHistoryAndContinuesTheCooldownWhereItWas() {
-    ManualClock clock = new ManualClock(T0);
-    Fakes.Runtime runtime = new Fakes.Runtime(clock);
-    Fakes.Metrics metrics = new Fakes.Metrics(runtime);
-    Fakes.Probe probe = new Fakes.Probe();
+  private static ServiceSpec withCooldown(Duration upCooldown) {
     ScalingPolicy cpu = Fakes.service("web", "/", 1, 4).policy();
-    ServiceSpec spec =
-        Fakes.service("web", "/", 1, 4)
-            .withPolicy(
-                new ScalingPolicy(
-                    "test",
-                    1,
-                    4,
-                    cpu.rules(),
-                    Behavior.none().withUpCooldown(Duration.ofSeconds(60))));
+    return Fakes.service("web", "/", 1, 4)
+        .withPolicy(
+            new ScalingPolicy(
+                "test", 1, 4, cpu.rules(), Behavior.none().withUpCooldown(upCooldown)));
+  }
+
+  /** A first run of {@code spec}: web scales 1 -> 2 at 90 % CPU, its decisions in the journal. */
+  private void scaleUpOnce(
+      ServiceSpec spec,
+      Fakes.Runtime runtime,
+      Fakes.Metrics metrics,
+      Fakes.Probe probe,
+      ManualClock clock) {
     try (DecisionJournal journal = new DecisionJournal(dir);
         Controller first = controller(spec, runtime, metrics, probe, clock)) {
       first.onDecision(journal::append);
@@ -142,6 +141,39 @@ class DecisionJournalTest {
       first.tick();
       assertThat(runtime.count("web")).isEqualTo(2);
     }
+  }
+
+  @Test
+  void aRestartUnderAnotherPolicyDoesNotRecallTheOldPolicysCooldown() {
+    ManualClock clock = new ManualClock(T0);
+    Fakes.Runtime runtime = new Fakes.Runtime(clock);
+    Fakes.Metrics metrics = new Fakes.Metrics(runtime);
+    Fakes.Probe probe = new Fakes.Probe();
+    scaleUpOnce(withCooldown(Duration.ofSeconds(60)), runtime, metrics, probe, clock);
+
+    clock.advance(Duration.ofSeconds(30));
+    ServiceSpec changed = withCooldown(Duration.ofSeconds(50));
+    try (Controller second = controller(changed, runtime, metrics, probe, clock)) {
+      second.remember(new DecisionJournal(dir).load().decisions());
+      // The log still shows the earlier decisions.
+      assertThat(second.decisions("web", null, null, 10).decisions()).hasSize(2);
+      runtime.containers.values().forEach(r -> probe.serving.add(r.name()));
+      second.pollProbes();
+      Decision d = second.tick().get(0).decision();
+      // A fresh core, as a reload to this policy would make: no recalled cooldown.
+      assertThat(d.desired()).as(d.line()).isEqualTo(3);
+      assertThat(d.adjustments()).isEmpty();
+    }
+  }
+
+  @Test
+  void aRestartedControllerShowsTheHistoryAndContinuesTheCooldownWhereItWas() {
+    ManualClock clock = new ManualClock(T0);
+    Fakes.Runtime runtime = new Fakes.Runtime(clock);
+    Fakes.Metrics metrics = new Fakes.Metrics(runtime);
+    Fakes.Probe probe = new Fakes.Probe();
+    ServiceSpec spec = withCooldown(Duration.ofSeconds(60));
+    scaleUpOnce(spec, runtime, metrics, probe, clock);
 
     clock.advance(Duration.ofSeconds(30));
     try (Controller second = controller(spec, runtime, metrics, probe, clock)) {

@@ -17,6 +17,7 @@ class DecisionLogTest {
         0,
         service,
         Decision.hold(T0.plusSeconds(second), 1, 1, "hold", List.of(), List.of(), List.of()),
+        null,
         null);
   }
 
@@ -47,7 +48,7 @@ class DecisionLogTest {
   @Test
   void aRestoredHistoryIsContinuedNotRenumbered() {
     DecisionLog log = new DecisionLog(100);
-    log.restore(new LoggedDecision(41, "web", at("web", 0).decision(), null));
+    log.restore(new LoggedDecision(41, "web", at("web", 0).decision(), null, null));
     assertThat(log.append(at("web", 1)).seq()).isEqualTo(42);
   }
 
