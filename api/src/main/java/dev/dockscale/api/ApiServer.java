@@ -38,6 +38,7 @@ public final class ApiServer implements AutoCloseable {
   static final int MAX_LIMIT = 500;
   private static final String ANSWERED = "dockscale.answered";
   static final int DEFAULT_LIMIT = 50;
+  private static final Set<String> OVERRIDE_FIELDS = Set.of("replicas", "ttl");
   private static final Set<HandlerType> WRITES =
       Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH);
 
@@ -86,8 +87,12 @@ public final class ApiServer implements AutoCloseable {
     app.exception(
         Exception.class,
         (e, ctx) -> {
-          LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), e.toString());
-          ctx.status(500).json(new ApiException.Body("internal error: " + e.getMessage(), null));
+          // The details (which may name files and paths) go to the log, not to the caller.
+          LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
+          ctx.status(500)
+              .json(
+                  new ApiException.Body(
+                      "internal error: dockscale's log has the details; try again", null));
         });
     app.error(404, ApiServer::noSuchRoute);
     app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
@@ -184,13 +189,13 @@ public final class ApiServer implements AutoCloseable {
         .filter(v -> v.service().equals(name))
         .findFirst()
         .map(v -> Views.service(v, clock.instant()))
-        .orElseThrow(() -> notFound(name));
+        .orElseThrow(() -> notFound("name", name));
   }
 
-  private ApiException notFound(String name) {
+  private ApiException notFound(String field, String name) {
     return new ApiException(
         404,
-        "name",
+        field,
         "no service '"
             + name
             + "'; the services are "
@@ -199,6 +204,9 @@ public final class ApiServer implements AutoCloseable {
 
   private void decisions(Context ctx) {
     String service = ctx.queryParam("service");
+    if (service != null && !known(service)) {
+      throw notFound("service", service);
+    }
     Instant since = null;
     String sinceText = ctx.queryParam("since");
     if (sinceText != null) {
@@ -213,17 +221,27 @@ public final class ApiServer implements AutoCloseable {
     Long before = null;
     String beforeText = ctx.queryParam("before");
     if (beforeText != null) {
-      before = (long) integer("before", beforeText, 1, Integer.MAX_VALUE);
+      before = whole("before", beforeText, 1, Long.MAX_VALUE);
     }
     String limitText = ctx.queryParam("limit");
-    int limit = limitText == null ? DEFAULT_LIMIT : integer("limit", limitText, 1, MAX_LIMIT);
+    int limit = limitText == null ? DEFAULT_LIMIT : (int) whole("limit", limitText, 1, MAX_LIMIT);
     DecisionLog.Page page = steering.decisions(service, since, before, limit);
     ctx.json(page);
   }
 
-  private static int integer(String field, String text, int min, int max) {
+  /**
+   * A service of the running config, or one the log has decisions of (a service removed since):
+   * anything else is a misspelling, answered 404 rather than an empty page.
+   */
+  private boolean known(String service) {
+    return steering.services().stream().anyMatch(v -> v.service().equals(service))
+        || !steering.decisions(service, null, null, 1).decisions().isEmpty();
+  }
+
+  /** A whole number in {@code [min, max]}; sequence numbers are longs, so is this. */
+  private static long whole(String field, String text, long min, long max) {
     try {
-      int n = Integer.parseInt(text.trim());
+      long n = Long.parseLong(text.trim());
       if (n >= min && n <= max) {
         return n;
       }
@@ -247,15 +265,28 @@ public final class ApiServer implements AutoCloseable {
       throw ApiException.badRequest(
           null, "the body must be a JSON object, e.g. {\"replicas\": 3, \"ttl\": \"10m\"}");
     }
+    for (String field : (Iterable<String>) body::fieldNames) {
+      if (!OVERRIDE_FIELDS.contains(field)) {
+        throw ApiException.badRequest(
+            field,
+            "unknown field '"
+                + field
+                + "': an override takes only replicas and ttl, e.g. {\"replicas\": 3, \"ttl\": \"10m\"}");
+      }
+    }
     JsonNode replicas = body.get("replicas");
     if (replicas == null || !replicas.canConvertToExactIntegral() || !replicas.canConvertToInt()) {
       throw ApiException.badRequest(
           "replicas", "replicas must be a whole number of replicas, e.g. {\"replicas\": 3, ...}");
     }
     JsonNode ttlNode = body.get("ttl");
-    if (ttlNode == null || !ttlNode.isTextual()) {
+    if (ttlNode == null || ttlNode.isNull()) {
       throw ApiException.badRequest(
           "ttl", "ttl is required: how long the override lasts, e.g. \"ttl\": \"10m\"");
+    }
+    if (!ttlNode.isTextual()) {
+      throw ApiException.badRequest(
+          "ttl", "ttl must be a duration string like \"10m\" (30s, 10m, 2h), got " + ttlNode);
     }
     Duration ttl;
     try {

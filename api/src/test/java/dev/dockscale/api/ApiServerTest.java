@@ -135,7 +135,9 @@ class ApiServerTest {
         "{\"replicas\": \"3\", \"ttl\": \"10m\"} | replicas | replicas must be a whole number",
         "{\"replicas\": 3} | ttl | ttl is required",
         "{\"replicas\": 3, \"ttl\": \"soon\"} | ttl | ttl:",
-        "{\"replicas\": 9, \"ttl\": \"10m\"} | replicas | replicas 9 is outside 1 to 4"
+        "{\"replicas\": 9, \"ttl\": \"10m\"} | replicas | replicas 9 is outside 1 to 4",
+        "{\"replicas\": 3, \"ttl\": \"10m\", \"tll\": \"1h\"} | tll | unknown field 'tll'",
+        "{\"replicas\": 3, \"ttl\": 600} | ttl | ttl must be a duration string like \"10m\""
       })
   void aMalformedOverrideIs400NamingTheFieldAndChangesNothing(
       String body, String field, String error) throws Exception {
@@ -215,6 +217,42 @@ class ApiServerTest {
     assertThat(badSince.status()).isEqualTo(400);
     assertThat(badSince.json().get("field").asText()).isEqualTo("since");
     assertThat(get("/api/v1/decisions?before=x").json().get("field").asText()).isEqualTo("before");
+  }
+
+  @Test
+  void decisionsOfAServiceNeitherConfiguredNorLoggedAre404() throws Exception {
+    steering.decide(scaleUp(T0));
+    Answer unknown = get("/api/v1/decisions?service=db");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().get("field").asText()).isEqualTo("service");
+    assertThat(unknown.json().get("error").asText()).contains("no service 'db'");
+    assertThat(get("/api/v1/decisions?service=web").status()).isEqualTo(200);
+  }
+
+  @Test
+  void beforeTakesASequenceNumberPastTheRangeOfAnInt() throws Exception {
+    steering.decide(scaleUp(T0));
+    Answer a = get("/api/v1/decisions?before=3000000000");
+    assertThat(a.status()).as(a.text()).isEqualTo(200);
+    assertThat(a.json().get("decisions")).hasSize(1);
+  }
+
+  @Test
+  void anActionIsSpelledTheSameInDecisionsAndServices() throws Exception {
+    steering.decide(scaleUp(T0));
+    steering.pass(scaleUp(T0), 80, FakeSteering.replica("p-web-1", true, T0));
+    JsonNode logged = get("/api/v1/decisions").json().get("decisions").get(0);
+    assertThat(logged.get("decision").get("action").asText()).isEqualTo("scale-up");
+    assertThat(get("/api/v1/services/web").json().get("lastDecision").get("action").asText())
+        .isEqualTo("scale-up");
+  }
+
+  @Test
+  void anInternalErrorSaysNothingOfItsCause() throws Exception {
+    steering.failure = new IllegalStateException("cannot read /srv/secret/state");
+    Answer a = get("/api/v1/services");
+    assertThat(a.status()).isEqualTo(500);
+    assertThat(a.text()).doesNotContain("/srv/secret").contains("dockscale's log has the details");
   }
 
   @Test

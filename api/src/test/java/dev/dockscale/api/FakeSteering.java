@@ -34,6 +34,9 @@ final class FakeSteering implements Steering {
   private final List<Consumer<LoggedDecision>> decisionListeners = new CopyOnWriteArrayList<>();
   private volatile List<ServiceView> views = List.of();
 
+  /** Thrown by {@link #services} when set: a failure the API did not foresee. */
+  volatile RuntimeException failure;
+
   FakeSteering(Clock clock) {
     this.clock = clock;
   }
@@ -77,6 +80,9 @@ final class FakeSteering implements Steering {
 
   @Override
   public List<ServiceView> services() {
+    if (failure != null) {
+      throw failure;
+    }
     return views;
   }
 
