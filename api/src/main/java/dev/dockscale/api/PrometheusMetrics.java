@@ -7,6 +7,7 @@ import dev.dockscale.metrics.Metric;
 import dev.dockscale.policy.Decision;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -38,6 +39,26 @@ final class PrometheusMetrics {
 
   private final Map<String, Set<String>> lastProblems = new HashMap<>();
 
+  /** The services of the last pass: the meters of one that is gone are removed. */
+  private final Set<String> services = new HashSet<>();
+
+  /**
+   * The buckets of {@code dockscale_action_latency_seconds}: a handful of service levels (a replica
+   * serving in under a second, a few, a minute, two) rather than a percentile histogram's ~70 per
+   * service and action, so that a scrape stays small.
+   */
+  static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(2),
+    Duration.ofSeconds(3),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30),
+    Duration.ofSeconds(60),
+    Duration.ofSeconds(120)
+  };
+
   /** A gauge's current value; NaN when unknown. */
   private static final class Value {
     volatile double value = Double.NaN;
@@ -59,6 +80,15 @@ final class PrometheusMetrics {
           .register(registry)
           .record(pass.took());
     }
+    Set<String> present = new HashSet<>();
+    pass.services().forEach(v -> present.add(v.service()));
+    for (String gone : services) {
+      if (!present.contains(gone)) {
+        forget(gone);
+      }
+    }
+    services.clear();
+    services.addAll(present);
     for (ServiceView v : pass.services()) {
       String service = v.service();
       Decision d = v.status().decision();
@@ -95,11 +125,26 @@ final class PrometheusMetrics {
         .tags("service", logged.service(), "action", d.action().key(), "reason", reasonKind(d))
         .register(registry)
         .increment();
+    Decision waiting = pending.get(logged.service());
     if (d.changes()) {
       pending.put(logged.service(), d);
-    } else {
+    } else if (waiting == null || waiting.desired() != d.desired()) {
       pending.remove(logged.service());
     }
+    // else a hold at the pending target (the next tick after a scale-up, its replicas still
+    // starting): the scale goes on, and so does its timer.
+  }
+
+  /** A service the config no longer has: its series go from the scrape, its state from here. */
+  private void forget(String service) {
+    for (Meter m : registry.getMeters()) {
+      if (service.equals(m.getId().getTag("service"))) {
+        registry.remove(m);
+      }
+    }
+    gauges.keySet().removeIf(key -> key.get(1).equals(service));
+    pending.remove(service);
+    lastProblems.remove(service);
   }
 
   /**
@@ -118,7 +163,7 @@ final class PrometheusMetrics {
       Timer.builder("dockscale.action.latency")
           .description("from a scale decision to its replicas serving (up) or gone (down)")
           .tags("service", service, "action", d.action().key())
-          .publishPercentileHistogram()
+          .serviceLevelObjectives(LATENCY_BUCKETS)
           .register(registry)
           .record(Duration.between(d.at(), clock.instant()));
       pending.remove(service);
