@@ -168,9 +168,31 @@ public final class Controller implements Steering, AutoCloseable {
     decisionListeners.add(listener);
   }
 
+  /**
+   * Every service of the running config: as the last pass saw it, with its controls as they are now
+   * (a pause shows at once, not at the next pass); a service no pass has seen yet, with no replicas
+   * and no decision.
+   */
   @Override
   public List<ServiceView> services() {
-    return lastViews;
+    Map<String, ServiceView> seen = new HashMap<>();
+    lastViews.forEach(v -> seen.put(v.service(), v));
+    List<ServiceView> views = new ArrayList<>();
+    for (ServiceSpec spec : config.services().values()) {
+      ServiceView v = seen.get(spec.name());
+      ServiceStatus status =
+          v != null
+              ? v.status()
+              : new ServiceStatus(spec.name(), List.of(), null, List.of(), List.of());
+      views.add(
+          new ServiceView(
+              status,
+              v != null ? v.readings() : Map.of(),
+              controls.current(spec.name()),
+              spec.policy().min(),
+              spec.policy().max()));
+    }
+    return List.copyOf(views);
   }
 
   @Override
@@ -180,22 +202,31 @@ public final class Controller implements Steering, AutoCloseable {
 
   @Override
   public Control pause(String service, String by) {
-    return controls.pause(service, by);
+    return changed(controls.pause(service, by));
+  }
+
+  /**
+   * A control changed: a repairing pass reports it at once (the metrics, the events) rather than at
+   * the next tick, which may be a long interval away.
+   */
+  private Control changed(Control c) {
+    requestPass();
+    return c;
   }
 
   @Override
   public Control resume(String service, String by) {
-    return controls.resume(service, by);
+    return changed(controls.resume(service, by));
   }
 
   @Override
   public Control override(String service, int replicas, Duration ttl, String by) {
-    return controls.override(service, replicas, ttl, by);
+    return changed(controls.override(service, replicas, ttl, by));
   }
 
   @Override
   public Control clearOverride(String service, String by) {
-    return controls.clearOverride(service, by);
+    return changed(controls.clearOverride(service, by));
   }
 
   /**
@@ -366,8 +397,7 @@ public final class Controller implements Steering, AutoCloseable {
     reconcilers.clear();
     reconcilers.putAll(kept);
     guard.retain(kept.keySet());
-    controls.retain(kept.keySet());
-    config = next;
+    controls.reconfigure(() -> config = next, kept.keySet());
     LOG.info("config reloaded: services {}", String.join(", ", next.services().keySet()));
     runPass(false);
   }

@@ -14,6 +14,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The hand controls of every service, set from any thread (the API's) and read by the loop at each
  * pass. A call that is refused (an unknown service, an override outside min/max) changes nothing.
+ *
+ * <p>A change looks the service up and makes its change under one lock, and a reload swaps the
+ * config and forgets removed services' controls under the same lock ({@link #reconfigure}): a
+ * control either lands before the swap (and goes with its service) or is refused after it, never
+ * left behind for a service that is gone to take up again if it comes back.
  */
 final class Controls {
 
@@ -32,7 +37,7 @@ final class Controls {
     this.services = services;
   }
 
-  Control pause(String service, String by) {
+  synchronized Control pause(String service, String by) {
     spec(service);
     Control c =
         controls.compute(
@@ -41,7 +46,7 @@ final class Controls {
     return c;
   }
 
-  Control resume(String service, String by) {
+  synchronized Control resume(String service, String by) {
     spec(service);
     Control c = controls.compute(service, (k, old) -> orNone(old).withPause(null));
     LOG.info("{}: resumed by {}", service, by);
@@ -54,7 +59,7 @@ final class Controls {
    * @throws RefusedException when {@code replicas} is outside the service's min/max or {@code ttl}
    *     is not from 1 s to {@link #MAX_TTL}, saying what to send instead
    */
-  Control override(String service, int replicas, Duration ttl, String by) {
+  synchronized Control override(String service, int replicas, Duration ttl, String by) {
     ServiceSpec spec = spec(service);
     int min = spec.policy().min();
     int max = spec.policy().max();
@@ -86,11 +91,25 @@ final class Controls {
     return c;
   }
 
-  Control clearOverride(String service, String by) {
+  synchronized Control clearOverride(String service, String by) {
     spec(service);
     Control c = controls.compute(service, (k, old) -> orNone(old).withOverride(null));
     LOG.info("{}: override removed by {}", service, by);
     return c;
+  }
+
+  /**
+   * Removes {@code service}'s override only if it is still {@code expected}: one set meanwhile (the
+   * API's, between the loop's {@link #current} and this) stays. Returns whether it was removed.
+   */
+  synchronized boolean clearOverrideIf(String service, Control.Override expected, String by) {
+    Control now = controls.get(service);
+    if (now == null || now.override() != expected) {
+      return false;
+    }
+    controls.put(service, now.withOverride(null));
+    LOG.info("{}: override to {} removed by {}", service, expected.replicas(), by);
+    return true;
   }
 
   /** The service's controls now; an override that has expired is dropped (and logged) here. */
@@ -108,8 +127,12 @@ final class Controls {
     return c;
   }
 
-  /** Forgets the controls of services no longer in the config. */
-  void retain(Set<String> kept) {
+  /**
+   * Runs {@code swap} (the reload's switch to the new config) and forgets the controls of services
+   * not in {@code kept}, with no control change in between.
+   */
+  synchronized void reconfigure(Runnable swap, Set<String> kept) {
+    swap.run();
     controls.keySet().retainAll(kept);
   }
 

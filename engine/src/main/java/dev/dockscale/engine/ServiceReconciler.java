@@ -198,8 +198,8 @@ final class ServiceReconciler {
     int ready = (int) views.stream().filter(ReplicaView::ready).count();
     Control.Override o = control.override();
     if (o != null && o.replicas() != spec.policy().clamp(o.replicas())) {
-      controls.clearOverride(
-          spec.name(), "the config, whose replicas.min/max no longer allow " + o.replicas());
+      controls.clearOverrideIf(
+          spec.name(), o, "the config, whose replicas.min/max no longer allow " + o.replicas());
       o = null;
     }
     if (o != null) {

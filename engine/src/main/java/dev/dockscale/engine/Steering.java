@@ -12,7 +12,10 @@ import java.util.function.Consumer;
  */
 public interface Steering {
 
-  /** Every service as the last pass left it, in config order. */
+  /**
+   * Every service of the running config, in config order: as the last pass left it (one no pass has
+   * seen yet without replicas or a decision), with its hand controls as they are now.
+   */
   List<ServiceView> services();
 
   /** A page of the decision log, newest first (see {@link DecisionLog#query}). */

@@ -2,11 +2,19 @@ package dev.dockscale.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.policy.Decision;
 import dev.dockscale.policy.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -133,6 +141,80 @@ class ControlTest {
     assertThat(after.desired()).isEqualTo(2);
     assertThat(control().override()).isNull();
     assertThat(control().paused()).isTrue();
+  }
+
+  @Test
+  void aServiceShowsBeforeItsFirstPassAndAPauseShowsAtOnce() {
+    ServiceView before = controller.services().get(0);
+    assertThat(before.service()).isEqualTo("web");
+    assertThat(before.status().decision()).isNull();
+    controller.pause("web", "test");
+    // No pass ran: the controls shown are the live ones.
+    assertThat(control().paused()).isTrue();
+    controller.tick();
+    controller.resume("web", "test");
+    assertThat(control().paused()).isFalse();
+  }
+
+  @Test
+  void anOverrideDroppedByTheLoopIsOnlyTheOneItSaw() {
+    Controls controls = new Controls(clock, () -> Map.of("web", Fakes.service("web", "/", 1, 4)));
+    Control.Override seen = controls.override("web", 3, Duration.ofMinutes(10), "api").override();
+    Control.Override newer = controls.override("web", 2, Duration.ofMinutes(10), "api").override();
+    assertThat(controls.clearOverrideIf("web", seen, "the config")).isFalse();
+    assertThat(controls.current("web").override()).isEqualTo(newer);
+    assertThat(controls.clearOverrideIf("web", newer, "the config")).isTrue();
+    assertThat(controls.current("web").override()).isNull();
+  }
+
+  @Test
+  void aPauseRacingTheRemovalOfItsServiceLeavesNoControlBehind() throws Exception {
+    AtomicReference<Map<String, ServiceSpec>> config =
+        new AtomicReference<>(Map.of("web", Fakes.service("web", "/", 1, 4)));
+    CountDownLatch lookingUp = new CountDownLatch(1);
+    CountDownLatch goOn = new CountDownLatch(1);
+    AtomicBoolean first = new AtomicBoolean(true);
+    Controls controls =
+        new Controls(
+            clock,
+            () -> {
+              Map<String, ServiceSpec> specs = config.get();
+              if (first.getAndSet(false)) {
+                // The pause has looked web up; hold it here while the reload comes.
+                lookingUp.countDown();
+                awaitQuietly(goOn);
+              }
+              return specs;
+            });
+    Thread pause =
+        new Thread(
+            () -> {
+              try {
+                controls.pause("web", "api");
+              } catch (NoSuchServiceException e) {
+                // Refused after the reload: as good as before it.
+              }
+            });
+    pause.start();
+    assertThat(lookingUp.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread reload = new Thread(() -> controls.reconfigure(() -> config.set(Map.of()), Set.of()));
+    reload.start();
+    // The reload either waits for the pause (one lock) or has already run past it.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> reload.getState() == Thread.State.BLOCKED || !reload.isAlive());
+    goOn.countDown();
+    pause.join(10_000);
+    reload.join(10_000);
+    assertThat(controls.current("web")).isEqualTo(Control.NONE);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
