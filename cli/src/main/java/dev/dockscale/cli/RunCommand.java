@@ -42,6 +42,7 @@ final class RunCommand implements Callable<Integer> {
       Controller controller = stack.controller(dryRun);
       // What was decided before a restart: the API shows it, windows and cooldowns go on from it.
       DecisionJournal journal = new DecisionJournal(c.stateDir());
+      journal.lock();
       controller.remember(journal.load().decisions());
       controller.onDecision(journal::append);
       ApiServer api =

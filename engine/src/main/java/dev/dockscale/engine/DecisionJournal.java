@@ -1,10 +1,15 @@
 package dev.dockscale.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +24,12 @@ import org.slf4j.LoggerFactory;
  * The decision log on disk: one JSON object a line in {@code decisions.jsonl}, appended; past
  * {@code maxBytes} it is renamed {@code decisions.1.jsonl} (and that one {@code decisions.2.jsonl},
  * up to {@code rotated} files; the oldest is removed). Read back at start, oldest first: a line
- * that is not a decision (a crash cut it short, an edit) is skipped with a warning naming the file
- * and line.
+ * that is not a decision (a crash cut it short, an edit) or longer than {@link #MAX_LINE} is
+ * skipped with a warning naming the file and line; bytes that are not UTF-8 read as U+FFFD, so one
+ * bad byte costs at most its line, never the rest of the file.
+ *
+ * <p>A running dockscale holds {@code decisions.lock} ({@link #lock}): two processes appending to
+ * one journal would interleave their sequence numbers.
  */
 public final class DecisionJournal implements AutoCloseable {
 
@@ -34,6 +42,11 @@ public final class DecisionJournal implements AutoCloseable {
   public static final int DEFAULT_ROTATED = 2;
 
   static final String NAME = "decisions";
+
+  /** A line longer than this is no decision of ours (an edit, a stray file): skipped, not read. */
+  static final int MAX_LINE = 1 << 20;
+
+  private FileChannel lockChannel;
 
   private final Path dir;
   private final long maxBytes;
@@ -84,16 +97,41 @@ public final class DecisionJournal implements AutoCloseable {
       if (!Files.isRegularFile(f)) {
         continue;
       }
-      try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
-        int[] n = {0};
-        lines.forEach(
-            line -> {
-              n[0]++;
-              if (!line.isBlank()) {
-                read(f, n[0], line, all, skipped);
-              }
-            });
-      } catch (IOException | UncheckedIOException e) {
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(f))) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int n = 0;
+        boolean tooLong = false;
+        int b;
+        do {
+          b = in.read();
+          if (b != '\n' && b != -1) {
+            if (line.size() < MAX_LINE) {
+              line.write(b);
+            } else {
+              tooLong = true;
+            }
+            continue;
+          }
+          if (b == -1 && line.size() == 0 && !tooLong) {
+            break;
+          }
+          n++;
+          if (tooLong) {
+            String problem =
+                f + ":" + n + ": skipped, longer than " + MAX_LINE + " bytes (no decision is)";
+            LOG.warn(problem);
+            skipped.add(problem);
+          } else {
+            // new String replaces bytes that are not UTF-8 with U+FFFD rather than failing.
+            String text = new String(line.toByteArray(), StandardCharsets.UTF_8);
+            if (!text.isBlank()) {
+              read(f, n, text, all, skipped);
+            }
+          }
+          line.reset();
+          tooLong = false;
+        } while (b != -1);
+      } catch (IOException e) {
         String problem = f + ": cannot be read (" + e.getMessage() + "); its decisions are skipped";
         LOG.warn(problem);
         skipped.add(problem);
@@ -197,8 +235,58 @@ public final class DecisionJournal implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes the journal for this process: an exclusive lock on {@code decisions.lock} in the state
+   * dir, held until {@link #close}.
+   *
+   * @throws IllegalStateException when another dockscale holds it (or it cannot be taken), naming
+   *     the dir and what to do
+   */
+  public synchronized void lock() {
+    Path file = dir.resolve(NAME + ".lock");
+    FileChannel channel = null;
+    try {
+      Files.createDirectories(dir);
+      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        channel.close();
+        throw new IllegalStateException(
+            "state dir "
+                + dir
+                + " is in use by another dockscale ("
+                + file
+                + " is locked): stop that one, or give this one another state.dir");
+      }
+      lockChannel = channel;
+    } catch (IOException e) {
+      try {
+        if (channel != null) {
+          channel.close();
+        }
+      } catch (IOException closing) {
+        e.addSuppressed(closing);
+      }
+      throw new IllegalStateException(
+          "cannot lock " + file + " (" + e.getMessage() + "): make the state dir writable", e);
+    }
+  }
+
   @Override
   public synchronized void close() {
     closeQuietly();
+    if (lockChannel != null) {
+      try {
+        lockChannel.close();
+      } catch (IOException e) {
+        LOG.debug("releasing {}: {}", dir, e.toString());
+      }
+      lockChannel = null;
+    }
   }
 }

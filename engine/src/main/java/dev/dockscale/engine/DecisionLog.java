@@ -47,10 +47,17 @@ public final class DecisionLog {
     return logged;
   }
 
-  /** Takes back a decision of an earlier run, as it was logged (oldest first). */
+  /**
+   * Takes back a decision of an earlier run, as it was logged (oldest first). Its sequence number
+   * is kept when it follows the last one; one that does not (a duplicate, one out of order, an
+   * edited line) or that leaves no room to count on is renumbered to the next, so that pages never
+   * overlap.
+   */
   synchronized void restore(LoggedDecision d) {
-    add(d);
-    nextSeq = Math.max(nextSeq, d.seq() + 1);
+    LoggedDecision kept =
+        d.seq() >= nextSeq && d.seq() < Long.MAX_VALUE / 2 ? d : d.withSeq(nextSeq);
+    add(kept);
+    nextSeq = kept.seq() + 1;
   }
 
   private void add(LoggedDecision d) {

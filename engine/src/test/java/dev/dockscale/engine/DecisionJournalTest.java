@@ -1,6 +1,8 @@
 package dev.dockscale.engine;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.metrics.Metric;
@@ -9,6 +11,7 @@ import dev.dockscale.policy.Decision;
 import dev.dockscale.policy.ManualClock;
 import dev.dockscale.policy.ReplicaView;
 import dev.dockscale.policy.ScalingPolicy;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,6 +111,63 @@ class DecisionJournalTest {
     assertThat(new DecisionJournal(dir).load().decisions())
         .extracting(LoggedDecision::seq)
         .containsExactly(1L, 2L, 4L);
+  }
+
+  @Test
+  void aByteThatIsNotUtf8CostsItsLineNotTheRestOfTheFile() throws IOException {
+    Path file = dir.resolve("decisions.jsonl");
+    Files.createDirectories(dir);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.write((Json.mapper().writeValueAsString(decision(1, "web", 2)) + "\n").getBytes(UTF_8));
+    bytes.write(0xFF);
+    bytes.write((Json.mapper().writeValueAsString(decision(2, "web", 3)) + "\n").getBytes(UTF_8));
+    bytes.write((Json.mapper().writeValueAsString(decision(3, "web", 4)) + "\n").getBytes(UTF_8));
+    Files.write(file, bytes.toByteArray());
+
+    DecisionJournal.History h = new DecisionJournal(dir).load();
+    assertThat(h.decisions()).extracting(LoggedDecision::seq).containsExactly(1L, 3L);
+    assertThat(h.skipped()).singleElement().asString().startsWith(file + ":2: ");
+  }
+
+  @Test
+  void aLineLongerThanAnyDecisionIsSkippedUnread() throws IOException {
+    Path file = dir.resolve("decisions.jsonl");
+    Files.createDirectories(dir);
+    String huge = "x".repeat(DecisionJournal.MAX_LINE + 10);
+    Files.writeString(
+        file,
+        Json.mapper().writeValueAsString(decision(1, "web", 2))
+            + "\n"
+            + huge
+            + "\n"
+            + Json.mapper().writeValueAsString(decision(2, "web", 3))
+            + "\n",
+        UTF_8);
+
+    DecisionJournal.History h = new DecisionJournal(dir).load();
+    assertThat(h.decisions()).extracting(LoggedDecision::seq).containsExactly(1L, 2L);
+    assertThat(h.skipped())
+        .singleElement()
+        .asString()
+        .startsWith(file + ":2: ")
+        .contains("longer than");
+  }
+
+  @Test
+  void aSecondDockscaleCannotTakeAJournalInUse() {
+    try (DecisionJournal first = new DecisionJournal(dir)) {
+      first.lock();
+      DecisionJournal second = new DecisionJournal(dir);
+      assertThatThrownBy(second::lock)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(dir.toString())
+          .hasMessageContaining("in use by another dockscale")
+          .hasMessageContaining("another state.dir");
+    }
+    // Released at close: the next start takes it.
+    try (DecisionJournal again = new DecisionJournal(dir)) {
+      again.lock();
+    }
   }
 
   @Test

@@ -53,6 +53,22 @@ class DecisionLogTest {
   }
 
   @Test
+  void aRestoredSequenceThatDoesNotFollowTheLastIsRenumberedSoPagesNeverOverlap() {
+    DecisionLog log = new DecisionLog(100);
+    log.restore(new LoggedDecision(5, "web", at("web", 0).decision(), null, null));
+    log.restore(new LoggedDecision(5, "web", at("web", 1).decision(), null, null));
+    log.restore(new LoggedDecision(3, "web", at("web", 2).decision(), null, null));
+    log.restore(new LoggedDecision(3_000_000_000L, "web", at("web", 3).decision(), null, null));
+    assertThat(log.append(at("web", 4)).seq()).isEqualTo(3_000_000_001L);
+    DecisionLog.Page first = log.query(null, null, null, 2);
+    DecisionLog.Page second = log.query(null, null, first.next(), 10);
+    assertThat(first.decisions())
+        .extracting(LoggedDecision::seq)
+        .containsExactly(3_000_000_001L, 3_000_000_000L);
+    assertThat(second.decisions()).extracting(LoggedDecision::seq).containsExactly(7L, 6L, 5L);
+  }
+
+  @Test
   void refusesALimitBelowOne() {
     assertThatThrownBy(() -> new DecisionLog(10).query(null, null, null, 0))
         .isInstanceOf(IllegalArgumentException.class);
