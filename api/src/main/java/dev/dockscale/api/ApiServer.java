@@ -111,6 +111,9 @@ public final class ApiServer implements AutoCloseable {
             throw new ApiException(
                 406, "Accept", "the event stream needs the header 'Accept: text/event-stream'");
           }
+          if (ctx.method() == HandlerType.GET) {
+            events.admit();
+          }
         });
     app.sse(V1 + "/events", events::join);
     app.post(

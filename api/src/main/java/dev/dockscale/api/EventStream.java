@@ -5,44 +5,76 @@ import dev.dockscale.engine.Json;
 import dev.dockscale.engine.LoggedDecision;
 import dev.dockscale.engine.Pass;
 import io.javalin.http.sse.SseClient;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code /api/v1/events}: server-sent events, {@code tick} after every deciding pass (a summary per
- * service) and {@code decision} with every decision. Sent on a thread of its own, so a slow client
- * never holds the loop back; past {@link #BACKLOG} unsent events the oldest are dropped.
+ * service) and {@code decision} with every decision.
+ *
+ * <p>Each client has its own queue of at most {@link #BACKLOG} events (past that its oldest are
+ * dropped) and its own sender thread: a write blocks only the client it is for, so a client that
+ * stops reading neither holds the loop back nor starves the other clients. The route has no token,
+ * so at most {@link #MAX_CLIENTS} clients are served at once (the next is answered 503), and a
+ * quiet stream gets a comment every {@link #KEEP_ALIVE}, which also finds clients that are gone.
  */
 final class EventStream implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
   static final int BACKLOG = 256;
+  static final int MAX_CLIENTS = 32;
+  static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
-  private final List<SseClient> clients = new CopyOnWriteArrayList<>();
-  private final ThreadPoolExecutor sender =
-      new ThreadPoolExecutor(
-          1,
-          1,
-          0,
-          TimeUnit.SECONDS,
-          new ArrayBlockingQueue<>(BACKLOG),
-          r -> {
-            Thread t = new Thread(r, "dockscale-api-events");
-            t.setDaemon(true);
-            return t;
-          },
-          new ThreadPoolExecutor.DiscardOldestPolicy());
+  private record Event(String name, String data) {}
+
+  private final int maxClients;
+  private final Duration keepAlive;
+  private final Semaphore slots;
+  private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+
+  EventStream() {
+    this(MAX_CLIENTS, KEEP_ALIVE);
+  }
+
+  EventStream(int maxClients, Duration keepAlive) {
+    this.maxClients = maxClients;
+    this.keepAlive = keepAlive;
+    this.slots = new Semaphore(maxClients);
+  }
+
+  /**
+   * Takes a client's place before its stream opens (while a status can still be answered); {@link
+   * #join} then uses it.
+   *
+   * @throws ApiException 503 when {@link #MAX_CLIENTS} clients are served
+   */
+  void admit() {
+    if (closed || !slots.tryAcquire()) {
+      throw new ApiException(
+          503,
+          null,
+          "the event stream serves at most "
+              + maxClients
+              + " clients at once and has them: close one, or read /api/v1/decisions instead");
+    }
+  }
 
   void join(SseClient client) {
+    Subscriber s = new Subscriber(client);
     client.keepAlive();
-    client.onClose(() -> clients.remove(client));
-    clients.add(client);
+    client.onClose(s::stop);
+    subscribers.add(s);
+    s.thread.start();
   }
 
   void pass(Pass pass) {
@@ -55,33 +87,74 @@ final class EventStream implements AutoCloseable {
     send("decision", d);
   }
 
-  private void send(String event, Object data) {
-    if (clients.isEmpty() || sender.isShutdown()) {
+  private void send(String name, Object data) {
+    if (subscribers.isEmpty() || closed) {
       return;
     }
     String json;
     try {
       json = Json.mapper().writeValueAsString(data);
     } catch (JsonProcessingException e) {
-      LOG.warn("event {} not sent: {}", event, e.getMessage());
+      LOG.warn("event {} not sent: {}", name, e.getMessage());
       return;
     }
-    sender.execute(
-        () -> {
-          for (SseClient c : clients) {
-            if (c.terminated()) {
-              clients.remove(c);
-            } else {
-              c.sendEvent(event, json);
-            }
+    Event event = new Event(name, json);
+    subscribers.forEach(s -> s.offer(event));
+  }
+
+  /** One client: its queue and the thread that writes to it. */
+  private final class Subscriber {
+    private final SseClient client;
+    private final BlockingDeque<Event> queue = new LinkedBlockingDeque<>(BACKLOG);
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final Thread thread;
+
+    Subscriber(SseClient client) {
+      this.client = client;
+      this.thread = new Thread(this::run, "dockscale-api-events");
+      thread.setDaemon(true);
+    }
+
+    /** Queues {@code e}; a client too slow for {@link #BACKLOG} events loses the oldest. */
+    void offer(Event e) {
+      while (!queue.offerLast(e)) {
+        queue.pollFirst();
+      }
+    }
+
+    private void run() {
+      try {
+        while (!stopped.get() && !client.terminated()) {
+          Event e = queue.pollFirst(keepAlive.toMillis(), TimeUnit.MILLISECONDS);
+          if (e == null) {
+            client.sendComment("keep-alive");
+          } else {
+            client.sendEvent(e.name(), e.data());
           }
-        });
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        LOG.debug("event client gone: {}", e.toString());
+      } finally {
+        stop();
+      }
+    }
+
+    /** Once: frees the client's place and ends its thread. */
+    void stop() {
+      if (stopped.compareAndSet(false, true)) {
+        subscribers.remove(this);
+        slots.release();
+        thread.interrupt();
+        client.close();
+      }
+    }
   }
 
   @Override
   public void close() {
-    sender.shutdownNow();
-    clients.forEach(SseClient::close);
-    clients.clear();
+    closed = true;
+    subscribers.forEach(Subscriber::stop);
   }
 }
