@@ -17,10 +17,12 @@ import picocli.CommandLine.Spec;
 final class DownCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
+  @Mixin LogFormatOption logFormat;
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
+    logFormat.apply();
     DockscaleConfig c = config.load();
     try (Stack stack = new Stack(c, spec.commandLine().getErr()::println)) {
       List<String> removed = stack.down();

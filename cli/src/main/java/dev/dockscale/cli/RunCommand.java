@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
+  @Mixin LogFormatOption logFormat;
   @Spec CommandSpec spec;
 
   @Option(
@@ -31,6 +32,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    logFormat.apply();
     DockscaleConfig c = config.load();
     CountDownLatch stopped = new CountDownLatch(1);
     try (Stack stack = new Stack(c, spec.commandLine().getErr()::println)) {
