@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ValidateCommand.class,
       DownCommand.class,
+      StatusCommand.class,
       DemoCommand.class,
       SimulateCommand.class,
       BenchReactionCommand.class,

@@ -30,7 +30,7 @@ class CommandLineTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"run", "validate", "down", "demo", "simulate"})
+  @ValueSource(strings = {"run", "validate", "down", "status", "demo", "simulate"})
   void printsHelpForEverySubcommandAndExitsZero(String command) {
     Run run = dockscale(command, "--help");
     assertThat(run.code()).isZero();
@@ -39,7 +39,7 @@ class CommandLineTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"run", "validate", "down", "demo", "simulate"})
+  @ValueSource(strings = {"run", "validate", "down", "status", "demo", "simulate"})
   void printsTheVersionForEverySubcommand(String command) {
     Run run = dockscale(command, "--version");
     assertThat(run.code()).isZero();
@@ -62,6 +62,14 @@ class CommandLineTest {
     }
     assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
         .doesNotContain("Could not format");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"run", "down"})
+  void refusesALogFormatOtherThanTextOrJsonNamingBoth(String command) {
+    Run run = dockscale(command, "--log-format", "xml");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("--log-format").contains("text, json");
   }
 
   @Test
