@@ -137,7 +137,7 @@ final class StatusCommand implements Callable<Integer> {
         if (json) {
           spec.commandLine().getErr().println("dockscale: " + retry);
         } else {
-          lines.add(retry);
+          lines.addAll(wrap(retry, width(System.getenv())));
         }
       }
       if (!json) {
@@ -175,6 +175,21 @@ final class StatusCommand implements Callable<Integer> {
     StringBuilder b = new StringBuilder(HOME);
     lines.forEach(l -> b.append(l).append(CLEAR_LINE).append('\n'));
     return b.append(CLEAR_DOWN).toString();
+  }
+
+  /** {@code text} in lines of at most {@code width}, broken at spaces (a longer word alone). */
+  static List<String> wrap(String text, int width) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : text.split(" ")) {
+      if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      line.append(line.length() > 0 ? " " : "").append(word);
+    }
+    lines.add(line.toString());
+    return lines;
   }
 
   /** Twice the last wait, from the interval up to {@link #MAX_BACKOFF} (or the interval). */

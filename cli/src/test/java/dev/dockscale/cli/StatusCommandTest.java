@@ -218,6 +218,15 @@ class StatusCommandTest {
   }
 
   @Test
+  void wrapsAMessageAtSpacesToTheWidth() {
+    assertThat(
+            StatusCommand.wrap("no dockscale answers on 127.0.0.1:9090 (connection refused)", 24))
+        .containsExactly("no dockscale answers on", "127.0.0.1:9090", "(connection refused)");
+    assertThat(StatusCommand.wrap("a-word-longer-than-the-width", 10))
+        .containsExactly("a-word-longer-than-the-width");
+  }
+
+  @Test
   void widthIsColumnsOr120() {
     assertThat(StatusCommand.width(Map.of("COLUMNS", "200"))).isEqualTo(200);
     assertThat(StatusCommand.width(Map.of())).isEqualTo(120);
