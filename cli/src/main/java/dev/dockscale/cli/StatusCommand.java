@@ -119,7 +119,7 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Duration wait = interval;
     boolean answered = false;
-    for (int n = 1; count == null || n <= count; n++) {
+    for (long n = 1; count == null || n <= count; n++) {
       List<String> lines = new ArrayList<>();
       try {
         JsonNode services = client.services();

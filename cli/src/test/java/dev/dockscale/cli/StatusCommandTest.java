@@ -209,6 +209,21 @@ class StatusCommandTest {
   }
 
   @Test
+  void refusesCountWithoutWatchAndAnIntervalUnderTenMilliseconds() throws Exception {
+    String config = config("api: { listen: 9090 }\n").toString();
+
+    Run count = CommandLineTest.dockscale("status", "--count", "2", "--config", config);
+    Run interval =
+        CommandLineTest.dockscale("status", "--watch", "--interval", "1ms", "--config", config);
+
+    assertThat(count.code()).isEqualTo(2);
+    assertThat(count.err())
+        .contains("--count takes a number of refreshes from 1, and only with --watch");
+    assertThat(interval.code()).isEqualTo(2);
+    assertThat(interval.err()).contains("--interval must be at least 10ms");
+  }
+
+  @Test
   void backoffDoublesUpToTenSecondsOrTheInterval() {
     Duration s = Duration.ofSeconds(1);
     assertThat(StatusCommand.backoff(s, s)).isEqualTo(Duration.ofSeconds(2));
