@@ -102,6 +102,7 @@ public final class ApiServer implements AutoCloseable {
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     app.get(V1 + "/services", ctx -> ctx.json(services()));
     app.get(V1 + "/services/{name}", ctx -> ctx.json(service(ctx.pathParam("name"))));
+    app.get(V1 + "/services/{name}/history", this::history);
     app.get(V1 + "/decisions", this::decisions);
     app.before(
         V1 + "/events",
@@ -210,17 +211,8 @@ public final class ApiServer implements AutoCloseable {
     if (service != null && !known(service)) {
       throw notFound("service", service);
     }
-    Instant since = null;
     String sinceText = ctx.queryParam("since");
-    if (sinceText != null) {
-      try {
-        since = Instant.parse(sinceText);
-      } catch (DateTimeParseException e) {
-        throw ApiException.badRequest(
-            "since",
-            "'" + sinceText + "' is not an ISO-8601 instant: write e.g. 2026-01-01T12:00:00Z");
-      }
-    }
+    Instant since = sinceText == null ? null : instant("since", sinceText);
     Long before = null;
     String beforeText = ctx.queryParam("before");
     if (beforeText != null) {
@@ -230,6 +222,30 @@ public final class ApiServer implements AutoCloseable {
     int limit = limitText == null ? DEFAULT_LIMIT : (int) whole("limit", limitText, 1, MAX_LIMIT);
     DecisionLog.Page page = steering.decisions(service, since, before, limit);
     ctx.json(page);
+  }
+
+  /** The service's decisions since {@code since} (default the last 15 minutes) as columns. */
+  private void history(Context ctx) {
+    String name = ctx.pathParam("name");
+    if (!known(name)) {
+      throw notFound("name", name);
+    }
+    String sinceText = ctx.queryParam("since");
+    Instant since =
+        sinceText == null
+            ? clock.instant().minus(History.DEFAULT_SPAN)
+            : instant("since", sinceText);
+    DecisionLog.Page page = steering.decisions(name, since, null, History.MAX_POINTS);
+    ctx.json(History.of(name, since, page.decisions(), page.next() != null));
+  }
+
+  private static Instant instant(String field, String text) {
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw ApiException.badRequest(
+          field, "'" + text + "' is not an ISO-8601 instant: write e.g. 2026-01-01T12:00:00Z");
+    }
   }
 
   /**

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockscale.engine.Json;
+import dev.dockscale.metrics.Metric;
 import dev.dockscale.policy.Decision;
 import dev.dockscale.policy.ManualClock;
+import dev.dockscale.policy.ReplicaView;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -217,6 +220,80 @@ class ApiServerTest {
     assertThat(badSince.status()).isEqualTo(400);
     assertThat(badSince.json().get("field").asText()).isEqualTo("since");
     assertThat(get("/api/v1/decisions?before=x").json().get("field").asText()).isEqualTo("before");
+  }
+
+  @Test
+  void historyGivesTheLast15MinutesAsColumnsAveragedOverReadyReplicasWithTheScalesMarked()
+      throws Exception {
+    clock.advance(Duration.ofMinutes(20));
+    Instant now = clock.instant();
+    steering.decide(
+        Decision.hold(now.minusSeconds(16 * 60), 1, 1, "hold", List.of(), List.of(), List.of()));
+    List<ReplicaView> one =
+        List.of(
+            ReplicaView.of("a", T0, true, Map.of(Metric.CPU, 40.0, Metric.LATENCY, 120.0)),
+            ReplicaView.of("b", T0, false, Map.of(Metric.CPU, 99.0)));
+    steering.decide(Decision.hold(now.minusSeconds(600), 1, 1, "hold", List.of(), List.of(), one));
+    List<ReplicaView> two =
+        List.of(
+            ReplicaView.of("a", T0, true, Map.of(Metric.CPU, 80.0, Metric.MEMORY, 30.0)),
+            ReplicaView.of("c", T0, true, Map.of(Metric.CPU, 100.0)));
+    steering.decide(
+        Decision.scaleTo(
+            now.minusSeconds(300),
+            1,
+            1,
+            2,
+            "scale up: cpu 90.0% asks 2",
+            FakeSteering.cpuAt(90, 2),
+            List.of(),
+            two));
+
+    Answer a = get("/api/v1/services/web/history");
+    assertThat(a.status()).as(a.text()).isEqualTo(200);
+    JsonNode h = a.json();
+    assertThat(h.get("since").asText()).isEqualTo(now.minusSeconds(900).toString());
+    assertThat(h.get("truncated").asBoolean()).isFalse();
+    assertThat(h.get("t").toString())
+        .isEqualTo(
+            "["
+                + now.minusSeconds(600).toEpochMilli()
+                + ","
+                + now.minusSeconds(300).toEpochMilli()
+                + "]");
+    assertThat(h.get("desired").toString()).isEqualTo("[1,2]");
+    assertThat(h.get("ready").toString()).isEqualTo("[1,1]");
+    assertThat(h.get("cpu").toString()).isEqualTo("[40.0,90.0]");
+    assertThat(h.get("memory").toString()).isEqualTo("[null,30.0]");
+    assertThat(h.get("rps").toString()).isEqualTo("[null,null]");
+    assertThat(h.get("latency").toString()).isEqualTo("[120.0,null]");
+    JsonNode scale = h.get("scales").get(0);
+    assertThat(h.get("scales")).hasSize(1);
+    assertThat(scale.get("seq").asLong()).isEqualTo(3);
+    assertThat(scale.get("t").asLong()).isEqualTo(now.minusSeconds(300).toEpochMilli());
+    assertThat(scale.get("action").asText()).isEqualTo("scale-up");
+    assertThat(scale.get("from").asInt()).isEqualTo(1);
+    assertThat(scale.get("to").asInt()).isEqualTo(2);
+    assertThat(scale.get("reason").asText()).isEqualTo("scale up: cpu 90.0% asks 2");
+
+    JsonNode since = get("/api/v1/services/web/history?since=" + now.minusSeconds(400)).json();
+    assertThat(since.get("desired").toString()).isEqualTo("[2]");
+  }
+
+  @Test
+  void historyOfAnUnknownServiceIs404AndAMalformedSinceIs400() throws Exception {
+    steering.pass(scaleUp(T0), 50, FakeSteering.replica("p-web-1", true, T0));
+    Answer unknown = get("/api/v1/services/db/history");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().get("field").asText()).isEqualTo("name");
+    assertThat(unknown.json().get("error").asText())
+        .isEqualTo("no service 'db'; the services are web");
+
+    Answer badSince = get("/api/v1/services/web/history?since=yesterday");
+    assertThat(badSince.status()).isEqualTo(400);
+    assertThat(badSince.json().get("field").asText()).isEqualTo("since");
+    assertThat(badSince.json().get("error").asText()).contains("write e.g. 2026-01-01T12:00:00Z");
+    assertThat(get("/api/v1/services/web/history").json().get("t")).isEmpty();
   }
 
   @Test
