@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API over the loop's {@link Steering} seam: services and decisions to read, the event
- * stream, hand controls to write (bearer token), {@code /healthz} and {@code /metrics}. Routes are
- * under {@code /api/v1}; errors are {@code {"error": ..., "field": ...}}.
+ * stream, hand controls to write (bearer token), {@code /healthz}, {@code /metrics} and the {@link
+ * Dashboard} at {@code /}. Routes are under {@code /api/v1}; errors are {@code {"error": ...,
+ * "field": ...}}.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -66,6 +67,7 @@ public final class ApiServer implements AutoCloseable {
             config -> {
               config.showJavalinBanner = false;
               config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+              Dashboard.serve(config);
             });
     routes();
   }
@@ -95,6 +97,7 @@ public final class ApiServer implements AutoCloseable {
                       "internal error: dockscale's log has the details; try again", null));
         });
     app.error(404, ApiServer::noSuchRoute);
+    Dashboard.routes(app);
     app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
     app.get(
         "/metrics",
