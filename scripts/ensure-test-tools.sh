@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the integration tests drive when they are missing: tmux (the
-# `status --watch` test reads its pane) and prometheus (the scrape test starts one on 127.0.0.1).
+# `status --watch` test reads its pane), prometheus (the scrape test starts one on 127.0.0.1), and
+# chromium with chromium-driver (the dashboard test opens the dashboard in headless Chromium).
 # Packages only; nothing is started here (the tests start and stop what they need).
 set -euo pipefail
 
 missing=()
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
