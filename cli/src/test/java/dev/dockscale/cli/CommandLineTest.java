@@ -72,12 +72,13 @@ class CommandLineTest {
     assertThat(run.err()).contains("--log-format").contains("text, json");
   }
 
-  @Test
-  void validatesTheExampleConfig() {
-    Run run = dockscale("validate", "--config", "../dockscale.yml");
+  @ParameterizedTest
+  @ValueSource(strings = {"../dockscale.yml", "../docker/compose/dockscale.yml"})
+  void validatesTheShippedConfigs(String config) {
+    Run run = dockscale("validate", "--config", config);
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.out())
-        .contains("../dockscale.yml is valid")
+        .contains(config + " is valid")
         .contains("web: dockscale/sample-backend:latest");
   }
 
