@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ports. From inside its container it serves its API on the host's 127.0.0.1, reads the replicas'
  * cgroups and scales the sample backend under load; {@code docker-compose down} leaves the replicas
  * serving, and {@code docker-compose run --rm dockscale down} removes them. The compose project's
- * log is kept in {@code target/compose-it.log}.
+ * log is kept in {@code target/compose-it.log}. Prometheus, under its profile, is not started (its
+ * image needs a registry).
  */
 class ComposeIT {
 
@@ -45,19 +46,13 @@ class ComposeIT {
   @Test
   void runsFromComposeServesItsApiOnLoopbackScalesUnderLoadAndLeavesReplicasToItsOwnDown()
       throws Exception {
-    Optional<Path> compose = onPath("docker-compose");
-    assumeTrue(
-        compose.isPresent(),
-        "needs docker-compose on the PATH (apt-get install docker-compose, or scripts/ensure-test-tools.sh)");
     String project = "dsit-compose-" + UUID.randomUUID().toString().substring(0, 6);
+    List<String> composeCommand = compose(project);
     int lbPort = Waits.freePort();
     int apiPort = Waits.freePort();
     String yaml = config(project, lbPort, apiPort);
     Files.writeString(configDir.resolve("dockscale.yml"), yaml);
     DockscaleConfig config = ConfigLoader.parse(project + ".yml", yaml);
-    List<String> composeCommand =
-        List.of(
-            compose.get().toString(), "-f", ROOT.resolve("compose.yaml").toString(), "-p", project);
 
     boolean logKept = false;
     try (Stack stack = new Stack(config, notice -> System.out.println("notice: " + notice))) {
@@ -71,6 +66,9 @@ class ComposeIT {
         // then finds them present.
         stack.prepareImages();
         run(concat(composeCommand, "up", "-d"));
+        assertThat(composeServices(stack, project))
+            .as("the compose project's containers: Prometheus only under its profile")
+            .containsExactly("dockscale");
 
         ServicesClient api = new ServicesClient(config.api().listen(), configDir);
         URI healthz = URI.create("http://127.0.0.1:" + apiPort + "/healthz");
@@ -135,6 +133,16 @@ class ComposeIT {
     }
   }
 
+  /** docker-compose on the shipped compose.yaml under {@code project}; skips without it. */
+  static List<String> compose(String project) {
+    Optional<Path> compose = onPath("docker-compose");
+    assumeTrue(
+        compose.isPresent(),
+        "needs docker-compose on the PATH (apt-get install docker-compose, or scripts/ensure-test-tools.sh)");
+    return List.of(
+        compose.get().toString(), "-f", ROOT.resolve("compose.yaml").toString(), "-p", project);
+  }
+
   /** The shipped config with this test's project and loopback ports. */
   static String config(String project, int lbPort, int apiPort) throws IOException {
     String shipped = Files.readString(ROOT.resolve("docker/compose/dockscale.yml"));
@@ -181,6 +189,19 @@ class ComposeIT {
         .exec()
         .stream()
         .map(c -> c.getId())
+        .toList();
+  }
+
+  /** The services of the compose project's containers (compose's own label), in any state. */
+  static List<String> composeServices(Stack stack, String project) {
+    return stack
+        .docker()
+        .listContainersCmd()
+        .withShowAll(true)
+        .withLabelFilter(Map.of("com.docker.compose.project", project))
+        .exec()
+        .stream()
+        .map(c -> c.getLabels().get("com.docker.compose.service"))
         .toList();
   }
 
