@@ -3,7 +3,9 @@ package dev.dockscale.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dockscale.metrics.Metric;
 import dev.dockscale.policy.Decision;
+import dev.dockscale.policy.ReplicaView;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,40 @@ class DecisionLogTest {
     assertThat(log.query(null, null, null, 10).decisions())
         .extracting(LoggedDecision::seq)
         .containsExactly(5L, 4L, 3L);
+  }
+
+  @Test
+  void keepsNoMoreReplicaInputsThanItsBudgetButAlwaysTheNewestDecision() {
+    DecisionLog log = new DecisionLog(100, 10);
+    for (int i = 0; i < 5; i++) {
+      log.append(withInputs(i, 4));
+    }
+    // 4 inputs each: two decisions fit in 10, a third would not.
+    assertThat(log.query(null, null, null, 10).decisions())
+        .extracting(LoggedDecision::seq)
+        .containsExactly(5L, 4L);
+    log.append(withInputs(5, 30));
+    assertThat(log.query(null, null, null, 10).decisions())
+        .extracting(LoggedDecision::seq)
+        .containsExactly(6L);
+    log.append(withInputs(6, 4));
+    assertThat(log.query(null, null, null, 10).decisions())
+        .extracting(LoggedDecision::seq)
+        .containsExactly(7L);
+  }
+
+  private static LoggedDecision withInputs(int second, int replicas) {
+    List<ReplicaView> views = new java.util.ArrayList<>();
+    for (int r = 0; r < replicas; r++) {
+      views.add(ReplicaView.of("r" + r, T0, true, java.util.Map.of(Metric.CPU, 50.0)));
+    }
+    return new LoggedDecision(
+        0,
+        "web",
+        Decision.hold(
+            T0.plusSeconds(second), replicas, replicas, "hold", List.of(), List.of(), views),
+        null,
+        null);
   }
 
   @Test
