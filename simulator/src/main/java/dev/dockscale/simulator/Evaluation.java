@@ -66,9 +66,11 @@ public final class Evaluation {
   }
 
   /**
-   * dockscale's rule (HPA's, plus a forecast) tuned by the same search, continuing from where HPA's
-   * rule tuned on the same pipeline ended ({@code hpaOnItsPipeline}): with the forecast at 0 that
-   * point is in its space, so it can only do better on the training traces.
+   * dockscale's rule (HPA's, reading the balancer's demand, plus a forecast) tuned by the same
+   * search on dockscale's pipeline, starting from the settings HPA's rule ended at on that pipeline
+   * ({@code hpaOnItsPipeline}). Reading demand changes the rule, so that start is not a point of
+   * this search and the result is not bound to cost less; {@code TunerTest} checks that it does on
+   * the training traces.
    */
   public static Tuner.Tuned tuneDockscale(
       Tuner.Tuned hpaOnItsPipeline,
