@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,17 +75,28 @@ final class BenchWatchCommand implements Callable<Integer> {
           spec.commandLine(), "--replicas must be 1..1000 and --seconds 5..600");
     }
     PrintWriter out = spec.commandLine().getOut();
-    Map<String, Double> cost = new LinkedHashMap<>();
-    double plain = plainAndSampled(out, cost);
-    cost.put("whole loop, cgroup tree", watched(true, out) - plain);
-    cost.put("whole loop, stats streams", watched(false, out) - plain);
+    Map<String, CpuWindow> phases = new LinkedHashMap<>();
+    CpuWindow plain = plainAndSampled(out, phases);
+    phases.put("whole loop, cgroup tree", watched(true, out));
+    phases.put("whole loop, stats streams", watched(false, out));
     out.println();
-    out.printf("%-28s %16s %20s%n", "what runs", "watching cost %", "per 1,000 replicas");
-    cost.forEach((what, c) -> out.printf("%-28s %16.1f %19.1f%n", what, c, c / replicas * 1000));
     out.printf(
-        "(%% of one core over %d s: host CPU minus the same %d containers with nobody watching,"
-            + " %.1f %%; per 1,000 = cost / %d x 1,000, a linear extrapolation)%n",
-        seconds, replicas, plain, replicas);
+        "%-28s %10s %10s %12s %12s%n",
+        "what runs", "host %", "per 1,000", "watchers %", "per 1,000");
+    phases.forEach(
+        (what, w) -> {
+          double host = w.host() - plain.host();
+          double watchers = w.watchers() - plain.watchers();
+          out.printf(
+              "%-28s %10.1f %10.1f %12.2f %12.2f%n",
+              what, host, host / replicas * 1000, watchers, watchers / replicas * 1000);
+        });
+    out.printf(
+        "(%% of one core over %d s, minus the same %d containers with nobody watching: host, the"
+            + " whole machine (%.1f %% then); watchers, dockscale + dockerd + containerd (%.2f %%"
+            + " then), what the goal counts; per 1,000 = cost / %d x 1,000, a linear"
+            + " extrapolation)%n",
+        seconds, replicas, plain.host(), plain.watchers(), replicas);
     return 0;
   }
 
@@ -94,7 +104,8 @@ final class BenchWatchCommand implements Callable<Integer> {
    * The baseline (the containers alone), then each metrics source alone reading all of them once a
    * second, on the same containers: what sampling costs without probes, events or decisions.
    */
-  private double plainAndSampled(PrintWriter out, Map<String, Double> cost) throws Exception {
+  private CpuWindow plainAndSampled(PrintWriter out, Map<String, CpuWindow> phases)
+      throws Exception {
     String project = "dsbench-" + UUID.randomUUID().toString().substring(0, 6);
     DockscaleConfig config = ConfigLoader.parse(project + ".yml", yaml(project, Waits.freePort()));
     try (Stack stack = new Stack(config, line -> out.println("notice: " + line))) {
@@ -123,19 +134,20 @@ final class BenchWatchCommand implements Callable<Integer> {
           ids.add(id);
         }
         Thread.sleep(5_000);
-        double plain = hostCpu(seconds);
-        out.printf("plain %d containers, nobody watching: %.1f %% of one core%n", replicas, plain);
+        CpuWindow plain = CpuWindow.measure(seconds);
+        out.printf(
+            "plain %d containers, nobody watching: host %.1f %% of one core (watchers %.2f)%n",
+            replicas, plain.host(), plain.watchers());
         out.flush();
         List<MeasuredReplica> measured =
             ids.stream().map(id -> new MeasuredReplica(id, 0.1, 32L << 20)).toList();
         try (MetricsSource cgroups =
             CgroupMetricsSource.forHost(
                 Clock.systemUTC(), new DockerStatsSource(docker, Clock.systemUTC()))) {
-          cost.put("sampling, cgroup tree", sampled("cgroup tree", cgroups, measured, out) - plain);
+          phases.put("sampling, cgroup tree", sampled("cgroup tree", cgroups, measured, out));
         }
         try (MetricsSource streams = new DockerStatsSource(docker, Clock.systemUTC())) {
-          cost.put(
-              "sampling, stats streams", sampled("stats streams", streams, measured, out) - plain);
+          phases.put("sampling, stats streams", sampled("stats streams", streams, measured, out));
         }
         return plain;
       } finally {
@@ -148,7 +160,7 @@ final class BenchWatchCommand implements Callable<Integer> {
    * Host CPU while {@code source} reads every replica once a second; prints how old the samples are
    * when a read returns (what a decision would see).
    */
-  private double sampled(
+  private CpuWindow sampled(
       String name, MetricsSource source, List<MeasuredReplica> measured, PrintWriter out)
       throws Exception {
     List<Double> ages = Collections.synchronizedList(new ArrayList<>());
@@ -169,13 +181,18 @@ final class BenchWatchCommand implements Callable<Integer> {
           TimeUnit.SECONDS);
       Thread.sleep(5_000);
       ages.clear();
-      double cpu = hostCpu(seconds);
+      CpuWindow cpu = CpuWindow.measure(seconds);
       double[] sorted = ages.stream().mapToDouble(Double::doubleValue).sorted().toArray();
       out.printf(
-          "sampling only, %s: host %.1f %% of one core; %d reads, %.0f of %d replicas sampled a"
-              + " read; sample age when read p50 %.0f ms, p95 %.0f ms%n",
+          "sampling only, %s: host %.1f %% of one core (watchers %.2f: dockscale %.2f, dockerd"
+              + " %.2f, containerd %.2f); %d reads, %.0f of %d replicas sampled a read; sample age"
+              + " when read p50 %.0f ms, p95 %.0f ms%n",
           name,
-          cpu,
+          cpu.host(),
+          cpu.watchers(),
+          cpu.of("self"),
+          cpu.of("dockerd"),
+          cpu.of("containerd"),
           complete[0],
           complete[0] == 0 ? 0.0 : (double) complete[1] / complete[0],
           measured.size(),
@@ -188,7 +205,7 @@ final class BenchWatchCommand implements Callable<Integer> {
     }
   }
 
-  private double watched(boolean cgroups, PrintWriter out) throws Exception {
+  private CpuWindow watched(boolean cgroups, PrintWriter out) throws Exception {
     String project = "dsbench-" + UUID.randomUUID().toString().substring(0, 6);
     DockscaleConfig config = ConfigLoader.parse(project + ".yml", yaml(project, Waits.freePort()));
     try (Stack stack = new Stack(config, line -> out.println("notice: " + line), cgroups)) {
@@ -205,25 +222,21 @@ final class BenchWatchCommand implements Callable<Integer> {
         // it runs.
         Thread.sleep(30_000);
         long rssBefore = rss();
-        Map<String, Long> before = processTicks();
-        double cpu = hostCpu(seconds);
-        Map<String, Long> after = processTicks();
+        CpuWindow cpu = CpuWindow.measure(seconds);
+        List<String> named = List.of("self", "dockerd", "containerd", "docker-proxy", "nginx");
         out.printf(
             "%s: %d replicas ready; host %.1f %% of one core (dockscale %.1f, dockerd %.1f,"
                 + " containerd and shims %.1f, docker-proxy %.1f, nginx %.1f, the rest and the"
                 + " kernel's own %.1f); dockscale RSS %d MB%n",
             cgroups ? "cgroup tree" : "stats streams",
             replicas,
-            cpu,
-            share(before, after, "self"),
-            share(before, after, "dockerd"),
-            share(before, after, "containerd"),
-            share(before, after, "docker-proxy"),
-            share(before, after, "nginx"),
-            cpu
-                - List.of("self", "dockerd", "containerd", "docker-proxy", "nginx").stream()
-                    .mapToDouble(k -> share(before, after, k))
-                    .sum(),
+            cpu.host(),
+            cpu.of("self"),
+            cpu.of("dockerd"),
+            cpu.of("containerd"),
+            cpu.of("docker-proxy"),
+            cpu.of("nginx"),
+            cpu.host() - named.stream().mapToDouble(cpu::of).sum(),
             Math.max(rssBefore, rss()) >> 20);
         out.flush();
         return cpu;
@@ -231,67 +244,6 @@ final class BenchWatchCommand implements Callable<Integer> {
         out.println("removed: " + stack.down().size() + " objects");
       }
     }
-  }
-
-  /** % of one core that a group of processes used between two {@link #processTicks}. */
-  private double share(Map<String, Long> before, Map<String, Long> after, String group) {
-    long ticks = after.getOrDefault(group, 0L) - before.getOrDefault(group, 0L);
-    return ticks * 100.0 / TICKS_PER_SECOND / seconds;
-  }
-
-  /** Linux's USER_HZ: /proc counts CPU time in hundredths of a second. */
-  private static final int TICKS_PER_SECOND = 100;
-
-  /**
-   * CPU ticks used so far by this process ("self") and by the processes named dockerd, containerd
-   * (with its shims), docker-proxy and nginx, from /proc/[pid]/stat.
-   */
-  private static Map<String, Long> processTicks() throws IOException {
-    Map<String, Long> ticks = new HashMap<>();
-    long self = ProcessHandle.current().pid();
-    try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-      for (Path dir : dirs) {
-        String stat;
-        try {
-          stat = Files.readString(dir.resolve("stat"));
-        } catch (IOException gone) {
-          continue;
-        }
-        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long used = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        String group =
-            dir.getFileName().toString().equals(Long.toString(self))
-                ? "self"
-                : comm.startsWith("containerd") ? "containerd" : comm;
-        ticks.merge(group, used, Long::sum);
-      }
-    }
-    return ticks;
-  }
-
-  /** Busy CPU of the whole host over {@code seconds}, in % of one core, from /proc/stat. */
-  static double hostCpu(int seconds) throws IOException, InterruptedException {
-    long[] a = procStat();
-    Thread.sleep(seconds * 1000L);
-    long[] b = procStat();
-    long busy = b[0] - a[0];
-    long total = b[1] - a[1];
-    // The jiffies count every core's time: busy/total is the share of all cores.
-    int cores = Runtime.getRuntime().availableProcessors();
-    return total <= 0 ? 0 : (double) busy / total * cores * 100;
-  }
-
-  /** Busy and total jiffies of all CPUs. */
-  private static long[] procStat() throws IOException {
-    String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0);
-    String[] f = cpu.trim().split("\\s+");
-    long total = 0;
-    for (int i = 1; i < f.length; i++) {
-      total += Long.parseLong(f[i]);
-    }
-    long idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
-    return new long[] {total - idle, total};
   }
 
   /** This process's resident memory, in bytes. */

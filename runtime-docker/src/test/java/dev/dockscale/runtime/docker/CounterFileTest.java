@@ -48,6 +48,41 @@ class CounterFileTest {
   }
 
   @Test
+  void readsAFileOfExactlyItsFirstBuffersSize() throws IOException {
+    Path path = dir.resolve("memory.stat");
+    String last = "inactive_file 42\n";
+    Files.writeString(path, "x".repeat(1024 - last.length() - 1) + "\n" + last);
+    try (CounterFile file = new CounterFile(path)) {
+      assertThat(file.field("inactive_file")).isEqualTo(42);
+      assertThat(file.field("inactive_file")).isEqualTo(42);
+    }
+  }
+
+  @Test
+  void aFieldOnTheLastLineWithoutANewlineAndBlanksAroundANumberAreRead() throws IOException {
+    Path stat = dir.resolve("cpu.stat");
+    Files.writeString(stat, "usage_usec 1\nnr_periods 12");
+    Path usage = dir.resolve("cpuacct.usage");
+    Files.writeString(usage, "  77 \n");
+    try (CounterFile a = new CounterFile(stat);
+        CounterFile b = new CounterFile(usage)) {
+      assertThat(a.field("nr_periods")).isEqualTo(12);
+      assertThat(b.number()).isEqualTo(77);
+    }
+  }
+
+  @Test
+  void aNegativeOrHugeOrEmptyValueIsNotACounter() throws IOException {
+    Path path = dir.resolve("memory.current");
+    try (CounterFile file = new CounterFile(path)) {
+      for (String text : new String[] {"-1", "9".repeat(19), "", "12 34", "0x10"}) {
+        Files.writeString(path, text + "\n");
+        assertThatThrownBy(file::number).hasMessageContaining("where a counter should be");
+      }
+    }
+  }
+
+  @Test
   void aFailedReadOpensTheFileAfreshNextTime() throws IOException {
     Path path = dir.resolve("cpuacct.usage");
     try (CounterFile file = new CounterFile(path)) {
