@@ -15,26 +15,22 @@ import dev.dockscale.runtime.docker.ContainerExec;
 import dev.dockscale.runtime.docker.Docker;
 import dev.dockscale.runtime.docker.Images;
 import dev.dockscale.runtime.docker.RuntimeUnavailableException;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@link Balancer} on nginx in a container of the project's network, published on the configured
- * host address. A new config is copied in beside the live one, checked with {@code nginx -t}, moved
- * into place and loaded with SIGHUP: nginx's graceful reload, in which old workers finish the
- * requests they hold. A config that fails the check is reported and the previous one stays.
+ * host address. A new config is written beside the live one, checked with {@code nginx -t} and
+ * moved into place, all in one exec (the config travels in its arguments: copying it in first
+ * through the Engine's archive API cost as much again), then loaded with SIGHUP: nginx's graceful
+ * reload, in which old workers finish the requests they hold. A config that fails the check is
+ * reported and the previous one stays.
  */
 public final class NginxBalancer implements Balancer {
 
@@ -55,6 +51,25 @@ public final class NginxBalancer implements Balancer {
   static final String LAYOUT = "3";
 
   private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * Writes its arguments, one after another, to {@link #NEXT}, checks it and moves it into place.
+   */
+  static final String WRITE_CHECK_AND_SWAP =
+      "for part in \"$@\"; do printf '%s' \"$part\"; done > "
+          + NEXT
+          + " && nginx -t -q -c "
+          + NEXT
+          + " && mv -f "
+          + NEXT
+          + " "
+          + CONF;
+
+  /**
+   * Characters of the config per argument: Linux takes at most 128 KiB in one argument, and a
+   * character is at most 4 bytes.
+   */
+  static final int PART = 32 * 1024;
 
   private String containerId;
   private volatile int probePort;
@@ -260,9 +275,7 @@ public final class NginxBalancer implements Balancer {
       if (rendered.equals(rejected)) {
         return Outcome.REJECTED;
       }
-      copy(rendered);
-      ContainerExec.Result check =
-          exec("sh", "-c", "nginx -t -q -c " + NEXT + " && mv -f " + NEXT + " " + CONF);
+      ContainerExec.Result check = exec(writeCheckAndSwap(rendered));
       if (!check.ok()) {
         rejected = rendered;
         LOG.error(
@@ -305,23 +318,18 @@ public final class NginxBalancer implements Balancer {
     return ContainerExec.run(docker, containerId, EXEC_TIMEOUT, command);
   }
 
-  private void copy(String text) {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream tar = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream out = new TarArchiveOutputStream(tar)) {
-      TarArchiveEntry entry = new TarArchiveEntry(NEXT.substring(NEXT.lastIndexOf('/') + 1));
-      entry.setSize(bytes.length);
-      entry.setMode(0644);
-      out.putArchiveEntry(entry);
-      out.write(bytes);
-      out.closeArchiveEntry();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /** The command that puts {@code config} in place if nginx accepts it. */
+  static String[] writeCheckAndSwap(String config) {
+    List<String> command = new ArrayList<>(List.of("sh", "-c", WRITE_CHECK_AND_SWAP, "sh"));
+    int at = 0;
+    while (at < config.length()) {
+      int end = Math.min(config.length(), at + PART);
+      if (end < config.length() && Character.isHighSurrogate(config.charAt(end - 1))) {
+        end--; // never split a character in two
+      }
+      command.add(config.substring(at, end));
+      at = end;
     }
-    docker
-        .copyArchiveToContainerCmd(containerId)
-        .withRemotePath(NEXT.substring(0, NEXT.lastIndexOf('/')))
-        .withTarInputStream(new ByteArrayInputStream(tar.toByteArray()))
-        .exec();
+    return command.toArray(String[]::new);
   }
 }

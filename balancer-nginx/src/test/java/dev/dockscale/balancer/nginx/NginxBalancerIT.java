@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.dockerjava.api.DockerClient;
 import dev.dockscale.config.ConfigLoader;
 import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.engine.Balancer.Backend;
 import dev.dockscale.engine.Balancer.Outcome;
 import dev.dockscale.engine.Balancer.Route;
 import dev.dockscale.engine.ReadinessProbe;
@@ -20,6 +21,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -102,6 +104,21 @@ class NginxBalancerIT {
     NginxBalancer again = new NginxBalancer(docker, new Images(docker, notice -> {}), config);
     again.ensureRunning();
     assertThat(again.apply(none)).isEqualTo(Outcome.UNCHANGED);
+  }
+
+  @Test
+  void aConfigOfThousandsOfBackendsLargerThanOneArgumentIsWrittenWhole() {
+    List<Backend> backends = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      backends.add(new Backend("web-" + i, "10.9." + (i / 250) + "." + (i % 250 + 1), 8000));
+    }
+    String rendered =
+        NginxConfig.render(config.project(), List.of(new Route("web", "/", backends)));
+    assertThat(rendered.length()).isGreaterThan(3 * NginxBalancer.PART);
+
+    assertThat(balancer.applyConfig(rendered, "2,000 backends")).isEqualTo(Outcome.RELOADED);
+
+    assertThat(balancer.currentConfig()).isEqualTo(rendered);
   }
 
   @Test

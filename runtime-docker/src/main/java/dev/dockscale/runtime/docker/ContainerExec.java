@@ -38,11 +38,17 @@ public final class ContainerExec {
     }
   }
 
+  /** The command as a message shows it: its start, when its arguments are long (a whole config). */
+  static String describe(String... cmd) {
+    String all = String.join(" ", cmd);
+    return all.length() <= 120 ? all : all.substring(0, 120) + "… (" + all.length() + " chars)";
+  }
+
   public static Result run(DockerClient docker, String container, Duration timeout, String... cmd) {
     var state = docker.inspectContainerCmd(container).exec().getState();
     if (!Boolean.TRUE.equals(state.getRunning()) || Boolean.TRUE.equals(state.getPaused())) {
       throw new ExecFailedException(
-          "cannot run " + String.join(" ", cmd) + " in " + container + ": it is not running", null);
+          "cannot run " + describe(cmd) + " in " + container + ": it is not running", null);
     }
     String execId =
         docker
@@ -64,17 +70,17 @@ public final class ContainerExec {
       docker.execStartCmd(execId).exec(callback);
       if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new ExecFailedException(
-            String.join(" ", cmd) + " did not finish within " + timeout.toMillis() + " ms", null);
+            describe(cmd) + " did not finish within " + timeout.toMillis() + " ms", null);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ExecFailedException(String.join(" ", cmd) + " was interrupted", e);
+      throw new ExecFailedException(describe(cmd) + " was interrupted", e);
     }
     InspectExecResponse done = docker.inspectExecCmd(execId).exec();
     Long code = done.getExitCodeLong();
     if (code == null || Boolean.TRUE.equals(done.isRunning())) {
       throw new ExecFailedException(
-          String.join(" ", cmd) + " ended without an exit code (still running?)", null);
+          describe(cmd) + " ended without an exit code (still running?)", null);
     }
     return new Result(
         code.intValue(),
