@@ -4,6 +4,7 @@ import dev.dockscale.config.ConfigLoader;
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.engine.Balancer;
 import dev.dockscale.engine.Controller;
+import dev.dockscale.engine.Labels;
 import dev.dockscale.engine.Replica;
 import dev.dockscale.engine.ServiceStatus;
 import dev.dockscale.loadtest.LoadGenerator;
@@ -11,7 +12,9 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -98,7 +101,9 @@ final class BenchBurstCommand implements Callable<Integer> {
         for (int round = 0; round < rounds; round++) {
           controller.reload(one);
           Waits.require(
-              () -> atOne(latest.get()), Duration.ofSeconds(120), "the service back at one");
+              () -> atOne(latest.get()) && replicaContainers(stack, project) == 1,
+              Duration.ofSeconds(120),
+              "the service back at one, the others removed");
           balancer.reset();
           long start = System.nanoTime();
           controller.reload(many);
@@ -133,6 +138,22 @@ final class BenchBurstCommand implements Callable<Integer> {
       Waits.until(() -> load.byServer().size() >= to, Duration.ofSeconds(5), Duration.ofMillis(50));
       return load.byServer().size();
     }
+  }
+
+  /**
+   * The project's replica containers the engine still has, running or not: a round starts once the
+   * last round's are removed, so that no removal competes with its starts.
+   */
+  private static int replicaContainers(Stack stack, String project) {
+    Map<String, String> labels = new HashMap<>(Labels.project(project));
+    labels.put(Labels.ROLE, Labels.ROLE_REPLICA);
+    return stack
+        .docker()
+        .listContainersCmd()
+        .withShowAll(true)
+        .withLabelFilter(labels)
+        .exec()
+        .size();
   }
 
   private static boolean atOne(ServiceStatus s) {
