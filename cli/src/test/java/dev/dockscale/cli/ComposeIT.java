@@ -98,7 +98,9 @@ class ComposeIT {
           System.out.printf(
               "[figure] compose: %d ok, %d failed, by replica %s%n",
               load.ok(), load.failed(), load.byServer());
-          assertThat(load.failures()).as("non-2xx answers under load").isEmpty();
+          assertThat(load.failures())
+              .as("non-2xx answers under load (no answer: %s)", load.noAnswerCauses())
+              .isEmpty();
         }
         assertThat(replicaIds(stack, project)).hasSizeGreaterThanOrEqualTo(2);
 

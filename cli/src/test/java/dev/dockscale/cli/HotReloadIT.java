@@ -102,7 +102,9 @@ class HotReloadIT extends DockerIT {
       System.out.printf(
           "[figure] requests during the roll: %d ok, %d failed %s%n",
           load.ok(), load.failed(), load.failures());
-      assertThat(load.failures()).as("non-2xx answers during the roll").isEmpty();
+      assertThat(load.failures())
+          .as("non-2xx answers during the roll (no answer: %s)", load.noAnswerCauses())
+          .isEmpty();
       assertThat(load.byServer().keySet()).hasSizeGreaterThanOrEqualTo(3);
     }
   }

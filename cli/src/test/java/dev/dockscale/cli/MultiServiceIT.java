@@ -85,7 +85,9 @@ class MultiServiceIT extends DockerIT {
       project.awaitTicks(5);
       webMax.accumulateAndGet(project.status("web").active(), Math::max);
       load.close();
-      assertThat(load.failures()).as("non-2xx answers on /api").isEmpty();
+      assertThat(load.failures())
+          .as("non-2xx answers on /api (no answer: %s)", load.noAnswerCauses())
+          .isEmpty();
     }
     assertThat(webMax.get()).as("web replicas while only /api was loaded").isEqualTo(1);
     assertThat(Http.ok(project.url("/"))).isTrue();

@@ -110,8 +110,12 @@ class RequestMetricsIT extends DockerIT {
       double apiRate = (api.ok() - apiFrom) / seconds;
       web.close();
       api.close();
-      assertThat(web.failures()).as("non-2xx answers on /").isEmpty();
-      assertThat(api.failures()).as("non-2xx answers on /api").isEmpty();
+      assertThat(web.failures())
+          .as("non-2xx answers on / (no answer: %s)", web.noAnswerCauses())
+          .isEmpty();
+      assertThat(api.failures())
+          .as("non-2xx answers on /api (no answer: %s)", api.noAnswerCauses())
+          .isEmpty();
 
       report("web", webRate, webSamples);
       report("api", apiRate, apiSamples);

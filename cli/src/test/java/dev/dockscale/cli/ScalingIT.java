@@ -48,7 +48,9 @@ class ScalingIT extends DockerIT {
         System.out.printf(
             "[figure] cpu load: %d ok, %d failed, by replica %s%n",
             load.ok(), load.failed(), load.byServer());
-        assertThat(load.failures()).as("non-2xx answers under load").isEmpty();
+        assertThat(load.failures())
+            .as("non-2xx answers under load (no answer: %s)", load.noAnswerCauses())
+            .isEmpty();
         assertThat(load.byServer()).hasSizeGreaterThanOrEqualTo(2);
       }
       long quietStart = System.nanoTime();
@@ -57,7 +59,9 @@ class ScalingIT extends DockerIT {
           "[figure] load stop -> back to 1 replica: %.1f s%n",
           (System.nanoTime() - quietStart) / 1e9);
       probe.close();
-      assertThat(probe.failures()).as("non-2xx answers on / during the whole run").isEmpty();
+      assertThat(probe.failures())
+          .as("non-2xx answers on / during the whole run (no answer: %s)", probe.noAnswerCauses())
+          .isEmpty();
       assertThat(probe.ok()).isPositive();
     }
 

@@ -50,7 +50,9 @@ class WarmPoolIT extends DockerIT {
           .anyMatch(r -> r.name().endsWith("-web-2") && !r.warm() && r.active());
       await().atMost(Duration.ofSeconds(60)).until(() -> project.latest.get().warm() >= 1);
       load.close();
-      assertThat(load.failures()).as("non-2xx answers under load").isEmpty();
+      assertThat(load.failures())
+          .as("non-2xx answers under load (no answer: %s)", load.noAnswerCauses())
+          .isEmpty();
     }
   }
 

@@ -42,6 +42,7 @@ public final class LoadGenerator implements AutoCloseable {
   private final Histogram latencies = Latencies.newHistogram();
   private final Map<Integer, LongAdder> failures = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> byServer = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> noAnswer = new ConcurrentHashMap<>();
   private final java.util.Queue<Long> failedAt = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final AtomicLong sent = new AtomicLong();
 
@@ -143,6 +144,10 @@ public final class LoadGenerator implements AutoCloseable {
       stopped = true;
     } catch (Exception e) {
       failures.computeIfAbsent(0, k -> new LongAdder()).increment();
+      String cause = e.getClass().getSimpleName() + ": " + e.getMessage();
+      if (noAnswer.size() < 20 || noAnswer.containsKey(cause)) {
+        noAnswer.computeIfAbsent(cause, k -> new LongAdder()).increment();
+      }
       failedAt(System.nanoTime());
     }
   }
@@ -199,10 +204,22 @@ public final class LoadGenerator implements AutoCloseable {
     return Latencies.of(latencies.copy());
   }
 
-  /** Non-2xx answers by status; status 0 counts requests that got no answer at all. */
+  /**
+   * Non-2xx answers by status; status 0 counts requests that got no answer at all (why: {@link
+   * #noAnswerCauses}). The JDK's client itself sends a request again once when a kept-alive
+   * connection was closed or reset under it (what nginx's old workers do to idle connections as it
+   * reloads), so that is not counted here.
+   */
   public Map<Integer, Long> failures() {
     Map<Integer, Long> copy = new java.util.TreeMap<>();
     failures.forEach((k, v) -> copy.put(k, v.sum()));
+    return copy;
+  }
+
+  /** Why requests got no answer at all (status 0), by exception; the first 20 kinds. */
+  public Map<String, Long> noAnswerCauses() {
+    Map<String, Long> copy = new java.util.TreeMap<>();
+    noAnswer.forEach((k, v) -> copy.put(k, v.sum()));
     return copy;
   }
 
