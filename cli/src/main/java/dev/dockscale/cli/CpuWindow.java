@@ -23,23 +23,29 @@ record CpuWindow(double host, Map<String, Double> groups) {
   /** Sleeps {@code seconds} and returns what the host and the processes used meanwhile. */
   static CpuWindow measure(int seconds) throws IOException, InterruptedException {
     long[] hostBefore = procStat();
-    Map<String, Long> before = processTicks();
+    Map<Process, Long> before = processTicks();
     Thread.sleep(seconds * 1000L);
     long[] hostAfter = procStat();
-    Map<String, Long> after = processTicks();
+    Map<Process, Long> after = processTicks();
     long busy = hostAfter[0] - hostBefore[0];
     long total = hostAfter[1] - hostBefore[1];
     // The jiffies count every core's time: busy/total is the share of all cores.
     int cores = Runtime.getRuntime().availableProcessors();
     double host = total <= 0 ? 0 : (double) busy / total * cores * 100;
+    // Per process, then by group: a process that ended during the window takes with it only what
+    // it used in it, which /proc no longer shows (a few ticks at most), not its whole life's.
     Map<String, Double> groups = new HashMap<>();
     after.forEach(
-        (group, ticks) ->
-            groups.put(
-                group,
-                (ticks - before.getOrDefault(group, 0L)) * 100.0 / TICKS_PER_SECOND / seconds));
+        (process, ticks) ->
+            groups.merge(
+                process.group(),
+                (ticks - before.getOrDefault(process, 0L)) * 100.0 / TICKS_PER_SECOND / seconds,
+                Double::sum));
     return new CpuWindow(host, groups);
   }
+
+  /** One process, told apart from a later one with the same pid by when it started. */
+  private record Process(long pid, long startTicks, String group) {}
 
   /** The share of one group of processes, 0 when none ran. */
   double of(String group) {
@@ -52,11 +58,11 @@ record CpuWindow(double host, Map<String, Double> groups) {
   }
 
   /**
-   * CPU ticks used so far by this process ("self") and by each other process name, containerd and
-   * its shims as one.
+   * CPU ticks used so far by each process, grouped as this process ("self"), containerd with its
+   * shims, and every other process by its name.
    */
-  private static Map<String, Long> processTicks() throws IOException {
-    Map<String, Long> ticks = new HashMap<>();
+  private static Map<Process, Long> processTicks() throws IOException {
+    Map<Process, Long> ticks = new HashMap<>();
     String self = Long.toString(ProcessHandle.current().pid());
     try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
       for (Path dir : dirs) {
@@ -67,13 +73,14 @@ record CpuWindow(double host, Map<String, Double> groups) {
           continue;
         }
         String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        // Fields after the name, from the state (field 3 of proc(5)): utime 14, stime 15, start 22.
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long used = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        String pid = dir.getFileName().toString();
         String group =
-            dir.getFileName().toString().equals(self)
-                ? "self"
-                : comm.startsWith("containerd") ? "containerd" : comm;
-        ticks.merge(group, used, Long::sum);
+            pid.equals(self) ? "self" : comm.startsWith("containerd") ? "containerd" : comm;
+        ticks.put(
+            new Process(Long.parseLong(pid), Long.parseLong(f[19]), group),
+            Long.parseLong(f[11]) + Long.parseLong(f[12]));
       }
     }
     return ticks;

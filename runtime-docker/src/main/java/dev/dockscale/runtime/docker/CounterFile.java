@@ -100,13 +100,13 @@ final class CounterFile implements Closeable {
     while (end > start && Character.isWhitespace(text[end - 1])) {
       end--;
     }
-    if (start == end || end - start > 18) {
+    if (start == end) {
       throw notACounter(start, end);
     }
     long value = 0;
     for (int i = start; i < end; i++) {
       int digit = text[i] - '0';
-      if (digit < 0 || digit > 9) {
+      if (digit < 0 || digit > 9 || value > (Long.MAX_VALUE - digit) / 10) {
         throw notACounter(start, end);
       }
       value = value * 10 + digit;

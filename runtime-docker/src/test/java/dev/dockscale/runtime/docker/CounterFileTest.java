@@ -72,10 +72,20 @@ class CounterFileTest {
   }
 
   @Test
+  void theLargestLongIsACounter() throws IOException {
+    Path path = dir.resolve("cpuacct.usage");
+    Files.writeString(path, Long.MAX_VALUE + "\n");
+    try (CounterFile file = new CounterFile(path)) {
+      assertThat(file.number()).isEqualTo(Long.MAX_VALUE);
+    }
+  }
+
+  @Test
   void aNegativeOrHugeOrEmptyValueIsNotACounter() throws IOException {
     Path path = dir.resolve("memory.current");
     try (CounterFile file = new CounterFile(path)) {
-      for (String text : new String[] {"-1", "9".repeat(19), "", "12 34", "0x10"}) {
+      for (String text :
+          new String[] {"-1", "9223372036854775808", "9".repeat(20), "", "12 34", "0x10"}) {
         Files.writeString(path, text + "\n");
         assertThatThrownBy(file::number).hasMessageContaining("where a counter should be");
       }
