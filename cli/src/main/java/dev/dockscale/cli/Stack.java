@@ -5,16 +5,16 @@ import dev.dockscale.balancer.nginx.NginxBalancer;
 import dev.dockscale.balancer.nginx.NginxProbe;
 import dev.dockscale.balancer.nginx.NginxRequestMetrics;
 import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.docker.Docker;
+import dev.dockscale.docker.Images;
 import dev.dockscale.engine.Balancer;
 import dev.dockscale.engine.CombinedMetricsSource;
 import dev.dockscale.engine.Controller;
 import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;
 import dev.dockscale.runtime.docker.CgroupMetricsSource;
-import dev.dockscale.runtime.docker.Docker;
 import dev.dockscale.runtime.docker.DockerRuntime;
 import dev.dockscale.runtime.docker.DockerStatsSource;
-import dev.dockscale.runtime.docker.Images;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -49,6 +49,17 @@ public final class Stack implements AutoCloseable {
   }
 
   /**
+   * How the sample backend's image is built: its Dockerfile and jar, which this module's build puts
+   * on the classpath at {@code images/sample-backend}.
+   */
+  static final Images.Recipe SAMPLE_BACKEND =
+      new Images.Recipe(
+          "dockscale/sample-backend:latest",
+          "images/sample-backend",
+          List.of("Dockerfile", "app.jar"),
+          "eclipse-temurin:17-jre");
+
+  /**
    * With the loop's metrics passed through {@code pipeline} (the policy benchmark emulates HPA's 15
    * s metrics pipeline so: {@link WindowedMetricsSource}).
    */
@@ -61,7 +72,7 @@ public final class Stack implements AutoCloseable {
     this.notice = notice;
     this.docker = Docker.connect();
     Docker.requireReachable(docker);
-    this.images = new Images(docker, notice);
+    this.images = new Images(docker, notice, List.of(NginxBalancer.IMAGE, SAMPLE_BACKEND));
     this.runtime = new DockerRuntime(docker, images, Clock.systemUTC());
     // Straight from the kernel's cgroup files; the Engine's stats streams for what it cannot see.
     this.streamsDocker = Docker.connect(Docker.STREAMS);

@@ -3,8 +3,8 @@ package dev.dockscale.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.dockscale.docker.Docker;
 import dev.dockscale.engine.Labels;
-import dev.dockscale.runtime.docker.Docker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -3,10 +3,10 @@ package dev.dockscale.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.dockscale.docker.ContainerExec;
 import dev.dockscale.engine.Replica;
 import dev.dockscale.engine.ServiceStatus;
 import dev.dockscale.loadtest.LoadGenerator;
-import dev.dockscale.runtime.docker.ContainerExec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.HostConfig;
+import dev.dockscale.docker.LocalBaseImage;
 import dev.dockscale.engine.Labels;
-import dev.dockscale.runtime.docker.LocalBaseImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

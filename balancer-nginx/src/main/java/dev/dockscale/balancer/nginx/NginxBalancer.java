@@ -9,12 +9,13 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
 import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.docker.ContainerExec;
+import dev.dockscale.docker.Docker;
+import dev.dockscale.docker.ImageSupply;
+import dev.dockscale.docker.Images;
 import dev.dockscale.engine.Balancer;
 import dev.dockscale.engine.Labels;
-import dev.dockscale.runtime.docker.ContainerExec;
-import dev.dockscale.runtime.docker.Docker;
-import dev.dockscale.runtime.docker.Images;
-import dev.dockscale.runtime.docker.RuntimeUnavailableException;
+import dev.dockscale.engine.RuntimeUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +40,7 @@ public final class NginxBalancer implements Balancer {
   static final String NEXT = "/etc/nginx/nginx.conf.next";
 
   private final DockerClient docker;
-  private final Images images;
+  private final ImageSupply images;
   private final DockscaleConfig config;
 
   /**
@@ -50,20 +51,37 @@ public final class NginxBalancer implements Balancer {
 
   static final String LAYOUT = "3";
 
+  /**
+   * How the balancer's image ({@code balancer.image}'s default) is built: this module's {@code
+   * image/} folder, on the classpath at {@code images/nginx}.
+   */
+  public static final Images.Recipe IMAGE =
+      new Images.Recipe(
+          "dockscale/nginx:latest",
+          "images/nginx",
+          List.of("Dockerfile", "nginx.conf"),
+          "nginx:stable");
+
   private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(10);
 
   /**
    * Writes its arguments, one after another, to {@link #NEXT}, checks it and moves it into place.
+   * Only {@code nginx -t}'s own failure means the config was rejected; a write or move that failed
+   * exits with {@link #COULD_NOT_WRITE}, which is tried again on the next pass.
    */
   static final String WRITE_CHECK_AND_SWAP =
-      "for part in \"$@\"; do printf '%s' \"$part\"; done > "
+      "for part in \"$@\"; do printf '%s' \"$part\" || exit 97; done > "
           + NEXT
-          + " && nginx -t -q -c "
+          + " || exit 97; nginx -t -q -c "
           + NEXT
-          + " && mv -f "
+          + " || exit 1; mv -f "
           + NEXT
           + " "
-          + CONF;
+          + CONF
+          + " || exit 97";
+
+  /** {@link #WRITE_CHECK_AND_SWAP}'s exit code when the config could not be written or moved. */
+  static final int COULD_NOT_WRITE = 97;
 
   /**
    * Characters of the config per argument: Linux takes at most 128 KiB in one argument, and a
@@ -77,7 +95,7 @@ public final class NginxBalancer implements Balancer {
   private String applied;
   private String rejected;
 
-  public NginxBalancer(DockerClient docker, Images images, DockscaleConfig config) {
+  public NginxBalancer(DockerClient docker, ImageSupply images, DockscaleConfig config) {
     this.docker = docker;
     this.images = images;
     this.config = config;
@@ -276,6 +294,15 @@ public final class NginxBalancer implements Balancer {
         return Outcome.REJECTED;
       }
       ContainerExec.Result check = exec(writeCheckAndSwap(rendered));
+      if (couldNotRun(check.exitCode())) {
+        throw new ContainerExec.ExecFailedException(
+            "the new config could not be written in the balancer (exit "
+                + check.exitCode()
+                + "): "
+                + check.output()
+                + "; tried again on the next pass",
+            null);
+      }
       if (!check.ok()) {
         rejected = rendered;
         LOG.error(
@@ -318,7 +345,21 @@ public final class NginxBalancer implements Balancer {
     return ContainerExec.run(docker, containerId, EXEC_TIMEOUT, command);
   }
 
-  /** The command that puts {@code config} in place if nginx accepts it. */
+  /**
+   * Whether {@link #WRITE_CHECK_AND_SWAP} never got to judge the config: it could not write it, or
+   * the shell could not be started (126, 127).
+   */
+  static boolean couldNotRun(int exitCode) {
+    return exitCode == COULD_NOT_WRITE || exitCode == 126 || exitCode == 127;
+  }
+
+  /**
+   * The command that puts {@code config} in place if nginx accepts it. The config is in its
+   * arguments, so the Engine shows it in its {@code exec_create} events and {@code ps} on the host
+   * shows it while the command runs: it holds the replicas' addresses and names, nothing secret.
+   * Through the exec's stdin it would not be (docker-java's client never closes an exec's stdin, so
+   * the command would not end).
+   */
   static String[] writeCheckAndSwap(String config) {
     List<String> command = new ArrayList<>(List.of("sh", "-c", WRITE_CHECK_AND_SWAP, "sh"));
     int at = 0;

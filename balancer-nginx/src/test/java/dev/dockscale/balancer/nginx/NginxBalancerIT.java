@@ -7,14 +7,15 @@ import static org.awaitility.Awaitility.await;
 import com.github.dockerjava.api.DockerClient;
 import dev.dockscale.config.ConfigLoader;
 import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.docker.ContainerExec;
+import dev.dockscale.docker.Docker;
+import dev.dockscale.docker.Images;
 import dev.dockscale.engine.Balancer.Backend;
 import dev.dockscale.engine.Balancer.Outcome;
 import dev.dockscale.engine.Balancer.Route;
 import dev.dockscale.engine.ReadinessProbe;
-import dev.dockscale.runtime.docker.Docker;
+import dev.dockscale.engine.RuntimeUnavailableException;
 import dev.dockscale.runtime.docker.DockerRuntime;
-import dev.dockscale.runtime.docker.Images;
-import dev.dockscale.runtime.docker.RuntimeUnavailableException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +43,11 @@ class NginxBalancerIT {
   @BeforeEach
   void start() throws Exception {
     docker = Docker.connect();
-    Images images = new Images(docker, notice -> System.out.println("notice: " + notice));
+    Images images =
+        new Images(
+            docker,
+            notice -> System.out.println("notice: " + notice),
+            List.of(NginxBalancer.IMAGE));
     runtime = new DockerRuntime(docker, images, java.time.Clock.systemUTC());
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -101,7 +106,9 @@ class NginxBalancerIT {
     assertThat(balancer.apply(none)).isEqualTo(Outcome.UNCHANGED);
 
     // A second balancer object (a restarted dockscale) reads nginx's config and finds it current.
-    NginxBalancer again = new NginxBalancer(docker, new Images(docker, notice -> {}), config);
+    NginxBalancer again =
+        new NginxBalancer(
+            docker, new Images(docker, notice -> {}, List.of(NginxBalancer.IMAGE)), config);
     again.ensureRunning();
     assertThat(again.apply(none)).isEqualTo(Outcome.UNCHANGED);
   }
@@ -119,6 +126,33 @@ class NginxBalancerIT {
     assertThat(balancer.applyConfig(rendered, "2,000 backends")).isEqualTo(Outcome.RELOADED);
 
     assertThat(balancer.currentConfig()).isEqualTo(rendered);
+  }
+
+  @Test
+  void aConfigThatCouldNotBeWrittenIsRetriedNeverRememberedAsRejected() {
+    List<Route> none = List.of(new Route("web", "/", List.of()));
+    assertThat(balancer.apply(none)).isEqualTo(Outcome.RELOADED);
+    String id =
+        docker
+            .listContainersCmd()
+            .withNameFilter(List.of(config.balancerName()))
+            .exec()
+            .get(0)
+            .getId();
+    // A directory where the next config is written: the write fails, nginx never judges it.
+    assertThat(
+            ContainerExec.run(docker, id, Duration.ofSeconds(10), "mkdir", NginxBalancer.NEXT).ok())
+        .isTrue();
+    String next =
+        NginxConfig.render(config.project(), List.of(new Route("web", "/app", List.of())));
+
+    assertThatThrownBy(() -> balancer.applyConfig(next, "unwritable"))
+        .isInstanceOf(RuntimeUnavailableException.class)
+        .hasMessageContaining("could not be written");
+
+    ContainerExec.run(docker, id, Duration.ofSeconds(10), "rmdir", NginxBalancer.NEXT);
+    assertThat(balancer.applyConfig(next, "writable again")).isEqualTo(Outcome.RELOADED);
+    assertThat(balancer.currentConfig()).isEqualTo(next);
   }
 
   @Test

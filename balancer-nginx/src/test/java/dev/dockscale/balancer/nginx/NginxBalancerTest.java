@@ -32,4 +32,14 @@ class NginxBalancerTest {
     assertThat(command[4]).hasSize(NginxBalancer.PART - 1);
     assertThat(command[5]).isEqualTo("\uD83D\uDE00b");
   }
+
+  @Test
+  void onlyNginxsOwnFailureIsARejectionNotAWriteThatFailedOrAShellThatDidNotStart() {
+    assertThat(NginxBalancer.couldNotRun(NginxBalancer.COULD_NOT_WRITE)).isTrue();
+    assertThat(NginxBalancer.couldNotRun(126)).isTrue();
+    assertThat(NginxBalancer.couldNotRun(127)).isTrue();
+    assertThat(NginxBalancer.couldNotRun(1)).isFalse();
+    assertThat(NginxBalancer.WRITE_CHECK_AND_SWAP)
+        .contains("nginx -t -q -c " + NginxBalancer.NEXT + " || exit 1;");
+  }
 }

@@ -3,6 +3,7 @@ package dev.dockscale.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
+import dev.dockscale.docker.StreamCallback;
 import dev.dockscale.engine.Backoff;
 import dev.dockscale.engine.ContainerRuntime.RuntimeEvent;
 import dev.dockscale.engine.Controller;

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.CpuStatsConfig;
 import com.github.dockerjava.api.model.MemoryStatsConfig;
 import com.github.dockerjava.api.model.Statistics;
+import dev.dockscale.docker.StreamCallback;
 import dev.dockscale.metrics.InvalidReadingException;
 import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;

@@ -1,5 +1,6 @@
 package dev.dockscale.runtime.docker;
 
+import dev.dockscale.docker.Images;
 import dev.dockscale.engine.Backoff;
 import dev.dockscale.engine.ContainerRuntime.ImageState;
 import dev.dockscale.policy.Durations;

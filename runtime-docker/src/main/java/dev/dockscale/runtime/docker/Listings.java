@@ -1,6 +1,7 @@
 package dev.dockscale.runtime.docker;
 
 import com.github.dockerjava.api.model.Container;
+import dev.dockscale.docker.Docker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

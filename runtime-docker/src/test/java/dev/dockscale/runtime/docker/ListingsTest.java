@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.model.Container;
+import dev.dockscale.docker.Docker;
 import dev.dockscale.policy.ManualClock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.dockscale.runtime.docker;
+package dev.dockscale.docker;
 
 import com.github.dockerjava.api.async.ResultCallback;
 import java.io.Closeable;
@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * does nothing before the stream has started ({@code onStart}), so a stream closed that early would
  * run on and hold a thread and a pooled connection; this one closes it as soon as it starts.
  */
-abstract class StreamCallback<T> extends ResultCallback.Adapter<T> {
+public abstract class StreamCallback<T> extends ResultCallback.Adapter<T> {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamCallback.class);
   private volatile boolean closeRequested;

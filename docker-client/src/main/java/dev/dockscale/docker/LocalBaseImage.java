@@ -1,7 +1,8 @@
-package dev.dockscale.runtime.docker;
+package dev.dockscale.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.dockscale.engine.RuntimeUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,11 @@
-package dev.dockscale.runtime.docker;
+package dev.dockscale.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.dockscale.engine.RuntimeUnavailableException;
 import java.time.Duration;
 
 /**

@@ -1,10 +1,11 @@
-package dev.dockscale.runtime.docker;
+package dev.dockscale.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.dockscale.engine.RuntimeUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,17 +20,19 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes sure the images a config names are there. dockscale's own images (the sample backend, the
- * nginx balancer) are built from recipes shipped on the classpath: on the official base image when
- * it can be had, else on the local base built from Debian packages, with a one-line notice. Images
- * are rebuilt only when missing or when their recipe changed (label {@code dockscale.recipe}).
- * Other images are pulled when missing.
+ * Makes sure the images a config names are there. dockscale's own images are built from the recipes
+ * it is given (each module that ships an image declares its recipe: the balancer its nginx, the
+ * command line the sample backend), with their files on the classpath: on the official base image
+ * when it can be had, else on the local base built from Debian packages, with a one-line notice.
+ * Images are rebuilt only when missing or when their recipe changed (label {@code
+ * dockscale.recipe}). Other images are pulled when missing.
  */
-public final class Images {
+public final class Images implements ImageSupply {
 
   private static final Logger LOG = LoggerFactory.getLogger(Images.class);
   static final String RECIPE_LABEL = "dockscale.recipe";
@@ -44,27 +47,16 @@ public final class Images {
    */
   public record Recipe(String tag, String resourceDir, List<String> files, String officialBase) {}
 
-  public static final Recipe SAMPLE_BACKEND =
-      new Recipe(
-          "dockscale/sample-backend:latest",
-          "images/sample-backend",
-          List.of("Dockerfile", "app.jar"),
-          "eclipse-temurin:17-jre");
-  public static final Recipe NGINX =
-      new Recipe(
-          "dockscale/nginx:latest",
-          "images/nginx",
-          List.of("Dockerfile", "nginx.conf"),
-          "nginx:stable");
-
   private final DockerClient docker;
   private final Consumer<String> notice;
   private final Map<String, Recipe> recipes;
 
-  public Images(DockerClient docker, Consumer<String> notice) {
+  /** Builds {@code recipes}' images from their recipes, pulls any other. */
+  public Images(DockerClient docker, Consumer<String> notice, List<Recipe> recipes) {
     this.docker = docker;
     this.notice = notice;
-    this.recipes = Map.of(SAMPLE_BACKEND.tag(), SAMPLE_BACKEND, NGINX.tag(), NGINX);
+    this.recipes =
+        recipes.stream().collect(Collectors.toUnmodifiableMap(Recipe::tag, recipe -> recipe));
   }
 
   /**
@@ -82,7 +74,8 @@ public final class Images {
     return labels != null && recipeHash(recipe).equals(labels.get(RECIPE_LABEL));
   }
 
-  /** Builds (dockscale's) or pulls (any other) {@code image} when it is not there. */
+  /** Builds (one of the recipes') or pulls (any other) {@code image} when it is not there. */
+  @Override
   public synchronized void ensurePresent(String image) {
     Recipe recipe = recipes.get(image);
     if (recipe != null) {

@@ -1,4 +1,4 @@
-package dev.dockscale.runtime.docker;
+package dev.dockscale.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
