@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       DownCommand.class,
       StatusCommand.class,
+      AgentCommand.class,
       DemoCommand.class,
       SimulateCommand.class,
       BenchReactionCommand.class,

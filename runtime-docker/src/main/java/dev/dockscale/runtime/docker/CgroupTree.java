@@ -51,7 +51,7 @@ final class CgroupTree {
           .map(root::resolve)
           .filter(dir -> hasFiles(dir, "cpu.stat", "memory.current"))
           .findFirst()
-          .map(dir -> new Container(dir, dir, Version.V2));
+          .map(dir -> new Container(cgroupOf(root, dir), dir, dir, Version.V2));
     }
     Optional<Path> cpu =
         V1_CPU_CONTROLLERS.stream()
@@ -59,12 +59,22 @@ final class CgroupTree {
                 controller -> placements.stream().map(p -> root.resolve(controller).resolve(p)))
             .filter(dir -> hasFiles(dir, "cpuacct.usage"))
             .findFirst();
+    Optional<String> cgroup =
+        placements.stream()
+            .filter(p -> cpu.isPresent() && cpu.get().endsWith(p))
+            .map(p -> "/" + p)
+            .findFirst();
     Optional<Path> memory =
         placements.stream()
             .map(p -> root.resolve("memory").resolve(p))
             .filter(dir -> hasFiles(dir, "memory.usage_in_bytes"))
             .findFirst();
-    return cpu.flatMap(c -> memory.map(m -> new Container(c, m, Version.V1)));
+    return cpu.flatMap(c -> memory.map(m -> new Container(cgroup.orElseThrow(), c, m, Version.V1)));
+  }
+
+  /** A v2 container's place from the root: {@code /docker/<id>}. */
+  private static String cgroupOf(Path root, Path dir) {
+    return "/" + root.relativize(dir);
   }
 
   private static boolean hasFiles(Path dir, String... names) {
@@ -81,12 +91,14 @@ final class CgroupTree {
    * container is no longer watched).
    */
   static final class Container implements Closeable {
+    private final String cgroup;
     private final CounterFile cpu;
     private final CounterFile usage;
     private final CounterFile stat;
     private final Version version;
 
-    Container(Path cpuDir, Path memoryDir, Version version) {
+    Container(String cgroup, Path cpuDir, Path memoryDir, Version version) {
+      this.cgroup = cgroup;
       this.version = version;
       this.cpu =
           new CounterFile(cpuDir.resolve(version == Version.V1 ? "cpuacct.usage" : "cpu.stat"));
@@ -95,6 +107,11 @@ final class CgroupTree {
               memoryDir.resolve(
                   version == Version.V1 ? "memory.usage_in_bytes" : "memory.current"));
       this.stat = new CounterFile(memoryDir.resolve("memory.stat"));
+    }
+
+    /** Where the container is from a controller's root, {@code /docker/<id>}, as cAdvisor says. */
+    String cgroup() {
+      return cgroup;
     }
 
     /**

@@ -1,0 +1,95 @@
+package dev.dockscale.cli;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.dockscale.config.DockscaleConfig.Address;
+import dev.dockscale.docker.Docker;
+import dev.dockscale.prometheus.AgentServer;
+import dev.dockscale.prometheus.ContainerExporter;
+import dev.dockscale.prometheus.EngineContainers;
+import dev.dockscale.runtime.docker.CgroupReader;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dockscale agent}: serves this node's containers' CPU and memory, read from its cgroup
+ * tree, in Prometheus' text format under cAdvisor's names, for a Prometheus server (or dockscale)
+ * to scrape. Run it on every node of a swarm (a global service), or use cAdvisor instead.
+ */
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
+    description =
+        "Serve this node's container CPU and memory (cAdvisor's metric names) for Prometheus.")
+final class AgentCommand implements Callable<Integer> {
+
+  static final int DEFAULT_PORT = 9338;
+
+  @Mixin LogFormatOption logFormat;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--listen",
+      defaultValue = "127.0.0.1:" + DEFAULT_PORT,
+      description =
+          "host:port to serve /metrics on, or a port alone for 127.0.0.1 (default: ${DEFAULT-VALUE})")
+  String listen;
+
+  @Option(
+      names = "--cgroup-root",
+      defaultValue = "/sys/fs/cgroup",
+      description = "where the node's cgroup tree is mounted (default: ${DEFAULT-VALUE})")
+  Path cgroupRoot;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    logFormat.apply();
+    Address address;
+    try {
+      address =
+          Address.parse(listen.matches("[0-9]+") ? "127.0.0.1:" + listen : listen, DEFAULT_PORT);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
+    }
+    CgroupReader cgroups =
+        CgroupReader.forRoot(cgroupRoot)
+            .orElseThrow(
+                () ->
+                    new ParameterException(
+                        spec.commandLine(),
+                        "--cgroup-root "
+                            + cgroupRoot
+                            + ": no readable cgroup tree there (in a container, mount the host's"
+                            + " /sys/fs/cgroup read-only)"));
+    DockerClient docker = Docker.connect();
+    Docker.requireReachable(docker);
+    CountDownLatch stopped = new CountDownLatch(1);
+    AgentServer server =
+        new AgentServer(
+            new ContainerExporter(new EngineContainers(docker, Clock.systemUTC()), cgroups));
+    int port = server.start(address.host(), address.port());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  cgroups.close();
+                  stopped.countDown();
+                }));
+    spec.commandLine()
+        .getErr()
+        .printf(
+            "dockscale agent: serving the containers of this node (cgroup %s tree at %s) on"
+                + " http://%s:%d/metrics; Ctrl-C stops it%n",
+            cgroups.version(), cgroupRoot, address.host(), port);
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,164 @@
+package dev.dockscale.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.HostConfig;
+import dev.dockscale.balancer.nginx.NginxBalancer;
+import dev.dockscale.docker.Docker;
+import dev.dockscale.docker.Images;
+import dev.dockscale.metrics.Metric;
+import dev.dockscale.metrics.MetricsSource;
+import dev.dockscale.metrics.MetricsSource.MeasuredReplica;
+import dev.dockscale.metrics.ReplicaMetrics;
+import dev.dockscale.prometheus.AgentServer;
+import dev.dockscale.prometheus.ContainerExporter;
+import dev.dockscale.prometheus.EngineContainers;
+import dev.dockscale.prometheus.PromqlMetricsSource;
+import dev.dockscale.runtime.docker.CgroupMetricsSource;
+import dev.dockscale.runtime.docker.CgroupReader;
+import dev.dockscale.runtime.docker.DockerStatsSource;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Metrics through Prometheus: the agent serves this node's containers from the cgroup tree, a real
+ * Prometheus (Debian's package) scrapes it on 127.0.0.1 every second, and the PromQL source reads
+ * them back — agreeing with the cgroup reader that reads the same containers directly. Skipped,
+ * saying so, where Prometheus is not installed.
+ */
+class PrometheusAgentIT {
+
+  private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
+  private static final String IMAGE = "dockscale/nginx:latest";
+
+  @TempDir Path dir;
+
+  @Test
+  void thePromqlSourceAgreesWithTheCgroupReaderOnABusyAndAnIdleContainer() throws Exception {
+    assumeTrue(
+        Files.isExecutable(PROMETHEUS),
+        "skipped: " + PROMETHEUS + " is not installed (Debian: apt-get install prometheus)");
+    String project = "dsit-prom-" + UUID.randomUUID().toString().substring(0, 6);
+    Map<String, String> labels = Map.of("dockscale.project", project);
+    DockerClient docker = Docker.connect();
+    new Images(docker, line -> {}, List.of(NginxBalancer.IMAGE)).ensurePresent(IMAGE);
+    String busy = null;
+    String idle = null;
+    Process prometheus = null;
+    try (CgroupReader cgroups = CgroupReader.forRoot(Path.of("/sys/fs/cgroup")).orElseThrow();
+        AgentServer agent =
+            new AgentServer(
+                new ContainerExporter(new EngineContainers(docker, Clock.systemUTC()), cgroups));
+        MetricsSource direct =
+            CgroupMetricsSource.forHost(
+                Clock.systemUTC(), new DockerStatsSource(docker, Clock.systemUTC()))) {
+      busy = start(docker, project + "-busy", labels, "while :; do :; done");
+      idle = start(docker, project + "-idle", labels, "sleep 600");
+      int agentPort = agent.start("127.0.0.1", 0);
+      int port = Waits.freePort();
+      Path config = dir.resolve("prometheus.yml");
+      Files.writeString(
+          config,
+          "global: { scrape_interval: 1s }\n"
+              + "scrape_configs:\n"
+              + "  - job_name: agent\n"
+              + "    static_configs: [{ targets: ['127.0.0.1:"
+              + agentPort
+              + "'] }]\n");
+      prometheus =
+          new ProcessBuilder(
+                  PROMETHEUS.toString(),
+                  "--config.file=" + config,
+                  "--storage.tsdb.path=" + dir.resolve("data"),
+                  "--web.listen-address=127.0.0.1:" + port)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("prometheus.log").toFile())
+              .start();
+      List<MeasuredReplica> replicas =
+          List.of(
+              new MeasuredReplica(busy, 0.25, 64L << 20),
+              new MeasuredReplica(idle, 0.25, 64L << 20));
+      try (PromqlMetricsSource promql =
+          PromqlMetricsSource.forProject(
+              URI.create("http://127.0.0.1:" + port),
+              project,
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(10),
+              Clock.systemUTC())) {
+        // A rate needs two scrapes in its window; the busy loop needs a few seconds of history.
+        String b = busy;
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> {
+                  Map<String, ReplicaMetrics> read = promql.read(replicas);
+                  return read.size() == 2
+                      && read.get(b).readings().getOrDefault(Metric.CPU, 0.0) > 80;
+                });
+        direct.read(replicas);
+        Thread.sleep(1_000);
+        Map<String, ReplicaMetrics> fromCgroups = direct.read(replicas);
+        Map<String, ReplicaMetrics> fromPrometheus = promql.read(replicas);
+        for (String id : List.of(busy, idle)) {
+          double cpuDirect = fromCgroups.get(id).readings().get(Metric.CPU);
+          double cpuPromql = fromPrometheus.get(id).readings().get(Metric.CPU);
+          double memDirect = fromCgroups.get(id).readings().get(Metric.MEMORY);
+          double memPromql = fromPrometheus.get(id).readings().get(Metric.MEMORY);
+          System.out.printf(
+              "[figure] %s container: CPU %.1f %% (cgroup reader, 0.5 s+) vs %.1f %% (PromQL rate"
+                  + " over 5 s); memory %.2f %% vs %.2f %%%n",
+              id.equals(busy) ? "busy" : "idle", cpuDirect, cpuPromql, memDirect, memPromql);
+          assertThat(cpuPromql).as("CPU of %s", id).isCloseTo(cpuDirect, offset(10.0));
+          assertThat(memPromql).as("memory of %s", id).isCloseTo(memDirect, offset(2.0));
+        }
+        assertThat(promql.troubles()).isEmpty();
+      }
+    } finally {
+      if (prometheus != null) {
+        prometheus.destroy();
+        if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
+          prometheus.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+      for (String id : new String[] {busy, idle}) {
+        if (id != null) {
+          docker.removeContainerCmd(id).withForce(true).exec();
+        }
+      }
+      docker.close();
+    }
+  }
+
+  private static String start(
+      DockerClient docker, String name, Map<String, String> labels, String script) {
+    String id =
+        docker
+            .createContainerCmd(IMAGE)
+            .withName(name)
+            .withLabels(labels)
+            .withEntrypoint("sh", "-c", script)
+            .withHostConfig(
+                HostConfig.newHostConfig()
+                    .withNanoCPUs(250_000_000L)
+                    .withMemory(64L << 20)
+                    .withNetworkMode("none"))
+            .exec()
+            .getId();
+    docker.startContainerCmd(id).exec();
+    return id;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.dockscale.prometheus;
+
+import dev.dockscale.runtime.docker.CgroupReader;
+import dev.dockscale.runtime.docker.CgroupReader.Usage;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every running container of the node, read from the cgroup tree at each scrape, as cAdvisor names
+ * it: {@code container_cpu_usage_seconds_total} and {@code container_memory_working_set_bytes},
+ * labelled with the cgroup ({@code id}), the container's name and image and each of its Docker
+ * labels ({@code container_label_*}: a Swarm task's service and task, dockscale's project and
+ * service). A container whose cgroup cannot be read is left out of that scrape.
+ */
+public final class ContainerExporter implements MultiCollector {
+
+  /** What the agent needs to know of a running container. */
+  public record Container(String id, String name, String image, Map<String, String> labels) {}
+
+  /** Where the running containers come from (the Engine's list, or a test's). */
+  @FunctionalInterface
+  public interface Containers {
+    List<Container> running();
+  }
+
+  private final Containers containers;
+  private final CgroupReader cgroups;
+
+  public ContainerExporter(Containers containers, CgroupReader cgroups) {
+    this.containers = containers;
+    this.cgroups = cgroups;
+  }
+
+  @Override
+  public synchronized MetricSnapshots collect() {
+    List<Container> running = containers.running();
+    CounterSnapshot.Builder cpu =
+        CounterSnapshot.builder()
+            .name(Cadvisor.CPU.substring(0, Cadvisor.CPU.length() - "_total".length()))
+            .help("Cumulative cpu time consumed in seconds.");
+    GaugeSnapshot.Builder memory =
+        GaugeSnapshot.builder()
+            .name(Cadvisor.MEMORY)
+            .help("Current working set in bytes (usage less inactive page cache).");
+    List<String> read = new ArrayList<>();
+    for (Container c : running) {
+      Optional<Usage> usage = cgroups.read(c.id());
+      if (usage.isEmpty()) {
+        continue;
+      }
+      read.add(c.id());
+      Labels labels = labels(usage.get().cgroup(), c);
+      cpu.dataPoint(
+          CounterSnapshot.CounterDataPointSnapshot.builder()
+              .labels(labels)
+              .value(usage.get().cpuNanos() / 1e9)
+              .build());
+      memory.dataPoint(
+          GaugeSnapshot.GaugeDataPointSnapshot.builder()
+              .labels(labels)
+              .value(usage.get().memoryBytes())
+              .build());
+    }
+    cgroups.retainOnly(read);
+    return MetricSnapshots.of(cpu.build(), memory.build());
+  }
+
+  /**
+   * cAdvisor's labels for one container; of two Docker labels that make the same Prometheus name,
+   * the first is kept.
+   */
+  static Labels labels(String cgroup, Container c) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(Cadvisor.ID, cgroup);
+    labels.put(Cadvisor.NAME, c.name());
+    labels.put(Cadvisor.IMAGE, c.image());
+    c.labels().forEach((name, value) -> labels.putIfAbsent(Cadvisor.label(name), value));
+    return Labels.of(new ArrayList<>(labels.keySet()), new ArrayList<>(labels.values()));
+  }
+}
