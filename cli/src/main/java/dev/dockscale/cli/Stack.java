@@ -5,6 +5,7 @@ import dev.dockscale.balancer.nginx.NginxBalancer;
 import dev.dockscale.balancer.nginx.NginxProbe;
 import dev.dockscale.balancer.nginx.NginxRequestMetrics;
 import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.config.DockscaleConfig.MetricsSpec;
 import dev.dockscale.docker.Docker;
 import dev.dockscale.docker.Images;
 import dev.dockscale.engine.Balancer;
@@ -12,6 +13,7 @@ import dev.dockscale.engine.CombinedMetricsSource;
 import dev.dockscale.engine.Controller;
 import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;
+import dev.dockscale.prometheus.PromqlMetricsSource;
 import dev.dockscale.runtime.docker.CgroupMetricsSource;
 import dev.dockscale.runtime.docker.DockerRuntime;
 import dev.dockscale.runtime.docker.DockerStatsSource;
@@ -74,11 +76,8 @@ public final class Stack implements AutoCloseable {
     Docker.requireReachable(docker);
     this.images = new Images(docker, notice, List.of(NginxBalancer.IMAGE, SAMPLE_BACKEND));
     this.runtime = new DockerRuntime(docker, images, Clock.systemUTC());
-    // Straight from the kernel's cgroup files; the Engine's stats streams for what it cannot see.
     this.streamsDocker = Docker.connect(Docker.STREAMS);
-    DockerStatsSource streams = new DockerStatsSource(streamsDocker, Clock.systemUTC());
-    MetricsSource containers =
-        fromCgroups ? CgroupMetricsSource.forHost(Clock.systemUTC(), streams) : streams;
+    MetricsSource containers = containerMetrics(config, fromCgroups, streamsDocker);
     this.balancer = new NginxBalancer(docker, images, config);
     // Request rate, in-flight requests and latency: nginx's request log, through its loopback port.
     this.requests = new NginxRequestMetrics(balancer::probePort, Clock.systemUTC());
@@ -93,6 +92,22 @@ public final class Stack implements AutoCloseable {
                         Set.of(Metric.RPS, Metric.ARRIVALS, Metric.INFLIGHT, Metric.LATENCY),
                         requests))));
     this.probe = new NginxProbe(balancer::probePort);
+  }
+
+  /**
+   * CPU and memory: from a Prometheus server when the config says so; else straight from the
+   * kernel's cgroup files, with the Engine's stats streams for what they cannot see (or the streams
+   * alone, for the benchmarks' baseline).
+   */
+  private static MetricsSource containerMetrics(
+      DockscaleConfig config, boolean fromCgroups, DockerClient streamsDocker) {
+    MetricsSpec m = config.metrics();
+    if (m.fromPrometheus()) {
+      return PromqlMetricsSource.forProject(
+          m.prometheus(), config.project(), m.window(), m.staleAfter(), Clock.systemUTC());
+    }
+    DockerStatsSource streams = new DockerStatsSource(streamsDocker, Clock.systemUTC());
+    return fromCgroups ? CgroupMetricsSource.forHost(Clock.systemUTC(), streams) : streams;
   }
 
   public DockerClient docker() {

@@ -42,9 +42,14 @@ final class ItProject implements AutoCloseable {
 
   /** {@code servicesYaml} is the body of {@code services:}, each service indented by two spaces. */
   static ItProject createServices(String kind, String servicesYaml) {
+    return createServices(kind, servicesYaml, "");
+  }
+
+  /** With more top-level settings ({@code metrics:} ...) at the end of the file. */
+  static ItProject createServices(String kind, String servicesYaml, String more) {
     String project = "dsit-" + kind + "-" + UUID.randomUUID().toString().substring(0, 6);
     int port = Waits.freePort();
-    ItProject p = new ItProject(project, port, yaml(project, port, servicesYaml));
+    ItProject p = new ItProject(project, port, yaml(project, port, servicesYaml) + more);
     p.stack.prepareImages();
     return p;
   }

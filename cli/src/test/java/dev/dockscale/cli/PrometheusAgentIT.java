@@ -10,6 +10,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import dev.dockscale.balancer.nginx.NginxBalancer;
 import dev.dockscale.docker.Docker;
 import dev.dockscale.docker.Images;
+import dev.dockscale.loadtest.LoadGenerator;
 import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;
 import dev.dockscale.metrics.MetricsSource.MeasuredReplica;
@@ -36,10 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Metrics through Prometheus: the agent serves this node's containers from the cgroup tree, a real
  * Prometheus (Debian's package) scrapes it on 127.0.0.1 every second, and the PromQL source reads
- * them back — agreeing with the cgroup reader that reads the same containers directly. Skipped,
- * saying so, where Prometheus is not installed.
+ * them back — agreeing with the cgroup reader that reads the same containers directly — and the
+ * loop scales on them ({@code metrics.source: prometheus}). Skipped, saying so, where Prometheus is
+ * not installed.
  */
-class PrometheusAgentIT {
+class PrometheusAgentIT extends DockerIT {
 
   private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
   private static final String IMAGE = "dockscale/nginx:latest";
@@ -67,26 +69,8 @@ class PrometheusAgentIT {
                 Clock.systemUTC(), new DockerStatsSource(docker, Clock.systemUTC()))) {
       busy = start(docker, project + "-busy", labels, "while :; do :; done");
       idle = start(docker, project + "-idle", labels, "sleep 600");
-      int agentPort = agent.start("127.0.0.1", 0);
       int port = Waits.freePort();
-      Path config = dir.resolve("prometheus.yml");
-      Files.writeString(
-          config,
-          "global: { scrape_interval: 1s }\n"
-              + "scrape_configs:\n"
-              + "  - job_name: agent\n"
-              + "    static_configs: [{ targets: ['127.0.0.1:"
-              + agentPort
-              + "'] }]\n");
-      prometheus =
-          new ProcessBuilder(
-                  PROMETHEUS.toString(),
-                  "--config.file=" + config,
-                  "--storage.tsdb.path=" + dir.resolve("data"),
-                  "--web.listen-address=127.0.0.1:" + port)
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("prometheus.log").toFile())
-              .start();
+      prometheus = prometheus(agent.start("127.0.0.1", 0), port);
       List<MeasuredReplica> replicas =
           List.of(
               new MeasuredReplica(busy, 0.25, 64L << 20),
@@ -128,18 +112,85 @@ class PrometheusAgentIT {
         assertThat(promql.troubles()).isEmpty();
       }
     } finally {
-      if (prometheus != null) {
-        prometheus.destroy();
-        if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
-          prometheus.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      }
+      stop(prometheus);
       for (String id : new String[] {busy, idle}) {
         if (id != null) {
           docker.removeContainerCmd(id).withForce(true).exec();
         }
       }
       docker.close();
+    }
+  }
+
+  @Test
+  void theLoopScalesOutOnCpuReadThroughPrometheus() throws Exception {
+    assumeTrue(
+        Files.isExecutable(PROMETHEUS),
+        "skipped: " + PROMETHEUS + " is not installed (Debian: apt-get install prometheus)");
+    DockerClient docker = Docker.connect();
+    Process prometheus = null;
+    try (CgroupReader cgroups = CgroupReader.forRoot(Path.of("/sys/fs/cgroup")).orElseThrow();
+        AgentServer agent =
+            new AgentServer(
+                new ContainerExporter(new EngineContainers(docker, Clock.systemUTC()), cgroups))) {
+      int port = Waits.freePort();
+      prometheus = prometheus(agent.start("127.0.0.1", 0), port);
+      project =
+          ItProject.createServices(
+              "promql",
+              "  web:\n" + ItProject.service(1, 2, "preset: classic\ncpu: { up: 70, down: 20 }\n"),
+              "metrics:\n  source: prometheus\n  prometheus: http://127.0.0.1:"
+                  + port
+                  + "\n  window: 3s\n  stale-after: 10s\n");
+      project.startServing(1);
+      long start = System.nanoTime();
+      try (LoadGenerator load =
+          new LoadGenerator(
+                  project.url("/cpu?ms=50"), 6, () -> 6, Duration.ofSeconds(90), 1_000_000)
+              .start()) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> project.active() >= 2 && load.byServer().size() >= 2);
+        System.out.printf(
+            "[figure] load start -> second replica serving, CPU through Prometheus (1 s scrapes,"
+                + " 3 s rate): %.1f s%n",
+            (System.nanoTime() - start) / 1e9);
+      }
+      assertThat(project.status("web").problems()).noneMatch(p -> p.contains("Prometheus"));
+    } finally {
+      stop(prometheus);
+      docker.close();
+    }
+  }
+
+  /** Debian's Prometheus on 127.0.0.1:{@code port}, scraping the agent every second. */
+  private Process prometheus(int agentPort, int port) throws java.io.IOException {
+    Path config = dir.resolve("prometheus.yml");
+    Files.writeString(
+        config,
+        "global: { scrape_interval: 1s }\n"
+            + "scrape_configs:\n"
+            + "  - job_name: agent\n"
+            + "    static_configs: [{ targets: ['127.0.0.1:"
+            + agentPort
+            + "'] }]\n");
+    return new ProcessBuilder(
+            PROMETHEUS.toString(),
+            "--config.file=" + config,
+            "--storage.tsdb.path=" + dir.resolve("data"),
+            "--web.listen-address=127.0.0.1:" + port)
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("prometheus.log").toFile())
+        .start();
+  }
+
+  private static void stop(Process prometheus) throws InterruptedException {
+    if (prometheus != null) {
+      prometheus.destroy();
+      if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
+        prometheus.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
     }
   }
 

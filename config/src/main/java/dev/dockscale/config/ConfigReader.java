@@ -3,6 +3,9 @@ package dev.dockscale.config;
 import dev.dockscale.config.DockscaleConfig.Address;
 import dev.dockscale.config.DockscaleConfig.ApiSpec;
 import dev.dockscale.config.DockscaleConfig.BalancerSpec;
+import dev.dockscale.config.DockscaleConfig.MetricsSpec;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +31,14 @@ final class ConfigReader {
   /** {@code base}: the folder a relative {@code state.dir} is taken from (the config's). */
   static DockscaleConfig read(Node top, Path base) {
     top.allow(
-        key -> key.startsWith("x-"), "project", "interval", "services", "balancer", "state", "api");
+        key -> key.startsWith("x-"),
+        "project",
+        "interval",
+        "services",
+        "balancer",
+        "state",
+        "api",
+        "metrics");
     String project = top.string("project", "dockscale");
     if (!NAME.matcher(project).matches()) {
       top.child("project")
@@ -47,7 +57,81 @@ final class ConfigReader {
         balancer(top),
         // An invalid project name is reported above; it names no folder.
         stateDir(top.child("state"), base, NAME.matcher(project).matches() ? project : "dockscale"),
-        api(top.child("api")));
+        api(top.child("api")),
+        metrics(top.child("metrics")));
+  }
+
+  /**
+   * {@code metrics}: {@code source: cgroups} (the default) or {@code source: prometheus} with the
+   * server's URL.
+   */
+  private static MetricsSpec metrics(Node metrics) {
+    metrics.allow("source", "prometheus", "window", "stale-after");
+    if (metrics.missing()) {
+      return MetricsSpec.CGROUPS;
+    }
+    String source = metrics.string("source", "cgroups");
+    Duration window =
+        metrics.duration(
+            "window", MetricsSpec.CGROUPS.window(), Duration.ofSeconds(2), Duration.ofMinutes(10));
+    Duration staleAfter =
+        metrics.duration(
+            "stale-after",
+            MetricsSpec.CGROUPS.staleAfter(),
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(10));
+    String url = metrics.string("prometheus", null);
+    switch (source) {
+      case "cgroups" -> {
+        if (url != null) {
+          metrics
+              .child("prometheus")
+              .problem("is read only with 'source: prometheus'; add that, or remove this key");
+        }
+        return MetricsSpec.CGROUPS;
+      }
+      case "prometheus" -> {
+        if (url == null) {
+          metrics.problem(
+              "'source: prometheus' needs the server's URL, e.g. prometheus: http://127.0.0.1:9090");
+          return MetricsSpec.CGROUPS;
+        }
+        URI server = prometheusUrl(metrics.child("prometheus"), url);
+        return server == null ? MetricsSpec.CGROUPS : new MetricsSpec(server, window, staleAfter);
+      }
+      default -> {
+        metrics
+            .child("source")
+            .problem("must be 'cgroups' (the default) or 'prometheus', got '" + source + "'");
+        return MetricsSpec.CGROUPS;
+      }
+    }
+  }
+
+  /** An http(s) URL with a host, no query or credentials; a path is the server's prefix. */
+  private static URI prometheusUrl(Node at, String url) {
+    String fix = "; write the server's base URL, e.g. http://127.0.0.1:9090";
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      at.problem("'" + url + "' is not a URL: " + e.getReason() + fix);
+      return null;
+    }
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+      at.problem("'" + url + "' must start with http:// or https://" + fix);
+    } else if (uri.getHost() == null) {
+      at.problem("'" + url + "' names no host" + fix);
+    } else if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      at.problem("'" + url + "' must have no query or fragment" + fix);
+    } else if (uri.getRawUserInfo() != null) {
+      at.problem(
+          "'" + url + "' must not carry credentials (they would show in logs and status)" + fix);
+    } else {
+      String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+      return uri.resolve(path.endsWith("/") ? path : path + "/");
+    }
+    return null;
   }
 
   private static Path stateDir(Node state, Path base, String project) {

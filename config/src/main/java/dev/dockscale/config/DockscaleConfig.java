@@ -1,5 +1,6 @@
 package dev.dockscale.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
  * @param stateDir where dockscale keeps what outlives a run (the decision journal, the API's
  *     generated token)
  * @param api the HTTP API, {@code null} when it is off
+ * @param metrics where CPU and memory come from
  */
 public record DockscaleConfig(
     String project,
@@ -26,7 +28,8 @@ public record DockscaleConfig(
     Map<String, ServiceSpec> services,
     BalancerSpec balancer,
     Path stateDir,
-    ApiSpec api) {
+    ApiSpec api,
+    MetricsSpec metrics) {
 
   public DockscaleConfig {
     Objects.requireNonNull(project, "project");
@@ -34,6 +37,18 @@ public record DockscaleConfig(
     services = Collections.unmodifiableMap(new LinkedHashMap<>(services));
     Objects.requireNonNull(balancer, "balancer");
     Objects.requireNonNull(stateDir, "stateDir");
+    Objects.requireNonNull(metrics, "metrics");
+  }
+
+  /** With CPU and memory from the cgroup tree. */
+  public DockscaleConfig(
+      String project,
+      Duration interval,
+      Map<String, ServiceSpec> services,
+      BalancerSpec balancer,
+      Path stateDir,
+      ApiSpec api) {
+    this(project, interval, services, balancer, stateDir, api, MetricsSpec.CGROUPS);
   }
 
   /** Without the API, state kept in {@code .dockscale/<project>} of the working directory. */
@@ -101,6 +116,24 @@ public record DockscaleConfig(
   }
 
   /**
+   * Where the replicas' CPU and memory come from: the node's cgroup tree (the default), or a
+   * Prometheus server that scrapes {@code dockscale agent} or cAdvisor on every node.
+   *
+   * @param prometheus the server's base URL, {@code null} for the cgroup tree
+   * @param window the rate window of CPU: at least two of the server's scrape intervals
+   * @param staleAfter a series last scraped longer ago has no reading
+   */
+  public record MetricsSpec(URI prometheus, Duration window, Duration staleAfter) {
+
+    public static final MetricsSpec CGROUPS =
+        new MetricsSpec(null, Duration.ofSeconds(10), Duration.ofSeconds(15));
+
+    public boolean fromPrometheus() {
+      return prometheus != null;
+    }
+  }
+
+  /**
    * The load balancer: where it is published on the host, and its image (nginx, from the official
    * image or the local base).
    */
@@ -124,7 +157,7 @@ public record DockscaleConfig(
 
   /** This config with {@code balancer} in place of its own. */
   public DockscaleConfig withBalancer(BalancerSpec balancer) {
-    return new DockscaleConfig(project, interval, services, balancer, stateDir, api);
+    return new DockscaleConfig(project, interval, services, balancer, stateDir, api, metrics);
   }
 
   /** This config with {@code service} in place of the service of the same name. */
@@ -135,7 +168,7 @@ public record DockscaleConfig(
     }
     Map<String, ServiceSpec> replaced = new LinkedHashMap<>(services);
     replaced.put(service.name(), service);
-    return new DockscaleConfig(project, interval, replaced, balancer, stateDir, api);
+    return new DockscaleConfig(project, interval, replaced, balancer, stateDir, api, metrics);
   }
 
   public String networkName() {

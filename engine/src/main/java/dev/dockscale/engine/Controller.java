@@ -380,9 +380,11 @@ public final class Controller implements Steering, AutoCloseable {
           "config reload refused: project and balancer cannot change while running (restart dockscale for that); the running config stays");
       return;
     }
-    if (!Objects.equals(next.api(), current.api()) || !next.stateDir().equals(current.stateDir())) {
+    if (!Objects.equals(next.api(), current.api())
+        || !next.stateDir().equals(current.stateDir())
+        || !next.metrics().equals(current.metrics())) {
       LOG.warn(
-          "api and state take effect at the next start of dockscale; the running ones stay until then");
+          "api, state and metrics take effect at the next start of dockscale; the running ones stay until then");
     }
     Map<String, ServiceReconciler> kept = new LinkedHashMap<>();
     for (ServiceSpec spec : next.services().values()) {

@@ -59,7 +59,7 @@ public final class PromqlMetricsSource implements MetricsSource {
   private volatile String trouble = "";
 
   /**
-   * @param server the Prometheus server, {@code http://host:port}
+   * @param server the Prometheus server, {@code http://host:port}, or with a path prefix
    * @param selector label matchers for the containers to read, e.g. {@code
    *     container_label_dockscale_project="shop"}
    * @param window the rate window: at least two scrape intervals
@@ -67,7 +67,8 @@ public final class PromqlMetricsSource implements MetricsSource {
    */
   PromqlMetricsSource(
       URI server, String selector, Duration window, Duration staleAfter, Clock clock) {
-    this.server = server;
+    String path = server.getRawPath() == null ? "" : server.getRawPath();
+    this.server = path.endsWith("/") ? server : URI.create(server + "/");
     this.selector = selector;
     this.window = window;
     this.staleAfter = staleAfter;
@@ -142,7 +143,7 @@ public final class PromqlMetricsSource implements MetricsSource {
   /** An instant query's vector, by container id. */
   private Map<String, Double> query(String promql) throws IOException, InterruptedException {
     URI uri =
-        server.resolve("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        server.resolve("api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),

@@ -135,6 +135,30 @@ class PromqlMetricsSourceTest {
   }
 
   @Test
+  void aServerBehindAPathPrefixIsAskedUnderIt() throws IOException {
+    server.createContext(
+        "/prom/api/v1/query",
+        exchange -> {
+          queries.add("under the prefix");
+          byte[] body = vector().getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          try (var out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    try (PromqlMetricsSource prefixed =
+        new PromqlMetricsSource(
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/prom"),
+            "x=\"y\"",
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(15),
+            Clock.fixed(NOW, ZoneOffset.UTC))) {
+      prefixed.poll();
+    }
+    assertThat(queries).containsExactly("under the prefix", "under the prefix", "under the prefix");
+  }
+
+  @Test
   void aProjectNameIsEscapedInsideItsLabelMatcher() {
     assertThat(PromqlMetricsSource.escape("a\"b\\c")).isEqualTo("a\\\"b\\\\c");
   }
