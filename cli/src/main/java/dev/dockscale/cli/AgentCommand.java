@@ -9,6 +9,9 @@ import dev.dockscale.prometheus.EngineContainers;
 import dev.dockscale.runtime.docker.CgroupReader;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -43,6 +46,14 @@ final class AgentCommand implements Callable<Integer> {
   String listen;
 
   @Option(
+      names = "--label-prefix",
+      split = ",",
+      description =
+          "export only the Docker labels starting with one of these (repeat or separate with"
+              + " commas; default: every label, as cAdvisor), e.g. dockscale.,com.docker.swarm.")
+  List<String> labelPrefixes = new ArrayList<>();
+
+  @Option(
       names = "--cgroup-root",
       defaultValue = "/sys/fs/cgroup",
       description = "where the node's cgroup tree is mounted (default: ${DEFAULT-VALUE})")
@@ -68,21 +79,48 @@ final class AgentCommand implements Callable<Integer> {
                             + cgroupRoot
                             + ": no readable cgroup tree there (in a container, mount the host's"
                             + " /sys/fs/cgroup read-only)"));
-    DockerClient docker = Docker.connect();
+    // A scrape must not hang on a hung daemon: the container list gives up after a few seconds,
+    // and the last list stands.
+    DockerClient docker = Docker.connect(4, Duration.ofSeconds(5));
     Docker.requireReachable(docker);
     CountDownLatch stopped = new CountDownLatch(1);
-    AgentServer server =
-        new AgentServer(
-            new ContainerExporter(new EngineContainers(docker, Clock.systemUTC()), cgroups));
-    int port = server.start(address.host(), address.port());
+    ContainerExporter exporter =
+        new ContainerExporter(
+            new EngineContainers(docker, Clock.systemUTC()), cgroups, labelPrefixes);
+    AgentServer server = new AgentServer(exporter);
+    int port;
+    try {
+      port = server.start(address.host(), address.port());
+    } catch (RuntimeException e) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--listen "
+              + address
+              + ": cannot listen there ("
+              + e.getMessage()
+              + "); choose a free port");
+    }
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   server.close();
-                  cgroups.close();
+                  exporter.close();
+                  try {
+                    docker.close();
+                  } catch (java.io.IOException ignored) {
+                    // Exiting: nothing to keep.
+                  }
                   stopped.countDown();
                 }));
+    if (!address.loopback()) {
+      spec.commandLine()
+          .getErr()
+          .printf(
+              "dockscale agent: %s is NOT loopback: every container's name, image and %s Docker"
+                  + " labels are readable by anyone who reaches it%n",
+              address, labelPrefixes.isEmpty() ? "every" : "the chosen");
+    }
     spec.commandLine()
         .getErr()
         .printf(

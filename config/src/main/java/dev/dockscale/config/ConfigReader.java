@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -83,10 +85,12 @@ final class ConfigReader {
     String url = metrics.string("prometheus", null);
     switch (source) {
       case "cgroups" -> {
-        if (url != null) {
-          metrics
-              .child("prometheus")
-              .problem("is read only with 'source: prometheus'; add that, or remove this key");
+        for (String key : List.of("prometheus", "window", "stale-after")) {
+          if (!metrics.child(key).missing()) {
+            metrics
+                .child(key)
+                .problem("is read only with 'source: prometheus'; add that, or remove this key");
+          }
         }
         return MetricsSpec.CGROUPS;
       }
@@ -118,18 +122,33 @@ final class ConfigReader {
       at.problem("'" + url + "' is not a URL: " + e.getReason() + fix);
       return null;
     }
-    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    if (!scheme.equals("http") && !scheme.equals("https")) {
       at.problem("'" + url + "' must start with http:// or https://" + fix);
     } else if (uri.getHost() == null) {
-      at.problem("'" + url + "' names no host" + fix);
+      at.problem(
+          "'"
+              + url
+              + "' names no host Java can reach (a host name has letters, digits, '-' and '.'; no"
+              + " '_', which Swarm stack names carry: use a network alias)"
+              + fix);
+    } else if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      at.problem("'" + url + "': the port must be from 1 to 65535" + fix);
     } else if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
       at.problem("'" + url + "' must have no query or fragment" + fix);
     } else if (uri.getRawUserInfo() != null) {
       at.problem(
           "'" + url + "' must not carry credentials (they would show in logs and status)" + fix);
+    } else if (path.contains("//") || path.contains("/../") || path.endsWith("/..")) {
+      at.problem("'" + url + "': its path must not hold '//' or '..'" + fix);
     } else {
-      String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-      return uri.resolve(path.endsWith("/") ? path : path + "/");
+      try {
+        return new URI(
+            scheme, uri.getRawAuthority(), path.endsWith("/") ? path : path + "/", null, null);
+      } catch (URISyntaxException e) {
+        at.problem("'" + url + "' is not a URL: " + e.getReason() + fix);
+      }
     }
     return null;
   }

@@ -44,6 +44,14 @@ public final class Docker {
 
   /** A client with up to {@code maxConnections} connections open at once. */
   public static DockerClient connect(int maxConnections) {
+    return connect(maxConnections, Duration.ofMinutes(10));
+  }
+
+  /**
+   * A client whose calls give up after {@code responseTimeout} without an answer: for callers that
+   * must not hang with a hung daemon (the agent answering a scrape).
+   */
+  public static DockerClient connect(int maxConnections, Duration responseTimeout) {
     DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
     ApacheDockerHttpClient http =
         new ApacheDockerHttpClient.Builder()
@@ -51,7 +59,7 @@ public final class Docker {
             .sslConfig(config.getSSLConfig())
             .maxConnections(maxConnections)
             .connectionTimeout(Duration.ofSeconds(5))
-            .responseTimeout(Duration.ofMinutes(10))
+            .responseTimeout(responseTimeout)
             .build();
     return DockerClientImpl.getInstance(config, http);
   }

@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every running container of the node, read from the cgroup tree at each scrape, as cAdvisor names
@@ -21,6 +24,8 @@ import java.util.Optional;
  * service). A container whose cgroup cannot be read is left out of that scrape.
  */
 public final class ContainerExporter implements MultiCollector {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerExporter.class);
 
   /** What the agent needs to know of a running container. */
   public record Container(String id, String name, String image, Map<String, String> labels) {}
@@ -33,10 +38,22 @@ public final class ContainerExporter implements MultiCollector {
 
   private final Containers containers;
   private final CgroupReader cgroups;
+  private final List<String> labelPrefixes;
 
+  /** Every Docker label of a container exported, as cAdvisor does by default. */
   public ContainerExporter(Containers containers, CgroupReader cgroups) {
+    this(containers, cgroups, List.of());
+  }
+
+  /**
+   * Only the Docker labels starting with one of {@code labelPrefixes} exported (all when empty):
+   * labels can hold what should not leave the node, and each distinct one is a series.
+   */
+  public ContainerExporter(
+      Containers containers, CgroupReader cgroups, List<String> labelPrefixes) {
     this.containers = containers;
     this.cgroups = cgroups;
+    this.labelPrefixes = List.copyOf(labelPrefixes);
   }
 
   @Override
@@ -52,37 +69,56 @@ public final class ContainerExporter implements MultiCollector {
             .help("Current working set in bytes (usage less inactive page cache).");
     List<String> read = new ArrayList<>();
     for (Container c : running) {
-      Optional<Usage> usage = cgroups.read(c.id());
-      if (usage.isEmpty()) {
-        continue;
+      try {
+        Optional<Usage> usage = c.id() == null ? Optional.empty() : cgroups.read(c.id());
+        if (usage.isEmpty()) {
+          continue;
+        }
+        Labels labels = labels(usage.get().cgroup(), c, labelPrefixes);
+        cpu.dataPoint(
+            CounterSnapshot.CounterDataPointSnapshot.builder()
+                .labels(labels)
+                .value(usage.get().cpuNanos() / 1e9)
+                .build());
+        memory.dataPoint(
+            GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                .labels(labels)
+                .value(usage.get().memoryBytes())
+                .build());
+        read.add(c.id());
+      } catch (RuntimeException e) {
+        // One container's oddity leaves it out of this scrape, never the node's other ones.
+        LOG.debug("container {} left out of this scrape: {}", c.id(), e.toString());
       }
-      read.add(c.id());
-      Labels labels = labels(usage.get().cgroup(), c);
-      cpu.dataPoint(
-          CounterSnapshot.CounterDataPointSnapshot.builder()
-              .labels(labels)
-              .value(usage.get().cpuNanos() / 1e9)
-              .build());
-      memory.dataPoint(
-          GaugeSnapshot.GaugeDataPointSnapshot.builder()
-              .labels(labels)
-              .value(usage.get().memoryBytes())
-              .build());
     }
     cgroups.retainOnly(read);
     return MetricSnapshots.of(cpu.build(), memory.build());
   }
 
   /**
-   * cAdvisor's labels for one container; of two Docker labels that make the same Prometheus name,
-   * the first is kept.
+   * cAdvisor's labels for one container (a missing value is empty); of two Docker labels that make
+   * the same Prometheus name, the first is kept.
    */
-  static Labels labels(String cgroup, Container c) {
+  static Labels labels(String cgroup, Container c, List<String> prefixes) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(Cadvisor.ID, cgroup);
-    labels.put(Cadvisor.NAME, c.name());
-    labels.put(Cadvisor.IMAGE, c.image());
-    c.labels().forEach((name, value) -> labels.putIfAbsent(Cadvisor.label(name), value));
+    labels.put(Cadvisor.NAME, Objects.toString(c.name(), ""));
+    labels.put(Cadvisor.IMAGE, Objects.toString(c.image(), ""));
+    if (c.labels() != null) {
+      c.labels()
+          .forEach(
+              (name, value) -> {
+                if (name != null
+                    && (prefixes.isEmpty() || prefixes.stream().anyMatch(name::startsWith))) {
+                  labels.putIfAbsent(Cadvisor.label(name), Objects.toString(value, ""));
+                }
+              });
+    }
     return Labels.of(new ArrayList<>(labels.keySet()), new ArrayList<>(labels.values()));
+  }
+
+  /** Lets go of the cgroup files, between scrapes. */
+  public synchronized void close() {
+    cgroups.close();
   }
 }

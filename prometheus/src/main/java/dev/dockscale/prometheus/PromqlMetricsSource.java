@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -57,6 +58,7 @@ public final class PromqlMetricsSource implements MetricsSource {
   private final ScheduledExecutorService poller;
   private volatile Map<String, Series> latest = Map.of();
   private volatile String trouble = "";
+  private volatile String seriesTrouble = "";
 
   /**
    * @param server the Prometheus server, {@code http://host:port}, or with a path prefix
@@ -102,22 +104,26 @@ public final class PromqlMetricsSource implements MetricsSource {
     try {
       poll();
     } catch (RuntimeException e) {
-      LOG.warn("polling Prometheus failed: {}", e.toString());
+      trouble = "asking Prometheus at " + server + " failed: " + e;
+      LOG.debug(trouble);
     }
   }
 
   /** One poll: the three queries; on failure the last answer stands (and ages). */
   void poll() {
     try {
+      // Each container's CPU summed over its per-CPU series (cAdvisor may have them), then the
+      // largest of its copies: a container scraped twice (the agent and cAdvisor, two jobs) counts
+      // once.
       Map<String, Double> cpu =
           query(
-              "sum by (id) (rate("
+              "max by (id) (sum without (cpu) (rate("
                   + Cadvisor.CPU
                   + "{"
                   + selector
                   + "}["
                   + seconds(window)
-                  + "]))");
+                  + "])))");
       Map<String, Double> memory = query("max by (id) (" + Cadvisor.MEMORY + "{" + selector + "})");
       Map<String, Double> scraped =
           query("max by (id) (timestamp(" + Cadvisor.MEMORY + "{" + selector + "}))");
@@ -186,14 +192,27 @@ public final class PromqlMetricsSource implements MetricsSource {
     Instant now = clock.instant();
     Map<String, Series> series = latest;
     Map<String, ReplicaMetrics> result = new HashMap<>();
+    int missing = 0;
+    int stale = 0;
+    int noCpu = 0;
+    Duration oldest = Duration.ZERO;
     for (MeasuredReplica r : replicas) {
       Series s = series.get(r.id());
-      if (s == null || Duration.between(s.scrapedAt(), now).compareTo(staleAfter) > 0) {
+      if (s == null) {
+        missing++;
+        continue;
+      }
+      Duration age = Duration.between(s.scrapedAt(), now);
+      if (age.compareTo(staleAfter) > 0) {
+        stale++;
+        oldest = age.compareTo(oldest) > 0 ? age : oldest;
         continue;
       }
       Map<Metric, Double> readings = new EnumMap<>(Metric.class);
       if (r.cpuLimitCores() > 0 && Double.isFinite(s.cpuCores())) {
         readings.put(Metric.CPU, s.cpuCores() / r.cpuLimitCores() * 100.0);
+      } else if (r.cpuLimitCores() > 0) {
+        noCpu++;
       }
       if (r.memoryLimitBytes() > 0 && Double.isFinite(s.memoryBytes())) {
         readings.put(Metric.MEMORY, s.memoryBytes() * 100.0 / r.memoryLimitBytes());
@@ -207,13 +226,50 @@ public final class PromqlMetricsSource implements MetricsSource {
         LOG.debug("{} unsampled: {}", r.id(), e.getMessage());
       }
     }
+    seriesTrouble = seriesTrouble(replicas.size(), missing, stale, oldest, noCpu);
     return result;
+  }
+
+  /** What the last read found wrong with the series, "" when nothing. */
+  private String seriesTrouble(int asked, int missing, int stale, Duration oldest, int noCpu) {
+    List<String> why = new ArrayList<>();
+    if (missing > 0) {
+      why.add(
+          missing
+              + " of "
+              + asked
+              + " replica(s) have no series at Prometheus "
+              + server
+              + " (is every node's agent or cAdvisor scraped?)");
+    }
+    if (stale > 0) {
+      why.add(
+          stale
+              + " replica(s) last scraped up to "
+              + oldest.toSeconds()
+              + " s ago, more than stale-after "
+              + staleAfter.toSeconds()
+              + " s (the scrape interval, or the server's clock against this one's)");
+    }
+    if (noCpu > 0) {
+      why.add(
+          noCpu
+              + " replica(s) without a CPU rate: metrics.window "
+              + window.toSeconds()
+              + " s must hold at least two scrapes");
+    }
+    return String.join("; ", why);
   }
 
   @Override
   public List<Trouble> troubles() {
-    String why = trouble;
-    return why.isEmpty() ? List.of() : List.of(new Trouble(Set.of(Metric.CPU, Metric.MEMORY), why));
+    List<Trouble> troubles = new ArrayList<>();
+    for (String why : List.of(trouble, seriesTrouble)) {
+      if (!why.isEmpty()) {
+        troubles.add(new Trouble(Set.of(Metric.CPU, Metric.MEMORY), why));
+      }
+    }
+    return troubles;
   }
 
   @Override

@@ -81,11 +81,35 @@ class ContainerExporterTest {
         .orElseThrow(() -> new AssertionError("no " + series + " in\n" + text));
   }
 
+  @Test
+  void onlyLabelsOfTheGivenPrefixesWhenSomeAreGivenAndAMissingValueIsEmpty() throws IOException {
+    counters(WEB, 0, 1 << 20, 0);
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("dockscale.service", "web");
+    labels.put("traefik.http.middlewares.auth.basicauth.users", "admin:$apr1$secret");
+    labels.put("com.docker.swarm.task.name", null);
+    running.add(new ContainerExporter.Container(WEB, null, null, labels));
+
+    String text = scrape(List.of("dockscale.", "com.docker.swarm."));
+
+    assertThat(text)
+        .contains("container_label_dockscale_service=\"web\"")
+        .contains("container_label_com_docker_swarm_task_name=\"\"")
+        .contains("image=\"\"")
+        .doesNotContain("secret")
+        .doesNotContain("traefik");
+  }
+
   private String scrape() throws IOException {
-    try (CgroupReader reader = CgroupReader.forRoot(root).orElseThrow();
-        AgentServer server = new AgentServer(new ContainerExporter(() -> running, reader))) {
-      return new String(
-          server.text(new ContainerExporter(() -> running, reader)), StandardCharsets.UTF_8);
+    return scrape(List.of());
+  }
+
+  private String scrape(List<String> prefixes) throws IOException {
+    try (CgroupReader reader = CgroupReader.forRoot(root).orElseThrow()) {
+      ContainerExporter exporter = new ContainerExporter(() -> running, reader, prefixes);
+      try (AgentServer server = new AgentServer(exporter)) {
+        return new String(server.text(exporter), StandardCharsets.UTF_8);
+      }
     }
   }
 

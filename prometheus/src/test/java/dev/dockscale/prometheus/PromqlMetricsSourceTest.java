@@ -92,7 +92,7 @@ class PromqlMetricsSourceTest {
     assertThat(source.troubles()).isEmpty();
     assertThat(queries)
         .contains(
-            "sum by (id) (rate(container_cpu_usage_seconds_total{container_label_dockscale_project=\"shop\"}[10s]))");
+            "max by (id) (sum without (cpu) (rate(container_cpu_usage_seconds_total{container_label_dockscale_project=\"shop\"}[10s])))");
   }
 
   @Test
@@ -116,6 +116,11 @@ class PromqlMetricsSourceTest {
                     new MeasuredReplica(API, 1, 1 << 20),
                     new MeasuredReplica("c".repeat(64), 1, 1 << 20))))
         .isEmpty();
+    assertThat(source.troubles()).hasSize(1);
+    assertThat(source.troubles().get(0).why())
+        .contains("1 of 3 replica(s) have no series")
+        .contains("1 replica(s) last scraped up to 16 s ago, more than stale-after 15 s")
+        .contains("1 replica(s) without a CPU rate");
   }
 
   @Test

@@ -128,17 +128,21 @@ class NginxBalancerIT {
     assertThat(balancer.currentConfig()).isEqualTo(rendered);
   }
 
+  /** The balancer's container, once it routes {@code /} to no replica. */
+  private String balancerRoutingNothing() {
+    assertThat(balancer.apply(List.of(new Route("web", "/", List.of()))))
+        .isEqualTo(Outcome.RELOADED);
+    return docker
+        .listContainersCmd()
+        .withNameFilter(List.of(config.balancerName()))
+        .exec()
+        .get(0)
+        .getId();
+  }
+
   @Test
   void aConfigThatCouldNotBeWrittenIsRetriedNeverRememberedAsRejected() {
-    List<Route> none = List.of(new Route("web", "/", List.of()));
-    assertThat(balancer.apply(none)).isEqualTo(Outcome.RELOADED);
-    String id =
-        docker
-            .listContainersCmd()
-            .withNameFilter(List.of(config.balancerName()))
-            .exec()
-            .get(0)
-            .getId();
+    String id = balancerRoutingNothing();
     // A directory where the next config is written: the write fails, nginx never judges it.
     assertThat(
             ContainerExec.run(docker, id, Duration.ofSeconds(10), "mkdir", NginxBalancer.NEXT).ok())
@@ -157,15 +161,7 @@ class NginxBalancerIT {
 
   @Test
   void aCheckThatCannotRunIsRetriedNeverRememberedAsRejected() {
-    List<Route> none = List.of(new Route("web", "/", List.of()));
-    assertThat(balancer.apply(none)).isEqualTo(Outcome.RELOADED);
-    String id =
-        docker
-            .listContainersCmd()
-            .withNameFilter(List.of(config.balancerName()))
-            .exec()
-            .get(0)
-            .getId();
+    String id = balancerRoutingNothing();
     docker.pauseContainerCmd(id).exec();
     String next =
         NginxConfig.render(config.project(), List.of(new Route("web", "/app", List.of())));
