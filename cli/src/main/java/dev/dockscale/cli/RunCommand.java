@@ -3,6 +3,7 @@ package dev.dockscale.cli;
 import dev.dockscale.api.ApiServer;
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.engine.Controller;
+import dev.dockscale.engine.ControlsFile;
 import dev.dockscale.engine.DecisionJournal;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -47,6 +48,10 @@ final class RunCommand implements Callable<Integer> {
       journal.lock();
       controller.remember(journal.load().decisions());
       controller.onDecision(journal::append);
+      // Pauses and overrides set through the API outlive a restart too.
+      ControlsFile controls = new ControlsFile(c.stateDir());
+      controller.onControlsChanged(controls::save);
+      controller.restoreControls(controls.load());
       ApiServer api =
           c.api() == null
               ? null

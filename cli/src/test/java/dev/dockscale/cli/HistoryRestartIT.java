@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code dockscale run} as users start it, twice on one project: the second run's API shows the
- * decisions of the first, read back from the journal in the state dir, and the second run changes
- * nothing that was running.
+ * decisions of the first, read back from the journal in the state dir, and the pause set through
+ * the first run's API; and the second run changes nothing that was running.
  */
 class HistoryRestartIT extends DockerIT {
 
@@ -34,7 +34,7 @@ class HistoryRestartIT extends DockerIT {
   @TempDir Path dir;
 
   @Test
-  void decisionsOfTheRunBeforeARestartAreStillInTheApi() throws Exception {
+  void decisionsAndAPauseOfTheRunBeforeARestartAreStillInTheApi() throws Exception {
     String web = ItProject.service(1, 2, "preset: classic\n");
     project = ItProject.create("history", web);
     int apiPort = Waits.freePort();
@@ -57,6 +57,17 @@ class HistoryRestartIT extends DockerIT {
           .pollInterval(Duration.ofMillis(500))
           .until(() -> seqs(decisions).size() >= 3);
       firstRun = seqs(decisions);
+      String token = Files.readString(dir.resolve("state/api-token")).strip();
+      HttpResponse<String> paused =
+          CLIENT.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + apiPort + "/api/v1/services/web/pause"))
+                  .header("Authorization", "Bearer " + token)
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
     } finally {
       stop(first);
     }
@@ -71,6 +82,19 @@ class HistoryRestartIT extends DockerIT {
       List<String> both = seqs(decisions);
       assertThat(both).as("the first run's decisions, read back").containsAll(firstRun);
       assertThat(both.get(0)).as("newest first, numbered on").isNotIn(firstRun);
+      JsonNode service =
+          JSON.readTree(
+              CLIENT
+                  .send(
+                      HttpRequest.newBuilder(
+                              URI.create("http://127.0.0.1:" + apiPort + "/api/v1/services/web"))
+                          .timeout(Duration.ofSeconds(2))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body());
+      assertThat(service.get("paused").asBoolean())
+          .as("the pause, taken back: %s", service)
+          .isTrue();
     } finally {
       stop(second);
     }

@@ -230,6 +230,22 @@ public final class Controller implements Steering, AutoCloseable {
   }
 
   /**
+   * Takes back an earlier run's pauses and overrides ({@link ControlsFile}), before {@link #start};
+   * see {@link Controls#restore} for what is dropped.
+   */
+  public void restoreControls(Map<String, Control> saved) {
+    if (started) {
+      throw new IllegalStateException("restoreControls() is for before start()");
+    }
+    controls.restore(saved);
+  }
+
+  /** Called with every service's controls after each change: to keep them across a restart. */
+  public void onControlsChanged(Consumer<Map<String, Control>> listener) {
+    controls.onChange(listener);
+  }
+
+  /**
    * Takes back an earlier run's decisions (the journal's, oldest first), before {@link #start}: the
    * decision log shows them, and each service's windows and cooldowns continue where they were.
    */

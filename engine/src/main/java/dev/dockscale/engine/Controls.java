@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +31,71 @@ final class Controls {
   private final Clock clock;
   private final Supplier<Map<String, ServiceSpec>> services;
   private final Map<String, Control> controls = new ConcurrentHashMap<>();
+  private volatile Consumer<Map<String, Control>> onChange = c -> {};
 
   /** {@code services} gives the running config's services whenever asked (it may be reloaded). */
   Controls(Clock clock, Supplier<Map<String, ServiceSpec>> services) {
     this.clock = clock;
     this.services = services;
+  }
+
+  /** Called with every service's controls after each change (to keep them across a restart). */
+  void onChange(Consumer<Map<String, Control>> listener) {
+    this.onChange = listener;
+  }
+
+  private void changed() {
+    onChange.accept(Map.copyOf(controls));
+  }
+
+  /**
+   * Takes back the controls of an earlier run: those of services still configured, an override only
+   * while it lasts and while its count is still within the service's min and max (a reload may have
+   * changed them); what is dropped is said in the log.
+   */
+  synchronized void restore(Map<String, Control> saved) {
+    Instant now = clock.instant();
+    Map<String, ServiceSpec> specs = services.get();
+    saved.forEach(
+        (service, c) -> {
+          ServiceSpec spec = specs.get(service);
+          if (spec == null) {
+            LOG.warn(
+                "{}: a saved pause or override dropped: the service is no longer configured",
+                service);
+            return;
+          }
+          Control.Override o = c.override();
+          if (o != null && o.expired(now)) {
+            LOG.info(
+                "{}: the saved override to {} expired at {} while dockscale was stopped",
+                service,
+                o.replicas(),
+                o.until());
+            o = null;
+          } else if (o != null
+              && (o.replicas() < spec.policy().min() || o.replicas() > spec.policy().max())) {
+            LOG.warn(
+                "{}: the saved override to {} dropped: outside replicas.min {} and replicas.max {} now",
+                service,
+                o.replicas(),
+                spec.policy().min(),
+                spec.policy().max());
+            o = null;
+          }
+          Control kept = new Control(c.pause(), o);
+          if (kept.paused() || kept.override() != null) {
+            controls.put(service, kept);
+            LOG.info(
+                "{}: taken back from before the restart:{}{}",
+                service,
+                kept.paused() ? " paused by " + kept.pause().by() : "",
+                o == null ? "" : " override to " + o.replicas() + " until " + o.until());
+          }
+        });
+    if (!saved.isEmpty()) {
+      changed();
+    }
   }
 
   synchronized Control pause(String service, String by) {
@@ -43,6 +104,7 @@ final class Controls {
         controls.compute(
             service, (k, old) -> orNone(old).withPause(new Control.Pause(clock.instant(), by)));
     LOG.info("{}: paused by {}", service, by);
+    changed();
     return c;
   }
 
@@ -50,6 +112,7 @@ final class Controls {
     spec(service);
     Control c = controls.compute(service, (k, old) -> orNone(old).withPause(null));
     LOG.info("{}: resumed by {}", service, by);
+    changed();
     return c;
   }
 
@@ -88,6 +151,7 @@ final class Controls {
     Control.Override o = new Control.Override(replicas, now, now.plus(ttl), by);
     Control c = controls.compute(service, (k, old) -> orNone(old).withOverride(o));
     LOG.info("{}: override to {} by {} until {}", service, replicas, by, o.until());
+    changed();
     return c;
   }
 
@@ -95,6 +159,7 @@ final class Controls {
     spec(service);
     Control c = controls.compute(service, (k, old) -> orNone(old).withOverride(null));
     LOG.info("{}: override removed by {}", service, by);
+    changed();
     return c;
   }
 
@@ -109,6 +174,7 @@ final class Controls {
     }
     controls.put(service, now.withOverride(null));
     LOG.info("{}: override to {} removed by {}", service, expected.replicas(), by);
+    changed();
     return true;
   }
 
@@ -122,6 +188,7 @@ final class Controls {
       controls.computeIfPresent(
           service, (k, old) -> old.override() == o ? old.withOverride(null) : old);
       LOG.info("{}: override to {} by {} expired at {}", service, o.replicas(), o.by(), o.until());
+      changed();
       return c.withOverride(null);
     }
     return c;
@@ -133,7 +200,9 @@ final class Controls {
    */
   synchronized void reconfigure(Runnable swap, Set<String> kept) {
     swap.run();
-    controls.keySet().retainAll(kept);
+    if (controls.keySet().retainAll(kept)) {
+      changed();
+    }
   }
 
   private ServiceSpec spec(String service) {
