@@ -5,14 +5,17 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code dockscale status}'s table, in the manner of {@code docker stats}: one row per service of
  * {@code GET /api/v1/services} (and one indented row per replica when asked), columns as wide as
  * their widest cell, {@code -} for what is not known, each line cut to the terminal's width with
- * {@code …}.
+ * {@code …}. A service's problems (an image that cannot be had, a crash loop, metrics that cannot
+ * be read) follow its rows, one {@code !} line each, outside the columns.
  */
 final class StatusTable {
 
@@ -49,6 +52,7 @@ final class StatusTable {
   /** The table's lines for {@code services}, the API's array. */
   List<String> render(JsonNode services) {
     List<List<String>> rows = new ArrayList<>();
+    Map<Integer, List<String>> problemsAfter = new HashMap<>();
     rows.add(HEADER);
     for (JsonNode s : services) {
       rows.add(serviceRow(s));
@@ -57,6 +61,9 @@ final class StatusTable {
           rows.add(replicaRow(r));
         }
       }
+      List<String> problems = new ArrayList<>();
+      s.path("problems").forEach(p -> problems.add("  ! " + p.asText()));
+      problemsAfter.put(rows.size() - 1, problems);
     }
     int[] widths = new int[HEADER.size()];
     for (List<String> row : rows) {
@@ -64,7 +71,12 @@ final class StatusTable {
         widths[i] = Math.max(widths[i], row.get(i).length());
       }
     }
-    return rows.stream().map(row -> fit(line(row, widths))).toList();
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      lines.add(fit(line(rows.get(i), widths)));
+      problemsAfter.getOrDefault(i, List.of()).forEach(p -> lines.add(fit(p)));
+    }
+    return lines;
   }
 
   private List<String> serviceRow(JsonNode s) {

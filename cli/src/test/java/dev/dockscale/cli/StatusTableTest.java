@@ -66,6 +66,24 @@ class StatusTableTest {
   }
 
   @Test
+  void aServicesProblemsFollowItsRowsOneLineEachOutsideTheColumns() throws Exception {
+    String withProblems =
+        SERVICES.replaceFirst(
+            "\"problems\": \\[\\]\\}\\]",
+            "\"problems\": [\"image app:2 cannot be pulled: not found\","
+                + " \"restarting after 3 failures, next start in 8s\"]}]");
+
+    List<String> lines = new StatusTable(true, ZoneOffset.UTC, 400).render(json(withProblems));
+
+    assertThat(lines)
+        .endsWith(
+            "  shop-api-1   draining             5.0     20.0",
+            "  ! image app:2 cannot be pulled: not found",
+            "  ! restarting after 3 failures, next start in 8s");
+    assertThat(lines.get(0)).startsWith("NAME           REPLICAS");
+  }
+
+  @Test
   void cutsLinesLongerThanTheWidthWithAnEllipsis() throws Exception {
     List<String> lines = render(false, 120);
 
