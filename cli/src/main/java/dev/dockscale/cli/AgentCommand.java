@@ -79,8 +79,8 @@ final class AgentCommand implements Callable<Integer> {
                             + cgroupRoot
                             + ": no readable cgroup tree there (in a container, mount the host's"
                             + " /sys/fs/cgroup read-only)"));
-    // A scrape must not hang on a hung daemon: the container list gives up after a few seconds,
-    // and the last list stands.
+    // A scrape must not hang on a hung daemon: describing a new container gives up after a few
+    // seconds (it is left out, and asked about again later); the others are served as before.
     DockerClient docker = Docker.connect(4, Duration.ofSeconds(5));
     Docker.requireReachable(docker);
     CountDownLatch stopped = new CountDownLatch(1);

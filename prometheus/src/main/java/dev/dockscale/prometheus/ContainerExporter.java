@@ -8,11 +8,13 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +32,13 @@ public final class ContainerExporter implements MultiCollector {
   /** What the agent needs to know of a running container. */
   public record Container(String id, String name, String image, Map<String, String> labels) {}
 
-  /** Where the running containers come from (the Engine's list, or a test's). */
-  @FunctionalInterface
+  /** What is known of a container by id (from the Engine, or a test's). */
   public interface Containers {
-    List<Container> running();
+    /** Its name, image and labels; empty when they cannot be had now (it is left out). */
+    Optional<Container> describe(String id);
+
+    /** Forgets every container but these. */
+    void retainOnly(Collection<String> ids);
   }
 
   private final Containers containers;
@@ -58,7 +63,7 @@ public final class ContainerExporter implements MultiCollector {
 
   @Override
   public synchronized MetricSnapshots collect() {
-    List<Container> running = containers.running();
+    Set<String> running = cgroups.containerIds();
     CounterSnapshot.Builder cpu =
         CounterSnapshot.builder()
             .name(Cadvisor.CPU.substring(0, Cadvisor.CPU.length() - "_total".length()))
@@ -68,13 +73,14 @@ public final class ContainerExporter implements MultiCollector {
             .name(Cadvisor.MEMORY)
             .help("Current working set in bytes (usage less inactive page cache).");
     List<String> read = new ArrayList<>();
-    for (Container c : running) {
+    for (String id : running) {
       try {
-        Optional<Usage> usage = c.id() == null ? Optional.empty() : cgroups.read(c.id());
+        Optional<Container> c = containers.describe(id);
+        Optional<Usage> usage = c.isEmpty() ? Optional.empty() : cgroups.read(id);
         if (usage.isEmpty()) {
           continue;
         }
-        Labels labels = labels(usage.get().cgroup(), c, labelPrefixes);
+        Labels labels = labels(usage.get().cgroup(), c.get(), labelPrefixes);
         cpu.dataPoint(
             CounterSnapshot.CounterDataPointSnapshot.builder()
                 .labels(labels)
@@ -85,13 +91,14 @@ public final class ContainerExporter implements MultiCollector {
                 .labels(labels)
                 .value(usage.get().memoryBytes())
                 .build());
-        read.add(c.id());
+        read.add(id);
       } catch (RuntimeException e) {
         // One container's oddity leaves it out of this scrape, never the node's other ones.
-        LOG.debug("container {} left out of this scrape: {}", c.id(), e.toString());
+        LOG.debug("container {} left out of this scrape: {}", id, e.toString());
       }
     }
     cgroups.retainOnly(read);
+    containers.retainOnly(running);
     return MetricSnapshots.of(cpu.build(), memory.build());
   }
 

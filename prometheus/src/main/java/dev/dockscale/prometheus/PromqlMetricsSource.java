@@ -59,6 +59,7 @@ public final class PromqlMetricsSource implements MetricsSource {
   private volatile Map<String, Series> latest = Map.of();
   private volatile String trouble = "";
   private volatile String seriesTrouble = "";
+  private final Map<String, Instant> missingSince = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param server the Prometheus server, {@code http://host:port}, or with a path prefix
@@ -196,12 +197,19 @@ public final class PromqlMetricsSource implements MetricsSource {
     int stale = 0;
     int noCpu = 0;
     Duration oldest = Duration.ZERO;
+    missingSince.keySet().retainAll(replicas.stream().map(MeasuredReplica::id).toList());
     for (MeasuredReplica r : replicas) {
       Series s = series.get(r.id());
       if (s == null) {
-        missing++;
+        // A replica just started has no series until it is scraped: only one missing for longer
+        // than stale-after is a trouble.
+        Instant since = missingSince.computeIfAbsent(r.id(), id -> now);
+        if (Duration.between(since, now).compareTo(staleAfter) > 0) {
+          missing++;
+        }
         continue;
       }
+      missingSince.remove(r.id());
       Duration age = Duration.between(s.scrapedAt(), now);
       if (age.compareTo(staleAfter) > 0) {
         stale++;
@@ -238,7 +246,9 @@ public final class PromqlMetricsSource implements MetricsSource {
           missing
               + " of "
               + asked
-              + " replica(s) have no series at Prometheus "
+              + " replica(s) have had no series for more than stale-after "
+              + staleAfter.toSeconds()
+              + " s at Prometheus "
               + server
               + " (is every node's agent or cAdvisor scraped?)");
     }

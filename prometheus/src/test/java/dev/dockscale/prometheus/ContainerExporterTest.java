@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,10 +21,23 @@ class ContainerExporterTest {
 
   private static final String WEB = "a".repeat(64);
   private static final String GONE = "b".repeat(64);
+  private static final String UNDESCRIBED = "c".repeat(64);
 
   @TempDir Path root;
 
   private final List<ContainerExporter.Container> running = new ArrayList<>();
+
+  /** Describes the containers of {@link #running} as the Engine would. */
+  private final ContainerExporter.Containers engine =
+      new ContainerExporter.Containers() {
+        @Override
+        public Optional<ContainerExporter.Container> describe(String id) {
+          return running.stream().filter(c -> c.id().equals(id)).findFirst();
+        }
+
+        @Override
+        public void retainOnly(Collection<String> ids) {}
+      };
 
   @Test
   void servesEachContainersCpuAndWorkingSetUnderCadvisorsNamesAndLabels() throws IOException {
@@ -47,14 +62,25 @@ class ContainerExporterTest {
   }
 
   @Test
-  void aContainerWhoseCgroupCannotBeReadIsLeftOutNotServedAsZero() throws IOException {
+  void aContainerWithoutACgroupOrThatTheEngineCannotDescribeIsLeftOutNotServedAsZero()
+      throws IOException {
     counters(WEB, 1_000_000_000L, 1 << 20, 0);
+    counters(UNDESCRIBED, 1_000_000_000L, 1 << 20, 0);
     running.add(new ContainerExporter.Container(WEB, "web", "app:1", Map.of()));
     running.add(new ContainerExporter.Container(GONE, "gone", "app:1", Map.of()));
 
     String text = scrape();
 
-    assertThat(text).contains(WEB).doesNotContain(GONE);
+    assertThat(text).contains(WEB).doesNotContain(GONE).doesNotContain(UNDESCRIBED);
+  }
+
+  @Test
+  void containersAreFoundInTheTreeNotListedAndNotADirectoryOfAnotherName() throws IOException {
+    counters(WEB, 0, 1 << 20, 0);
+    Files.createDirectories(root.resolve("cpuacct/docker/not-a-container"));
+    try (CgroupReader reader = CgroupReader.forRoot(root).orElseThrow()) {
+      assertThat(reader.containerIds()).containsExactly(WEB);
+    }
   }
 
   @Test
@@ -106,7 +132,7 @@ class ContainerExporterTest {
 
   private String scrape(List<String> prefixes) throws IOException {
     try (CgroupReader reader = CgroupReader.forRoot(root).orElseThrow()) {
-      ContainerExporter exporter = new ContainerExporter(() -> running, reader, prefixes);
+      ContainerExporter exporter = new ContainerExporter(engine, reader, prefixes);
       try (AgentServer server = new AgentServer(exporter)) {
         return new String(server.text(exporter), StandardCharsets.UTF_8);
       }

@@ -35,6 +35,35 @@ class PromqlMetricsSourceTest {
   private final List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
   private int status = 200;
   private PromqlMetricsSource source;
+  private final MutableClock clock = new MutableClock(NOW);
+
+  /** A clock the test moves. */
+  static final class MutableClock extends Clock {
+    private volatile Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
 
   @BeforeEach
   void start() throws IOException {
@@ -63,7 +92,7 @@ class PromqlMetricsSourceTest {
             "container_label_dockscale_project=\"shop\"",
             Duration.ofSeconds(10),
             Duration.ofSeconds(15),
-            Clock.fixed(NOW, ZoneOffset.UTC));
+            clock);
   }
 
   @AfterEach
@@ -108,19 +137,24 @@ class PromqlMetricsSourceTest {
             Double.toString(NOW.toEpochMilli() / 1000.0)));
 
     source.poll();
+    List<MeasuredReplica> replicas =
+        List.of(
+            new MeasuredReplica(WEB, 1, 1 << 20),
+            new MeasuredReplica(API, 1, 1 << 20),
+            new MeasuredReplica("c".repeat(64), 1, 1 << 20));
 
-    assertThat(
-            source.read(
-                List.of(
-                    new MeasuredReplica(WEB, 1, 1 << 20),
-                    new MeasuredReplica(API, 1, 1 << 20),
-                    new MeasuredReplica("c".repeat(64), 1, 1 << 20))))
-        .isEmpty();
+    assertThat(source.read(replicas)).isEmpty();
     assertThat(source.troubles()).hasSize(1);
     assertThat(source.troubles().get(0).why())
-        .contains("1 of 3 replica(s) have no series")
+        .doesNotContain("no series")
         .contains("1 replica(s) last scraped up to 16 s ago, more than stale-after 15 s")
         .contains("1 replica(s) without a CPU rate");
+
+    // Still without a series past stale-after: not just started, a trouble.
+    clock.advance(Duration.ofSeconds(16));
+    source.read(replicas);
+    assertThat(source.troubles().get(0).why())
+        .contains("1 of 3 replica(s) have had no series for more than stale-after 15 s");
   }
 
   @Test

@@ -48,6 +48,14 @@ public final class CgroupReader implements Closeable {
   }
 
   /**
+   * The containers with a cgroup in the tree now (running or paused), found by reading the tree's
+   * directories: no call to the Engine.
+   */
+  public Set<String> containerIds() {
+    return tree.containerIds();
+  }
+
+  /**
    * The container's counters now; empty when its cgroup is in none of the known places or a file
    * could not be read (it is looked for afresh next time).
    */

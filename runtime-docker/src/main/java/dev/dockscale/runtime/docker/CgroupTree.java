@@ -2,10 +2,13 @@ package dev.dockscale.runtime.docker;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A host's cgroup tree, and where Docker puts a container's CPU and memory counters in it. The
@@ -41,6 +44,45 @@ final class CgroupTree {
 
   Version version() {
     return version;
+  }
+
+  /** A container id: 64 hex digits. */
+  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
+  /**
+   * The ids of the containers that have a cgroup in one of the known places now (running or paused
+   * ones: Docker removes an exited container's cgroup), without asking the Engine.
+   */
+  Set<String> containerIds() {
+    List<Path> parents =
+        version == Version.V2
+            ? List.of(root)
+            : V1_CPU_CONTROLLERS.stream().map(root::resolve).toList();
+    Set<String> ids = new TreeSet<>();
+    for (Path parent : parents) {
+      addIds(parent.resolve("docker"), "", "", ids);
+      addIds(parent.resolve("system.slice"), "docker-", ".scope", ids);
+    }
+    return ids;
+  }
+
+  private static void addIds(Path dir, String prefix, String suffix, Set<String> ids) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+      for (Path child : children) {
+        String name = child.getFileName().toString();
+        if (name.startsWith(prefix) && name.endsWith(suffix)) {
+          String id = name.substring(prefix.length(), name.length() - suffix.length());
+          if (ID.matcher(id).matches()) {
+            ids.add(id);
+          }
+        }
+      }
+    } catch (IOException e) {
+      // Gone or unreadable meanwhile: no containers from there this time.
+    }
   }
 
   /** The cgroup of this container, or empty when none of the known layouts has it. */
