@@ -7,6 +7,7 @@ import dev.dockscale.prometheus.AgentServer;
 import dev.dockscale.prometheus.ContainerExporter;
 import dev.dockscale.prometheus.EngineContainers;
 import dev.dockscale.runtime.docker.CgroupReader;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,16 +60,16 @@ final class AgentCommand implements Callable<Integer> {
       description = "where the node's cgroup tree is mounted (default: ${DEFAULT-VALUE})")
   Path cgroupRoot;
 
+  /** Connections of the agent's Engine client: a scrape asks at most a few things at once. */
+  private static final int CONNECTIONS = 4;
+
+  /** How long the Engine has to describe a new container before the scrape goes on without it. */
+  private static final Duration ENGINE_ANSWER = Duration.ofSeconds(5);
+
   @Override
   public Integer call() throws InterruptedException {
     logFormat.apply();
-    Address address;
-    try {
-      address =
-          Address.parse(listen.matches("[0-9]+") ? "127.0.0.1:" + listen : listen, DEFAULT_PORT);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
-    }
+    Address address = listenAddress();
     CgroupReader cgroups =
         CgroupReader.forRoot(cgroupRoot)
             .orElseThrow(
@@ -81,9 +82,8 @@ final class AgentCommand implements Callable<Integer> {
                             + " /sys/fs/cgroup read-only)"));
     // A scrape must not hang on a hung daemon: describing a new container gives up after a few
     // seconds (it is left out, and asked about again later); the others are served as before.
-    DockerClient docker = Docker.connect(4, Duration.ofSeconds(5));
+    DockerClient docker = Docker.connect(CONNECTIONS, ENGINE_ANSWER);
     Docker.requireReachable(docker);
-    CountDownLatch stopped = new CountDownLatch(1);
     ContainerExporter exporter =
         new ContainerExporter(
             new EngineContainers(docker, Clock.systemUTC()), cgroups, labelPrefixes);
@@ -100,19 +100,8 @@ final class AgentCommand implements Callable<Integer> {
               + e.getMessage()
               + "); choose a free port");
     }
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  exporter.close();
-                  try {
-                    docker.close();
-                  } catch (java.io.IOException ignored) {
-                    // Exiting: nothing to keep.
-                  }
-                  stopped.countDown();
-                }));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, exporter, docker, stopped)));
     if (!address.loopback()) {
       spec.commandLine()
           .getErr()
@@ -129,5 +118,26 @@ final class AgentCommand implements Callable<Integer> {
             cgroups.version(), cgroupRoot, address.host(), port);
     stopped.await();
     return 0;
+  }
+
+  /** {@code --listen}: host:port, or a port alone for 127.0.0.1. */
+  private Address listenAddress() {
+    try {
+      return Address.parse(listen.matches("[0-9]+") ? "127.0.0.1:" + listen : listen, DEFAULT_PORT);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
+    }
+  }
+
+  private static void stop(
+      AgentServer server, ContainerExporter exporter, DockerClient docker, CountDownLatch stopped) {
+    server.close();
+    exporter.close();
+    try {
+      docker.close();
+    } catch (IOException ignored) {
+      // Exiting: nothing to keep.
+    }
+    stopped.countDown();
   }
 }

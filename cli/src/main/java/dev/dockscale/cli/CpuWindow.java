@@ -23,10 +23,10 @@ record CpuWindow(double host, Map<String, Double> groups) {
   /** Sleeps {@code seconds} and returns what the host and the processes used meanwhile. */
   static CpuWindow measure(int seconds) throws IOException, InterruptedException {
     long[] hostBefore = procStat();
-    Map<Process, Long> before = processTicks();
+    Map<ProcStat, Long> before = processTicks();
     Thread.sleep(seconds * 1000L);
     long[] hostAfter = procStat();
-    Map<Process, Long> after = processTicks();
+    Map<ProcStat, Long> after = processTicks();
     long busy = hostAfter[0] - hostBefore[0];
     long total = hostAfter[1] - hostBefore[1];
     // The jiffies count every core's time: busy/total is the share of all cores.
@@ -36,16 +36,16 @@ record CpuWindow(double host, Map<String, Double> groups) {
     // it used in it, which /proc no longer shows (a few ticks at most), not its whole life's.
     Map<String, Double> groups = new HashMap<>();
     after.forEach(
-        (process, ticks) ->
+        (stat, ticks) ->
             groups.merge(
-                process.group(),
-                (ticks - before.getOrDefault(process, 0L)) * 100.0 / TICKS_PER_SECOND / seconds,
+                stat.group(),
+                (ticks - before.getOrDefault(stat, 0L)) * 100.0 / TICKS_PER_SECOND / seconds,
                 Double::sum));
     return new CpuWindow(host, groups);
   }
 
   /** One process, told apart from a later one with the same pid by when it started. */
-  private record Process(long pid, long startTicks, String group) {}
+  private record ProcStat(long pid, long startTicks, String group) {}
 
   /** The share of one group of processes, 0 when none ran. */
   double of(String group) {
@@ -61,8 +61,8 @@ record CpuWindow(double host, Map<String, Double> groups) {
    * CPU ticks used so far by each process, grouped as this process ("self"), containerd with its
    * shims, and every other process by its name.
    */
-  private static Map<Process, Long> processTicks() throws IOException {
-    Map<Process, Long> ticks = new HashMap<>();
+  private static Map<ProcStat, Long> processTicks() throws IOException {
+    Map<ProcStat, Long> ticks = new HashMap<>();
     String self = Long.toString(ProcessHandle.current().pid());
     try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
       for (Path dir : dirs) {
@@ -79,7 +79,7 @@ record CpuWindow(double host, Map<String, Double> groups) {
         String group =
             pid.equals(self) ? "self" : comm.startsWith("containerd") ? "containerd" : comm;
         ticks.put(
-            new Process(Long.parseLong(pid), Long.parseLong(f[19]), group),
+            new ProcStat(Long.parseLong(pid), Long.parseLong(f[19]), group),
             Long.parseLong(f[11]) + Long.parseLong(f[12]));
       }
     }

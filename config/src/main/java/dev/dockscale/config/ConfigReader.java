@@ -73,15 +73,6 @@ final class ConfigReader {
       return MetricsSpec.CGROUPS;
     }
     String source = metrics.string("source", "cgroups");
-    Duration window =
-        metrics.duration(
-            "window", MetricsSpec.CGROUPS.window(), Duration.ofSeconds(2), Duration.ofMinutes(10));
-    Duration staleAfter =
-        metrics.duration(
-            "stale-after",
-            MetricsSpec.CGROUPS.staleAfter(),
-            Duration.ofSeconds(1),
-            Duration.ofMinutes(10));
     String url = metrics.string("prometheus", null);
     switch (source) {
       case "cgroups" -> {
@@ -100,6 +91,18 @@ final class ConfigReader {
               "'source: prometheus' needs the server's URL, e.g. prometheus: http://127.0.0.1:9090");
           return MetricsSpec.CGROUPS;
         }
+        Duration window =
+            metrics.duration(
+                "window",
+                MetricsSpec.CGROUPS.window(),
+                Duration.ofSeconds(2),
+                Duration.ofMinutes(10));
+        Duration staleAfter =
+            metrics.duration(
+                "stale-after",
+                MetricsSpec.CGROUPS.staleAfter(),
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(10));
         URI server = prometheusUrl(metrics.child("prometheus"), url);
         return server == null ? MetricsSpec.CGROUPS : new MetricsSpec(server, window, staleAfter);
       }

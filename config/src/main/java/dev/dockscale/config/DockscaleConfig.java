@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  * @param interval how often each service is observed and decided on
  * @param services the scaled services, by name, in file order
  * @param balancer the nginx load balancer in front of them
- * @param stateDir where dockscale keeps what outlives a run (the decision journal, the API's
- *     generated token)
+ * @param stateDir where dockscale keeps what outlives a run (the decision journal, the pauses and
+ *     overrides, the API's generated token)
  * @param api the HTTP API, {@code null} when it is off
  * @param metrics where CPU and memory come from
  */
@@ -124,6 +124,17 @@ public record DockscaleConfig(
    * @param staleAfter a series last scraped longer ago has no reading
    */
   public record MetricsSpec(URI prometheus, Duration window, Duration staleAfter) {
+
+    public MetricsSpec {
+      Objects.requireNonNull(window, "window");
+      Objects.requireNonNull(staleAfter, "staleAfter");
+      if (window.isNegative()
+          || window.isZero()
+          || staleAfter.isNegative()
+          || staleAfter.isZero()) {
+        throw new IllegalArgumentException("window and staleAfter must be positive");
+      }
+    }
 
     public static final MetricsSpec CGROUPS =
         new MetricsSpec(null, Duration.ofSeconds(10), Duration.ofSeconds(15));

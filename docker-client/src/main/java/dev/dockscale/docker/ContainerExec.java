@@ -32,7 +32,11 @@ public final class ContainerExec {
     }
   }
 
-  /** The command could not be run to its end: not running, timed out, or interrupted. */
+  /**
+   * The command could not do its work: the container not running, the command timed out or was
+   * interrupted, or it said it could not (a caller's exit code for that): tried again later, never
+   * taken as the command's verdict.
+   */
   public static final class ExecFailedException extends RuntimeUnavailableException {
     public ExecFailedException(String message, Throwable cause) {
       super(message, cause);

@@ -9,10 +9,12 @@ import dev.dockscale.engine.RuntimeUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -66,12 +68,7 @@ public final class Images implements ImageSupply {
   public boolean present(String image) {
     Recipe recipe = recipes.get(image);
     Optional<InspectImageResponse> existing = inspect(image);
-    if (existing.isEmpty() || recipe == null) {
-      return existing.isPresent();
-    }
-    Map<String, String> labels =
-        existing.get().getConfig() == null ? null : existing.get().getConfig().getLabels();
-    return labels != null && recipeHash(recipe).equals(labels.get(RECIPE_LABEL));
+    return recipe == null ? existing.isPresent() : builtFrom(existing, recipeHash(recipe));
   }
 
   /** Builds (one of the recipes') or pulls (any other) {@code image} when it is not there. */
@@ -93,16 +90,19 @@ public final class Images implements ImageSupply {
     }
   }
 
+  /** Whether {@code image} is there and was built from the recipe of this hash. */
+  private static boolean builtFrom(Optional<InspectImageResponse> image, String hash) {
+    Map<String, String> labels =
+        image.map(InspectImageResponse::getConfig).map(c -> c.getLabels()).orElse(null);
+    return labels != null && hash.equals(labels.get(RECIPE_LABEL));
+  }
+
   /** Builds a recipe's image unless an image with the same recipe hash is already there. */
-  public synchronized void ensureBuilt(Recipe recipe) {
+  private void ensureBuilt(Recipe recipe) {
     String hash = recipeHash(recipe);
     Optional<InspectImageResponse> existing = inspect(recipe.tag());
-    if (existing.isPresent()) {
-      Map<String, String> labels =
-          existing.get().getConfig() == null ? null : existing.get().getConfig().getLabels();
-      if (labels != null && hash.equals(labels.get(RECIPE_LABEL))) {
-        return;
-      }
+    if (builtFrom(existing, hash)) {
+      return;
     }
     String base = baseFor(recipe);
     Path context = extract(recipe);
@@ -176,7 +176,7 @@ public final class Images implements ImageSupply {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       for (String file : recipe.files()) {
-        sha.update(file.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sha.update(file.getBytes(StandardCharsets.UTF_8));
         sha.update(read(recipe, file));
       }
       return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
@@ -216,7 +216,7 @@ public final class Images implements ImageSupply {
 
   static void deleteTree(Path dir) {
     try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       LOG.debug("could not delete {}: {}", dir, e.getMessage());
     }

@@ -58,44 +58,50 @@ final class Controls {
     Map<String, ServiceSpec> specs = services.get();
     saved.forEach(
         (service, c) -> {
-          ServiceSpec spec = specs.get(service);
-          if (spec == null) {
-            LOG.warn(
-                "{}: a saved pause or override dropped: the service is no longer configured",
-                service);
-            return;
-          }
-          Control.Override o = c.override();
-          if (o != null && o.expired(now)) {
-            LOG.info(
-                "{}: the saved override to {} expired at {} while dockscale was stopped",
-                service,
-                o.replicas(),
-                o.until());
-            o = null;
-          } else if (o != null
-              && (o.replicas() < spec.policy().min() || o.replicas() > spec.policy().max())) {
-            LOG.warn(
-                "{}: the saved override to {} dropped: outside replicas.min {} and replicas.max {} now",
-                service,
-                o.replicas(),
-                spec.policy().min(),
-                spec.policy().max());
-            o = null;
-          }
-          Control kept = new Control(c.pause(), o);
+          Control kept = restored(service, c, specs.get(service), now);
           if (kept.paused() || kept.override() != null) {
             controls.put(service, kept);
-            LOG.info(
-                "{}: taken back from before the restart:{}{}",
-                service,
-                kept.paused() ? " paused by " + kept.pause().by() : "",
-                o == null ? "" : " override to " + o.replicas() + " until " + o.until());
           }
         });
     if (!saved.isEmpty()) {
       changed();
     }
+  }
+
+  /** What of one service's saved controls still holds ({@link Control#NONE} for none), logged. */
+  private static Control restored(String service, Control saved, ServiceSpec spec, Instant now) {
+    if (spec == null) {
+      LOG.warn(
+          "{}: a saved pause or override dropped: the service is no longer configured", service);
+      return Control.NONE;
+    }
+    Control.Override o = saved.override();
+    if (o != null && o.expired(now)) {
+      LOG.info(
+          "{}: the saved override to {} expired at {} while dockscale was stopped",
+          service,
+          o.replicas(),
+          o.until());
+      o = null;
+    } else if (o != null
+        && (o.replicas() < spec.policy().min() || o.replicas() > spec.policy().max())) {
+      LOG.warn(
+          "{}: the saved override to {} dropped: outside replicas.min {} and replicas.max {} now",
+          service,
+          o.replicas(),
+          spec.policy().min(),
+          spec.policy().max());
+      o = null;
+    }
+    Control kept = new Control(saved.pause(), o);
+    if (kept.paused() || o != null) {
+      LOG.info(
+          "{}: taken back from before the restart:{}{}",
+          service,
+          kept.paused() ? " paused by " + kept.pause().by() : "",
+          o == null ? "" : " override to " + o.replicas() + " until " + o.until());
+    }
+    return kept;
   }
 
   synchronized Control pause(String service, String by) {

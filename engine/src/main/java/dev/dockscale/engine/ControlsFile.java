@@ -1,7 +1,7 @@
 package dev.dockscale.engine;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -42,7 +42,7 @@ public final class ControlsFile {
       return read == null ? Map.of() : read;
     } catch (NoSuchFileException e) {
       return Map.of();
-    } catch (JsonMappingException e) {
+    } catch (JsonProcessingException e) {
       LOG.warn(
           "{}: cannot be read back ({}); starting with no pause or override, the file is left as"
               + " it is for you to look at and is replaced at the next change",
@@ -80,7 +80,7 @@ public final class ControlsFile {
     }
   }
 
-  private String place(JsonMappingException e) {
+  private String place(JsonProcessingException e) {
     return e.getLocation() == null
         ? file.toString()
         : file + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();

@@ -90,5 +90,8 @@ class ControlsFileTest {
 
     assertThat(controls.current("web")).isEqualTo(Control.NONE);
     assertThat(Files.readString(file)).contains("yesterday");
+
+    Files.writeString(file, "{\"web\": {\"pause\": ");
+    assertThat(new ControlsFile(dir).load()).isEmpty();
   }
 }

@@ -11,6 +11,9 @@ final class Cadvisor {
   /** CPU time used since the container started, in seconds (a counter). */
   static final String CPU = "container_cpu_usage_seconds_total";
 
+  /** {@link #CPU} as a counter is named to Prometheus' client, which appends {@code _total}. */
+  static final String CPU_COUNTER = "container_cpu_usage_seconds";
+
   /** Memory in use less the inactive page cache, in bytes: what {@code docker stats} shows. */
   static final String MEMORY = "container_memory_working_set_bytes";
 

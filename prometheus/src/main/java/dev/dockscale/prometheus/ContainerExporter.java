@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * labels ({@code container_label_*}: a Swarm task's service and task, dockscale's project and
  * service). A container whose cgroup cannot be read is left out of that scrape.
  */
-public final class ContainerExporter implements MultiCollector {
+public final class ContainerExporter implements MultiCollector, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ContainerExporter.class);
 
@@ -66,7 +66,7 @@ public final class ContainerExporter implements MultiCollector {
     Set<String> running = cgroups.containerIds();
     CounterSnapshot.Builder cpu =
         CounterSnapshot.builder()
-            .name(Cadvisor.CPU.substring(0, Cadvisor.CPU.length() - "_total".length()))
+            .name(Cadvisor.CPU_COUNTER)
             .help("Cumulative cpu time consumed in seconds.");
     GaugeSnapshot.Builder memory =
         GaugeSnapshot.builder()
@@ -124,7 +124,8 @@ public final class ContainerExporter implements MultiCollector {
     return Labels.of(new ArrayList<>(labels.keySet()), new ArrayList<>(labels.values()));
   }
 
-  /** Lets go of the cgroup files, between scrapes. */
+  /** Lets go of the cgroup files, at shutdown (never during a scrape). */
+  @Override
   public synchronized void close() {
     cgroups.close();
   }

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +60,7 @@ public final class PromqlMetricsSource implements MetricsSource {
   private volatile Map<String, Series> latest = Map.of();
   private volatile String trouble = "";
   private volatile String seriesTrouble = "";
-  private final Map<String, Instant> missingSince = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Instant> missingSince = new ConcurrentHashMap<>();
 
   /**
    * @param server the Prometheus server, {@code http://host:port}, or with a path prefix
@@ -105,7 +106,7 @@ public final class PromqlMetricsSource implements MetricsSource {
     try {
       poll();
     } catch (RuntimeException e) {
-      trouble = "asking Prometheus at " + server + " failed: " + e;
+      trouble = "asking Prometheus at " + server + " failed: " + message(e);
       LOG.debug(trouble);
     }
   }
@@ -140,7 +141,7 @@ public final class PromqlMetricsSource implements MetricsSource {
       latest = Map.copyOf(next);
       trouble = "";
     } catch (IOException e) {
-      trouble = "Prometheus at " + server + " did not answer: " + e.getMessage();
+      trouble = "Prometheus at " + server + " did not answer: " + message(e);
       LOG.debug(trouble);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -285,6 +286,10 @@ public final class PromqlMetricsSource implements MetricsSource {
   @Override
   public void close() {
     poller.shutdownNow();
+  }
+
+  private static String message(Exception e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   /** A PromQL duration: whole seconds, at least 1. */

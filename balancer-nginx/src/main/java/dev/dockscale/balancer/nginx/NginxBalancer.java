@@ -64,24 +64,29 @@ public final class NginxBalancer implements Balancer {
 
   private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(10);
 
+  /** {@link #WRITE_CHECK_AND_SWAP}'s exit code when the config could not be written or moved. */
+  static final int COULD_NOT_WRITE = 97;
+
   /**
    * Writes its arguments, one after another, to {@link #NEXT}, checks it and moves it into place.
    * Only {@code nginx -t}'s own failure means the config was rejected; a write or move that failed
    * exits with {@link #COULD_NOT_WRITE}, which is tried again on the next pass.
    */
   static final String WRITE_CHECK_AND_SWAP =
-      "for part in \"$@\"; do printf '%s' \"$part\" || exit 97; done > "
+      "for part in \"$@\"; do printf '%s' \"$part\" || exit "
+          + COULD_NOT_WRITE
+          + "; done > "
           + NEXT
-          + " || exit 97; nginx -t -q -c "
+          + " || exit "
+          + COULD_NOT_WRITE
+          + "; nginx -t -q -c "
           + NEXT
           + " || exit 1; mv -f "
           + NEXT
           + " "
           + CONF
-          + " || exit 97";
-
-  /** {@link #WRITE_CHECK_AND_SWAP}'s exit code when the config could not be written or moved. */
-  static final int COULD_NOT_WRITE = 97;
+          + " || exit "
+          + COULD_NOT_WRITE;
 
   /**
    * Characters of the config per argument: Linux takes at most 128 KiB in one argument, and a

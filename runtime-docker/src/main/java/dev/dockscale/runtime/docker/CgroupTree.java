@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * A host's cgroup tree, and where Docker puts a container's CPU and memory counters in it. The
@@ -34,6 +35,9 @@ final class CgroupTree {
   private static final List<String> V1_CPU_CONTROLLERS =
       List.of("cpuacct", "cpu,cpuacct", "cpuacct,cpu");
 
+  /** A container id: 64 hex digits. */
+  private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
+
   private final Path root;
   private final Version version;
 
@@ -45,9 +49,6 @@ final class CgroupTree {
   Version version() {
     return version;
   }
-
-  /** A container id: 64 hex digits. */
-  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
   /**
    * The ids of the containers that have a cgroup in one of the known places now (running or paused
