@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource.MeasuredReplica;
 import dev.dockscale.metrics.ReplicaMetrics;
+import dev.dockscale.policy.ManualClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -35,35 +36,7 @@ class PromqlMetricsSourceTest {
   private final List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
   private int status = 200;
   private PromqlMetricsSource source;
-  private final MutableClock clock = new MutableClock(NOW);
-
-  /** A clock the test moves. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
+  private final ManualClock clock = new ManualClock(NOW);
 
   @BeforeEach
   void start() throws IOException {
