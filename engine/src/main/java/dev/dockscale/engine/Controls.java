@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,20 +107,13 @@ final class Controls {
 
   synchronized Control pause(String service, String by) {
     spec(service);
-    Control c =
-        controls.compute(
-            service, (k, old) -> orNone(old).withPause(new Control.Pause(clock.instant(), by)));
-    LOG.info("{}: paused by {}", service, by);
-    changed();
-    return c;
+    return change(
+        service, c -> c.withPause(new Control.Pause(clock.instant(), by)), "paused by " + by);
   }
 
   synchronized Control resume(String service, String by) {
     spec(service);
-    Control c = controls.compute(service, (k, old) -> orNone(old).withPause(null));
-    LOG.info("{}: resumed by {}", service, by);
-    changed();
-    return c;
+    return change(service, c -> c.withPause(null), "resumed by " + by);
   }
 
   /**
@@ -155,16 +149,21 @@ final class Controls {
     }
     Instant now = clock.instant();
     Control.Override o = new Control.Override(replicas, now, now.plus(ttl), by);
-    Control c = controls.compute(service, (k, old) -> orNone(old).withOverride(o));
-    LOG.info("{}: override to {} by {} until {}", service, replicas, by, o.until());
-    changed();
-    return c;
+    return change(
+        service,
+        c -> c.withOverride(o),
+        "override to " + replicas + " by " + by + " until " + o.until());
   }
 
   synchronized Control clearOverride(String service, String by) {
     spec(service);
-    Control c = controls.compute(service, (k, old) -> orNone(old).withOverride(null));
-    LOG.info("{}: override removed by {}", service, by);
+    return change(service, c -> c.withOverride(null), "override removed by " + by);
+  }
+
+  /** Applies {@code how} to the service's controls, says {@code what} in the log, keeps them. */
+  private Control change(String service, UnaryOperator<Control> how, String what) {
+    Control c = controls.compute(service, (k, old) -> how.apply(orNone(old)));
+    LOG.info("{}: {}", service, what);
     changed();
     return c;
   }
