@@ -2,6 +2,7 @@ package dev.dockscale.cli;
 
 import dev.dockscale.config.ConfigException;
 import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.config.DockscaleConfig.MetricsSpec;
 import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.config.Sizes;
 import dev.dockscale.policy.Durations;
@@ -47,6 +48,12 @@ final class ValidateCommand implements Callable<Integer> {
           s.path(),
           s.policy().name(),
           String.join(", ", s.policy().rules().stream().map(Object::toString).toList()));
+    }
+    MetricsSpec m = c.metrics();
+    if (m.fromPrometheus()) {
+      out.printf(
+          "  metrics: CPU and memory through Prometheus at %s (rate over %s, stale after %s)%n",
+          m.prometheus(), Durations.format(m.window()), Durations.format(m.staleAfter()));
     }
     return 0;
   }

@@ -83,6 +83,31 @@ class CommandLineTest {
   }
 
   @Test
+  void validateSaysWhenCpuAndMemoryComeThroughPrometheus() throws Exception {
+    Path config =
+        java.nio.file.Files.writeString(
+            dir.resolve("prom.yml"),
+            "services:\n  web:\n    image: app:1\n    replicas: { min: 1, max: 2 }\n"
+                + "metrics: { source: prometheus, prometheus: 'http://127.0.0.1:9090' }\n");
+    Run run = dockscale("validate", "--config", config.toString());
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains(
+            "metrics: CPU and memory through Prometheus at http://127.0.0.1:9090/ (rate over 10s,"
+                + " stale after 15s)");
+  }
+
+  @Test
+  void agentRefusesABadListenAddressOrCgroupRootNamingTheOption() {
+    Run badListen = dockscale("agent", "--listen", "web:80");
+    assertThat(badListen.code()).isEqualTo(2);
+    assertThat(badListen.err()).contains("--listen").contains("web");
+    Run noTree = dockscale("agent", "--cgroup-root", dir.resolve("nothing").toString());
+    assertThat(noTree.code()).isEqualTo(2);
+    assertThat(noTree.err()).contains("--cgroup-root").contains("no readable cgroup tree there");
+  }
+
+  @Test
   void validateNamesTheAbsolutePathOfAMissingConfigAndHowToNameAnother() {
     Run run = dockscale("validate", "--config", dir.resolve("nope.yml").toString());
     assertThat(run.code()).isEqualTo(1);
