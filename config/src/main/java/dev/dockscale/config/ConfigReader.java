@@ -4,6 +4,7 @@ import dev.dockscale.config.DockscaleConfig.Address;
 import dev.dockscale.config.DockscaleConfig.ApiSpec;
 import dev.dockscale.config.DockscaleConfig.BalancerSpec;
 import dev.dockscale.config.DockscaleConfig.MetricsSpec;
+import dev.dockscale.config.DockscaleConfig.RuntimeKind;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -40,7 +41,8 @@ final class ConfigReader {
         "balancer",
         "state",
         "api",
-        "metrics");
+        "metrics",
+        "runtime");
     String project = top.string("project", "dockscale");
     if (!NAME.matcher(project).matches()) {
       top.child("project")
@@ -52,15 +54,61 @@ final class ConfigReader {
     Duration interval =
         top.duration(
             "interval", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofHours(1));
+    RuntimeKind runtime = runtime(top.child("runtime"));
+    Map<String, ServiceSpec> services = services(top.child("services"));
+    checkRuntime(runtime, top.child("services"), services);
     return new DockscaleConfig(
         project,
         interval,
-        services(top.child("services")),
+        services,
         balancer(top),
         // An invalid project name is reported above; it names no folder.
         stateDir(top.child("state"), base, NAME.matcher(project).matches() ? project : "dockscale"),
         api(top.child("api")),
-        metrics(top.child("metrics")));
+        metrics(top.child("metrics")),
+        runtime);
+  }
+
+  /** {@code runtime}: {@code docker} (the default) or {@code swarm}. */
+  private static RuntimeKind runtime(Node runtime) {
+    String kind = runtime.missing() ? "docker" : runtime.text();
+    if (kind == null) {
+      return RuntimeKind.DOCKER;
+    }
+    switch (kind) {
+      case "docker":
+        return RuntimeKind.DOCKER;
+      case "swarm":
+        return RuntimeKind.SWARM;
+      default:
+        runtime.problem("must be 'docker' (the default) or 'swarm', got '" + kind + "'");
+        return RuntimeKind.DOCKER;
+    }
+  }
+
+  /** What only one runtime can do: a warm pool and a cpuset on Docker, placement on Swarm. */
+  private static void checkRuntime(
+      RuntimeKind runtime, Node services, Map<String, ServiceSpec> specs) {
+    for (ServiceSpec spec : specs.values()) {
+      Node s = services.child(spec.name());
+      if (runtime == RuntimeKind.SWARM) {
+        if (spec.warm() > 0) {
+          s.child("replicas")
+              .child("warm")
+              .problem(
+                  "a warm pool needs 'runtime: docker' (Swarm starts tasks itself and cannot pause them); remove replicas.warm");
+        }
+        if (!spec.resources().cpuset().isEmpty()) {
+          s.child("resources")
+              .child("cpuset")
+              .problem(
+                  "Swarm services have no cpuset; remove it, or use placement to choose nodes");
+        }
+      } else if (!spec.placement().isEmpty()) {
+        s.child("placement")
+            .problem("is read only with 'runtime: swarm'; add that, or remove this key");
+      }
+    }
   }
 
   /**

@@ -29,7 +29,8 @@ public record DockscaleConfig(
     BalancerSpec balancer,
     Path stateDir,
     ApiSpec api,
-    MetricsSpec metrics) {
+    MetricsSpec metrics,
+    RuntimeKind runtime) {
 
   public DockscaleConfig {
     Objects.requireNonNull(project, "project");
@@ -38,6 +39,33 @@ public record DockscaleConfig(
     Objects.requireNonNull(balancer, "balancer");
     Objects.requireNonNull(stateDir, "stateDir");
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(runtime, "runtime");
+  }
+
+  /** On one Docker Engine. */
+  public DockscaleConfig(
+      String project,
+      Duration interval,
+      Map<String, ServiceSpec> services,
+      BalancerSpec balancer,
+      Path stateDir,
+      ApiSpec api,
+      MetricsSpec metrics) {
+    this(project, interval, services, balancer, stateDir, api, metrics, RuntimeKind.DOCKER);
+  }
+
+  /**
+   * Where the replicas run: containers dockscale starts on one Docker Engine, or the tasks of Swarm
+   * services whose count dockscale sets.
+   */
+  public enum RuntimeKind {
+    DOCKER,
+    SWARM;
+
+    /** As written in the config. */
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   /** With CPU and memory from the cgroup tree. */
@@ -168,7 +196,8 @@ public record DockscaleConfig(
 
   /** This config with {@code balancer} in place of its own. */
   public DockscaleConfig withBalancer(BalancerSpec balancer) {
-    return new DockscaleConfig(project, interval, services, balancer, stateDir, api, metrics);
+    return new DockscaleConfig(
+        project, interval, services, balancer, stateDir, api, metrics, runtime);
   }
 
   /** This config with {@code service} in place of the service of the same name. */
@@ -179,7 +208,12 @@ public record DockscaleConfig(
     }
     Map<String, ServiceSpec> replaced = new LinkedHashMap<>(services);
     replaced.put(service.name(), service);
-    return new DockscaleConfig(project, interval, replaced, balancer, stateDir, api, metrics);
+    return new DockscaleConfig(
+        project, interval, replaced, balancer, stateDir, api, metrics, runtime);
+  }
+
+  public boolean onSwarm() {
+    return runtime == RuntimeKind.SWARM;
   }
 
   public String networkName() {

@@ -4,6 +4,7 @@ import dev.dockscale.config.ServiceSpec.HealthSpec;
 import dev.dockscale.config.ServiceSpec.Resources;
 import dev.dockscale.policy.ScalingPolicy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,6 +22,9 @@ final class ServiceReader {
 
   private static final Pattern TEMPLATE = Pattern.compile("\\{\\{(.*?)}}");
   static final Pattern CPUSET = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
+
+  static final Pattern PLACEMENT =
+      Pattern.compile("(node|engine)\\.[A-Za-z0-9_.-]+ ?(==|!=) ?[A-Za-z0-9_.:/-]+");
 
   private static final int DEFAULT_PORT = 8000;
   private static final int MAX_WARM = 100;
@@ -49,7 +53,8 @@ final class ServiceReader {
         "path",
         "drain",
         "stop-timeout",
-        "startup");
+        "startup",
+        "placement");
     String image = s.required("image");
     if (image != null) {
       checkImage(s.child("image"), image);
@@ -66,11 +71,50 @@ final class ServiceReader {
         s.duration("stop-timeout", Duration.ofSeconds(10), Duration.ZERO, TEN_MINUTES);
     Duration startup = s.duration("startup", Duration.ofSeconds(10), Duration.ZERO, HOUR);
     int warm = s.child("replicas").integer("warm", 0, 0, MAX_WARM);
+    List<String> placement = placement(s.child("placement"));
     if (image == null || policy == null) {
       return null;
     }
     return new ServiceSpec(
-        name, image, port, env, resources, health, policy, path, drain, stopTimeout, startup, warm);
+        name,
+        image,
+        port,
+        env,
+        resources,
+        health,
+        policy,
+        path,
+        drain,
+        stopTimeout,
+        startup,
+        warm,
+        placement);
+  }
+
+  /** Swarm placement constraints: a list of {@code node.<attribute>==value} or {@code !=}. */
+  private static List<String> placement(Node list) {
+    if (list.missing()) {
+      return List.of();
+    }
+    if (!list.isList()) {
+      list.problem("must be a list, e.g. placement: [\"node.role==worker\"]");
+      return List.of();
+    }
+    List<String> constraints = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      Node item = list.element(i);
+      String text = item.text();
+      if (text == null) {
+        continue;
+      }
+      if (!PLACEMENT.matcher(text).matches()) {
+        item.problem(
+            "is not a placement constraint: write e.g. \"node.role==worker\" or \"node.labels.zone!=a\"");
+      } else {
+        constraints.add(text);
+      }
+    }
+    return constraints;
   }
 
   private static Map<String, String> env(Node envNode) {

@@ -2,6 +2,7 @@ package dev.dockscale.config;
 
 import dev.dockscale.policy.ScalingPolicy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -20,6 +21,8 @@ import java.util.Objects;
  * @param drain on scale-in: time between leaving the balancer and SIGTERM
  * @param stopTimeout time between SIGTERM and SIGKILL
  * @param startup the simulator's time from start to ready (the real loop measures it)
+ * @param placement Swarm placement constraints, e.g. {@code node.role==worker} (only with {@code
+ *     runtime: swarm})
  * @param warm replicas kept started, ready and paused beside the serving ones, so a scale-out
  *     unpauses one instead of starting it ({@code replicas.warm})
  */
@@ -35,7 +38,8 @@ public record ServiceSpec(
     Duration drain,
     Duration stopTimeout,
     Duration startup,
-    int warm) {
+    int warm,
+    List<String> placement) {
 
   public ServiceSpec {
     Objects.requireNonNull(name, "name");
@@ -44,6 +48,7 @@ public record ServiceSpec(
     Objects.requireNonNull(resources, "resources");
     Objects.requireNonNull(health, "health");
     Objects.requireNonNull(policy, "policy");
+    placement = List.copyOf(placement);
     if (warm < 0) {
       throw new IllegalArgumentException("warm must be >= 0, got " + warm);
     }
@@ -73,7 +78,19 @@ public record ServiceSpec(
   /** This service with {@code policy} in place of its own. */
   public ServiceSpec withPolicy(ScalingPolicy policy) {
     return new ServiceSpec(
-        name, image, port, env, resources, health, policy, path, drain, stopTimeout, startup, warm);
+        name,
+        image,
+        port,
+        env,
+        resources,
+        health,
+        policy,
+        path,
+        drain,
+        stopTimeout,
+        startup,
+        warm,
+        placement);
   }
 
   /** The environment of replica {@code replicaName} (number {@code index}), templates filled in. */
