@@ -55,7 +55,7 @@ public final class Controller implements Steering, AutoCloseable {
   static final Duration SETTLE = Duration.ofMillis(250);
 
   private volatile DockscaleConfig config;
-  private final ContainerRuntime runtime;
+  private final ReplicaRuntime runtime;
   private final Balancer balancer;
   private final Clock clock;
   private final boolean dryRun;
@@ -64,7 +64,7 @@ public final class Controller implements Steering, AutoCloseable {
   private final Observation observation;
   private volatile Instant lastTick = Instant.EPOCH;
   private final ServiceGuard guard;
-  private final Map<String, ServiceReconciler> reconcilers = new LinkedHashMap<>();
+  private final Map<String, Reconciler> reconcilers = new LinkedHashMap<>();
   private final Map<String, Balancer.Route> lastRoutes = new HashMap<>();
   private volatile List<ServiceStatus> lastStatuses = List.of();
   private final List<Consumer<List<ServiceStatus>>> listeners = new CopyOnWriteArrayList<>();
@@ -86,7 +86,7 @@ public final class Controller implements Steering, AutoCloseable {
 
   public Controller(
       DockscaleConfig config,
-      ContainerRuntime runtime,
+      ReplicaRuntime runtime,
       MetricsSource metrics,
       Balancer balancer,
       ReadinessProbe probe,
@@ -101,7 +101,7 @@ public final class Controller implements Steering, AutoCloseable {
    */
   public Controller(
       DockscaleConfig config,
-      ContainerRuntime runtime,
+      ReplicaRuntime runtime,
       MetricsSource metrics,
       Balancer balancer,
       ReadinessProbe probe,
@@ -127,12 +127,27 @@ public final class Controller implements Steering, AutoCloseable {
     }
   }
 
-  private ServiceReconciler reconciler(ServiceSpec spec) {
+  /**
+   * Replica by replica on a runtime dockscale starts containers on; by count on one that schedules
+   * them itself.
+   */
+  private Reconciler reconciler(ServiceSpec spec) {
+    if (runtime instanceof ServiceScheduler scheduler) {
+      return new CountReconciler(
+          config.project(),
+          config.networkName(),
+          spec,
+          scheduler,
+          clock,
+          dryRun,
+          controls,
+          this::logDecision);
+    }
     return new ServiceReconciler(
         config.project(),
         config.networkName(),
         spec,
-        runtime,
+        (ContainerRuntime) runtime,
         clock,
         dryRun,
         actions,
@@ -255,7 +270,7 @@ public final class Controller implements Steering, AutoCloseable {
     }
     for (LoggedDecision d : past) {
       decisionLog.restore(d);
-      ServiceReconciler r = reconcilers.get(d.service());
+      Reconciler r = reconcilers.get(d.service());
       if (r != null) {
         r.recall(d);
       }
@@ -295,8 +310,7 @@ public final class Controller implements Steering, AutoCloseable {
                 balancer.lookAgain();
                 if (RECONNECTED.equals(event.action())) {
                   // The runtime was away: failures meanwhile say nothing of the services' images.
-                  loop.execute(
-                      () -> reconcilers.values().forEach(ServiceReconciler::runtimeRecovered));
+                  loop.execute(() -> reconcilers.values().forEach(Reconciler::runtimeRecovered));
                 }
                 requestPass();
                 // The engine reports a death a moment before its state says so: look again.
@@ -402,9 +416,9 @@ public final class Controller implements Steering, AutoCloseable {
       LOG.warn(
           "api, state and metrics take effect at the next start of dockscale; the running ones stay until then");
     }
-    Map<String, ServiceReconciler> kept = new LinkedHashMap<>();
+    Map<String, Reconciler> kept = new LinkedHashMap<>();
     for (ServiceSpec spec : next.services().values()) {
-      ServiceReconciler existing = reconcilers.get(spec.name());
+      Reconciler existing = reconcilers.get(spec.name());
       if (existing != null) {
         existing.update(spec);
         kept.put(spec.name(), existing);
@@ -524,7 +538,7 @@ public final class Controller implements Steering, AutoCloseable {
     Map<String, List<String>> metricProblems = observation.metricProblems(specs);
     List<ServiceStatus> statuses = new ArrayList<>();
     List<Balancer.Route> routes = new ArrayList<>();
-    for (ServiceReconciler reconciler : reconcilers.values()) {
+    for (Reconciler reconciler : reconcilers.values()) {
       ServiceSpec spec = reconciler.spec();
       ServiceStatus status =
           guard.run(reconciler, seen.of(spec.name()), seen.readings(), seen.probed(), decide);
@@ -542,7 +556,7 @@ public final class Controller implements Steering, AutoCloseable {
     }
     lastRoutes.keySet().retainAll(reconcilers.keySet());
     if (!dryRun) {
-      orphans.retire(seen.byService(), reconcilers.keySet(), actions);
+      orphans.retire(c.project(), seen.byService(), reconcilers.keySet(), actions);
       applyBalancer(routes, statuses, balancerProblems.isEmpty());
     }
     lastStatuses = List.copyOf(statuses);
@@ -620,7 +634,7 @@ public final class Controller implements Steering, AutoCloseable {
     }
     if (outcome != Balancer.Outcome.REJECTED) {
       for (ServiceStatus s : statuses) {
-        ServiceReconciler r = reconcilers.get(s.service());
+        Reconciler r = reconcilers.get(s.service());
         if (r != null) {
           r.balancerConfirmed(s);
         }

@@ -26,11 +26,11 @@ final class Observation {
 
   private static final Logger LOG = LoggerFactory.getLogger(Observation.class);
 
-  private final ContainerRuntime runtime;
+  private final ReplicaRuntime runtime;
   private final MetricsSource metrics;
   private final Prober prober;
 
-  Observation(ContainerRuntime runtime, MetricsSource metrics, Prober prober) {
+  Observation(ReplicaRuntime runtime, MetricsSource metrics, Prober prober) {
     this.runtime = runtime;
     this.metrics = metrics;
     this.prober = prober;

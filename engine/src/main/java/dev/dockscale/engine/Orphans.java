@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replicas of the project whose service is no longer in the config (removed by a reload, or by an
- * edit between two runs): taken out of the balancer, drained for {@link #DRAIN}, then stopped.
+ * edit between two runs): taken out of the balancer, drained for {@link #DRAIN}, then stopped. On a
+ * runtime that schedules replicas itself, the service is handed back to it ({@link
+ * ServiceScheduler#retire}) once.
  */
 final class Orphans {
 
@@ -24,22 +26,32 @@ final class Orphans {
   static final Duration DRAIN = Duration.ofSeconds(10);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
-  private final ContainerRuntime runtime;
+  private final ReplicaRuntime runtime;
   private final Clock clock;
   private final Map<String, Instant> drainingSince = new HashMap<>();
   private final Set<String> stopping = ConcurrentHashMap.newKeySet();
+  private final Set<String> retiredServices = new HashSet<>();
 
-  Orphans(ContainerRuntime runtime, Clock clock) {
+  Orphans(ReplicaRuntime runtime, Clock clock) {
     this.runtime = runtime;
     this.clock = clock;
   }
 
-  void retire(Map<String, List<Replica>> byService, Set<String> configured, Executor actions) {
+  void retire(
+      String project,
+      Map<String, List<Replica>> byService,
+      Set<String> configured,
+      Executor actions) {
     Instant now = clock.instant();
     Set<String> present = new HashSet<>();
+    retiredServices.retainAll(byService.keySet());
     byService.forEach(
         (service, replicas) -> {
           if (configured.contains(service)) {
+            return;
+          }
+          if (runtime instanceof ServiceScheduler scheduler) {
+            retireService(scheduler, project, service);
             return;
           }
           for (Replica r : replicas) {
@@ -55,7 +67,21 @@ final class Orphans {
     drainingSince.keySet().retainAll(present);
   }
 
+  private void retireService(ServiceScheduler scheduler, String project, String service) {
+    if (!retiredServices.add(service)) {
+      return;
+    }
+    try {
+      LOG.info("{}: retiring the service: it is no longer in the config", service);
+      scheduler.retire(project, service);
+    } catch (RuntimeException e) {
+      retiredServices.remove(service);
+      LOG.warn("{}: could not retire the service: {}", service, e.toString());
+    }
+  }
+
   private void retire(String service, Replica r, Instant now, Executor actions) {
+    ContainerRuntime runtime = (ContainerRuntime) this.runtime;
     if (!r.draining() && r.state() == Replica.State.RUNNING) {
       LOG.info("{}: draining {}: its service is no longer in the config", service, r.name());
       runtime.markDraining(r);

@@ -43,7 +43,7 @@ final class ServiceGuard {
 
   /** One service's pass, isolated. */
   ServiceStatus run(
-      ServiceReconciler reconciler,
+      Reconciler reconciler,
       List<Replica> observed,
       Map<String, ReplicaMetrics> readings,
       Map<String, Prober.State> probed,

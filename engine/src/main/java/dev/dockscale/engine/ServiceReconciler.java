@@ -2,9 +2,7 @@ package dev.dockscale.engine;
 
 import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.metrics.ReplicaMetrics;
-import dev.dockscale.policy.Autoscaler;
 import dev.dockscale.policy.Decision;
-import dev.dockscale.policy.ReplicaView;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,8 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles one service, level-triggered: each pass takes its replicas as observed (with their
@@ -26,23 +22,18 @@ import org.slf4j.LoggerFactory;
  * timers, the crash-loop back-off, actions in flight) is only ever a delay: after a restart the
  * same containers are found and the same steps taken again.
  */
-final class ServiceReconciler {
-
-  private static final Logger DECISIONS = LoggerFactory.getLogger("dockscale.decisions");
+final class ServiceReconciler implements Reconciler {
 
   private final String project;
   private final String network;
   private volatile ServiceSpec spec;
   private volatile String template;
-  private Autoscaler autoscaler;
   private final Clock clock;
   private final boolean dryRun;
   private final ReplicaActions actions;
   private final Healer healer = new Healer();
   private final Drains drains;
-  private final Controls controls;
-  private final Consumer<LoggedDecision> log;
-  private Decision lastDecision;
+  private final Decider decider;
 
   ServiceReconciler(
       String project,
@@ -58,16 +49,15 @@ final class ServiceReconciler {
     this.network = network;
     this.spec = spec;
     this.template = Templates.hash(spec);
-    this.autoscaler = new Autoscaler(spec.policy(), clock);
     this.clock = clock;
     this.dryRun = dryRun;
     this.actions = new ReplicaActions(runtime, executor);
     this.drains = new Drains(runtime);
-    this.controls = controls;
-    this.log = log;
+    this.decider = new Decider(spec.policy(), clock, controls, log);
   }
 
-  ServiceSpec spec() {
+  @Override
+  public ServiceSpec spec() {
     return spec;
   }
 
@@ -75,16 +65,16 @@ final class ServiceReconciler {
    * Takes a changed spec (a reload): replicas of another template are rolled from the next pass on;
    * a changed policy gets a fresh decision core. Starts and stops in flight go on as they were.
    */
-  void update(ServiceSpec changed) {
-    if (!changed.policy().equals(spec.policy())) {
-      autoscaler = new Autoscaler(changed.policy(), clock);
-    }
+  @Override
+  public void update(ServiceSpec changed) {
+    decider.update(changed.policy());
     this.spec = changed;
     this.template = Templates.hash(changed);
   }
 
   /** The runtime answers again after an outage: the crash-loop back-off starts over. */
-  void runtimeRecovered() {
+  @Override
+  public void runtimeRecovered() {
     healer.crashLoop().recovered();
   }
 
@@ -100,7 +90,8 @@ final class ServiceReconciler {
    * @param decide whether to ask the decision core (ticks) or only repair (passes on events)
    * @param probed what the probe knows of each replica, by id
    */
-  ServiceStatus reconcile(
+  @Override
+  public ServiceStatus reconcile(
       List<Replica> observed,
       Map<String, ReplicaMetrics> readings,
       boolean decide,
@@ -119,21 +110,19 @@ final class ServiceReconciler {
     }
     Sorted replicas = sort(observed, unfit.keySet());
 
-    Decision decision = lastDecision;
+    Decision decision = decider.last();
     int desired;
-    boolean decided = decide || lastDecision == null;
+    boolean decided = decide || decision == null;
     if (decided) {
-      decision = decide(views(replicas.counting(), readings), now);
-      DECISIONS.info("{} {}", spec.name(), decision.line());
-      lastDecision = decision;
+      decision = decider.decide(spec, Decider.views(replicas.counting(), readings), now);
       desired = decision.desired();
     } else {
       // A pass on an event only repairs: it restores the last decided count, never scales in.
-      desired = Math.max(lastDecision.desired(), spec.policy().min());
+      desired = decider.repairTarget(spec);
     }
     if (dryRun) {
       if (decided) {
-        log.accept(logged(decision, null));
+        decider.record(spec, decision, null);
       }
       return new ServiceStatus(spec.name(), observed, decision, acted, problems);
     }
@@ -155,16 +144,16 @@ final class ServiceReconciler {
         int count = healer.crashLoop().failures() > 0 ? 1 : missing;
         added += start(observed, count, "", false, acted, problems);
       } else if (missing > 0 && decide) {
-        logNotCarriedOut(decision, problems);
+        decider.notCarriedOut(spec, decision, problems);
       }
       // The pool is refilled by a later pass, so that this one reaches the balancer first.
       mayStart = false;
       if (decide) {
-        scaled = confirm(decision, counted, counted + added);
+        scaled = decider.confirm(spec, decision, counted, counted + added);
       }
     } else if (decide && desired < counted) {
       int drained = scaleIn(replicas.counting(), readings, counted - desired, acted, problems);
-      scaled = confirm(decision, counted, counted - drained);
+      scaled = decider.confirm(spec, decision, counted, counted - drained);
     } else {
       roll(replicas, mayStart, observed, acted, problems);
     }
@@ -182,92 +171,14 @@ final class ServiceReconciler {
       actions.stop(r, "drained", spec.stopTimeout(), acted);
     }
     if (decided) {
-      log.accept(logged(decision, scaled));
+      decider.record(spec, decision, scaled);
     }
     return new ServiceStatus(spec.name(), observed, decision, acted, problems);
   }
 
-  /**
-   * The decision of this pass: the override's count while one is in force, the count it had while
-   * paused, the decision core's otherwise. A pause or override says so in the reason and as an
-   * adjustment (so sampling between ticks does not run a pass for pressure it would not act on).
-   */
-  private Decision decide(List<ReplicaView> views, Instant now) {
-    Control control = controls.current(spec.name());
-    int current = views.size();
-    int ready = (int) views.stream().filter(ReplicaView::ready).count();
-    Control.Override o = control.override();
-    if (o != null && o.replicas() != spec.policy().clamp(o.replicas())) {
-      controls.clearOverrideIf(
-          spec.name(), o, "the config, whose replicas.min/max no longer allow " + o.replicas());
-      o = null;
-    }
-    if (o != null) {
-      String note =
-          "override to "
-              + o.replicas()
-              + " by "
-              + o.by()
-              + " at "
-              + o.at()
-              + ", until "
-              + o.until();
-      return pinned(now, current, ready, o.replicas(), "override", note, views);
-    }
-    if (control.paused()) {
-      Control.Pause p = control.pause();
-      int kept = spec.policy().clamp(lastDecision != null ? lastDecision.desired() : current);
-      String note =
-          "paused by "
-              + p.by()
-              + " at "
-              + p.at()
-              + ": no scaling decision, keeps the "
-              + kept
-              + " replica(s) it had";
-      return pinned(now, current, ready, kept, "pause", note, views);
-    }
-    return autoscaler.decide(views);
-  }
-
-  private static Decision pinned(
-      Instant now,
-      int current,
-      int ready,
-      int desired,
-      String stage,
-      String note,
-      List<ReplicaView> views) {
-    String action = desired > current ? "scale up" : desired < current ? "scale down" : "hold";
-    return Decision.scaleTo(
-        now,
-        current,
-        ready,
-        desired,
-        action + " (" + note + ")",
-        List.of(),
-        List.of(new Decision.Adjustment(stage, current, desired, note)),
-        views);
-  }
-
-  private LoggedDecision logged(Decision decision, LoggedDecision.Scaled scaled) {
-    return new LoggedDecision(
-        0, spec.name(), decision, scaled, PolicyFingerprint.of(autoscaler.policy()));
-  }
-
-  /**
-   * Takes back an earlier run's decision of this service (before the first pass), so that its
-   * windows and cooldowns continue; one made under another policy is not taken back.
-   */
-  void recall(LoggedDecision past) {
-    if (!PolicyFingerprint.of(autoscaler.policy()).equals(past.policy())) {
-      // Made under another policy (or an unknown one): its windows meant something else.
-      return;
-    }
-    autoscaler.recall(past.decision());
-    if (past.scaled() != null) {
-      autoscaler.recallScaled(past.decision().at(), past.scaled().before(), past.scaled().after());
-    }
+  @Override
+  public void recall(LoggedDecision past) {
+    decider.recall(past);
   }
 
   /** Active replicas, and among them the replacements that do not count yet. */
@@ -297,18 +208,6 @@ final class ServiceReconciler {
             .sorted(Comparator.comparingInt(Replica::index))
             .toList();
     return new Sorted(active, replacing, counting, warm);
-  }
-
-  private List<ReplicaView> views(List<Replica> counting, Map<String, ReplicaMetrics> readings) {
-    return counting.stream()
-        .map(
-            r ->
-                ReplicaView.of(
-                    r.name(),
-                    r.startedAt(),
-                    r.ready(),
-                    readings.containsKey(r.id()) ? readings.get(r.id()).readings() : Map.of()))
-        .toList();
   }
 
   /** Whether this pass may start replicas: the image is there, nothing in flight, no back-off. */
@@ -346,33 +245,6 @@ final class ServiceReconciler {
     ReplicaActions.Started started = actions.start(specs, acted, problems);
     started.failures().forEach(f -> healer.crashLoop().failed(clock.instant(), f));
     return started.count();
-  }
-
-  /** Records what the runtime confirmed; returns it, or null when the count did not change. */
-  private LoggedDecision.Scaled confirm(Decision decision, int before, int after) {
-    // Restoring min (a first start, replacing lost replicas) is not a scale-out: no cooldown.
-    int from = after > before ? Math.max(before, spec.policy().min()) : before;
-    autoscaler.scaled(from, after);
-    if (after != decision.desired() && decision.desired() != decision.current()) {
-      DECISIONS.warn(
-          "{} {} -> {} carried out only to {}; the cooldown counts what was done",
-          spec.name(),
-          decision.current(),
-          decision.desired(),
-          after);
-    }
-    return from == after ? null : new LoggedDecision.Scaled(from, after);
-  }
-
-  private void logNotCarriedOut(Decision decision, List<String> problems) {
-    if (decision.desired() != decision.current()) {
-      DECISIONS.warn(
-          "{} {} -> {} not carried out: {}",
-          spec.name(),
-          decision.current(),
-          decision.desired(),
-          String.join("; ", problems));
-    }
   }
 
   /** Scale-in: drains {@code count} victims; returns how many were taken out. */
@@ -464,7 +336,8 @@ final class ServiceReconciler {
   }
 
   /** The replicas that should take traffic: active and ready. */
-  List<Balancer.Backend> backends(ServiceStatus status) {
+  @Override
+  public List<Balancer.Backend> backends(ServiceStatus status) {
     return status.replicas().stream()
         .filter(
             r -> r.active() && r.ready() && !actions.stopping(r.id()) && !drains.leaving(r.id()))
@@ -474,7 +347,8 @@ final class ServiceReconciler {
   }
 
   /** Called once the balancer routes exactly {@code status}'s backends: drain timers start now. */
-  void balancerConfirmed(ServiceStatus status) {
+  @Override
+  public void balancerConfirmed(ServiceStatus status) {
     drains.confirmed(status.replicas(), clock.instant());
   }
 }

@@ -4,7 +4,9 @@ import dev.dockscale.config.ServiceSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.TreeMap;
 
 /** Turns a service's config into what the runtime creates a replica from. */
@@ -27,6 +29,10 @@ final class Templates {
             + spec.resources().memoryBytes()
             + "\n"
             + spec.resources().cpuset();
+    return hash(text);
+  }
+
+  private static String hash(String text) {
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
@@ -52,6 +58,35 @@ final class Templates {
         hash(spec),
         replaces,
         warm);
+  }
+
+  /**
+   * A scheduling runtime's service: {@code {{name}}} and {@code {{index}}} in the environment
+   * become the runtime's task name and slot ({@code {{.Task.Name}}}, {@code {{.Task.Slot}}}).
+   */
+  static ServiceTemplate service(String project, String network, ServiceSpec spec) {
+    Map<String, String> env = new TreeMap<>();
+    spec.env()
+        .forEach(
+            (key, value) ->
+                env.put(
+                    key,
+                    value
+                        .replace("{{name}}", "{{.Task.Name}}")
+                        .replace("{{service}}", spec.name())
+                        .replace("{{index}}", "{{.Task.Slot}}")));
+    Duration grace = spec.drain().plus(spec.stopTimeout());
+    return new ServiceTemplate(
+        project,
+        network,
+        spec.name(),
+        spec.image(),
+        env,
+        spec.resources().cpus(),
+        spec.resources().memoryBytes(),
+        spec.placement(),
+        grace,
+        hash(spec) + "-" + hash(String.join("\n", spec.placement()) + "\n" + grace));
   }
 
   static Prober.ProbeSpec probe(ServiceSpec spec, Replica r) {

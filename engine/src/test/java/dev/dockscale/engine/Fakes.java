@@ -64,7 +64,8 @@ final class Fakes {
         Duration.ofSeconds(2),
         Duration.ofSeconds(5),
         Duration.ofSeconds(2),
-        warm);
+        warm,
+        List.of());
   }
 
   static DockscaleConfig config(ServiceSpec... services) {
