@@ -11,12 +11,14 @@ import dev.dockscale.docker.Images;
 import dev.dockscale.engine.Balancer;
 import dev.dockscale.engine.CombinedMetricsSource;
 import dev.dockscale.engine.Controller;
+import dev.dockscale.engine.ReplicaRuntime;
 import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;
 import dev.dockscale.prometheus.PromqlMetricsSource;
 import dev.dockscale.runtime.docker.CgroupMetricsSource;
 import dev.dockscale.runtime.docker.DockerRuntime;
 import dev.dockscale.runtime.docker.DockerStatsSource;
+import dev.dockscale.runtime.swarm.SwarmRuntime;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -35,7 +37,7 @@ public final class Stack implements AutoCloseable {
   private final DockerClient docker;
   private final DockerClient streamsDocker;
   private final Images images;
-  private final DockerRuntime runtime;
+  private final ReplicaRuntime runtime;
   private final MetricsSource metrics;
   private final NginxRequestMetrics requests;
   private final NginxBalancer balancer;
@@ -75,7 +77,10 @@ public final class Stack implements AutoCloseable {
     this.docker = Docker.connect();
     Docker.requireReachable(docker);
     this.images = new Images(docker, notice, List.of(NginxBalancer.IMAGE, SAMPLE_BACKEND));
-    this.runtime = new DockerRuntime(docker, images, Clock.systemUTC());
+    this.runtime =
+        config.onSwarm()
+            ? new SwarmRuntime(docker, images, Clock.systemUTC())
+            : new DockerRuntime(docker, images, Clock.systemUTC());
     this.streamsDocker = Docker.connect(Docker.STREAMS);
     MetricsSource containers = containerMetrics(config, fromCgroups, streamsDocker);
     this.balancer = new NginxBalancer(docker, images, config);

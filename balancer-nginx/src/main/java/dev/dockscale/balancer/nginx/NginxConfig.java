@@ -19,6 +19,12 @@ import java.util.regex.Pattern;
 public final class NginxConfig {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+  /** A replica: a container's name, or a Swarm task's ({@code <service>.<slot>.<task id>}). */
+  private static final Pattern REPLICA =
+      Pattern.compile(
+          "[a-z0-9][a-z0-9-]{0,62}|[A-Za-z0-9][A-Za-z0-9_-]{0,62}\\.\\d{1,9}\\.[a-z0-9]{25}");
+
   private static final Pattern IPV4 =
       Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   private static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9/_.~-]*");
@@ -74,7 +80,12 @@ public final class NginxConfig {
         upstreams.append("  upstream ").append(upstream).append(" {\n");
         upstreams.append("    least_conn;\n");
         for (Backend b : route.backends()) {
-          requireName("replica", b.name());
+          if (b.name() == null || !REPLICA.matcher(b.name()).matches()) {
+            throw new IllegalArgumentException(
+                "replica name '"
+                    + b.name()
+                    + "' cannot go into nginx config: use lower-case letters, digits and '-'");
+          }
           requireAddress(b.address());
           if (b.port() < 1 || b.port() > 65535) {
             throw new IllegalArgumentException(

@@ -76,6 +76,25 @@ class NginxConfigTest {
   }
 
   @Test
+  void takesSwarmTaskNamesAsReplicasAndNothingLikeThem() {
+    String task = "shop-web.3.v9dyvuf9qk47f7m5o3ovir1z9";
+    assertThat(
+            NginxConfig.render(
+                "shop", List.of(new Route("web", "/", List.of(new Backend(task, "10.0.1.5", 80))))))
+        .contains("server 10.0.1.5:80 max_fails=1 fail_timeout=2s;  # " + task);
+    for (String bad :
+        List.of("shop-web.3.short", "shop-web.x.v9dyvuf9qk47f7m5o3ovir1z9", "a.1.b\nserver")) {
+      assertThatThrownBy(
+              () ->
+                  NginxConfig.render(
+                      "shop",
+                      List.of(new Route("web", "/", List.of(new Backend(bad, "10.0.1.5", 80))))))
+          .as(bad)
+          .hasMessageContaining("replica name");
+    }
+  }
+
+  @Test
   void sameRoutesRenderTheSameText() {
     List<Route> routes =
         List.of(new Route("web", "/", List.of(new Backend("shop-web-1", "172.18.0.3", 8000))));

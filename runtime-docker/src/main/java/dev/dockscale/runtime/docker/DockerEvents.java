@@ -5,12 +5,13 @@ import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import dev.dockscale.docker.StreamCallback;
 import dev.dockscale.engine.Backoff;
-import dev.dockscale.engine.ContainerRuntime.RuntimeEvent;
 import dev.dockscale.engine.Controller;
 import dev.dockscale.engine.Labels;
+import dev.dockscale.engine.ReplicaRuntime.RuntimeEvent;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,18 +28,20 @@ import org.slf4j.LoggerFactory;
  * back-off (1 s doubling to 30 s) and reports a {@code reconnected} event, so the engine looks
  * again at once.
  */
-final class DockerEvents implements Closeable {
+public final class DockerEvents implements Closeable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DockerEvents.class);
   private static final Backoff RECONNECT =
       new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
-  static final String[] ACTIONS = {
-    "start", "die", "oom", "destroy", "pause", "unpause", "health_status", "rename"
-  };
+
+  /** What happens to a container that can change what the engine should do. */
+  public static final List<String> ACTIONS =
+      List.of("start", "die", "oom", "destroy", "pause", "unpause", "health_status", "rename");
 
   private final DockerClient docker;
   private final String project;
   private final Consumer<RuntimeEvent> onEvent;
+  private final List<String> actions;
   private final Consumer<Boolean> onConnected;
   private final ScheduledExecutorService retry =
       Executors.newSingleThreadScheduledExecutor(
@@ -55,18 +58,29 @@ final class DockerEvents implements Closeable {
    * @param onConnected told true when the stream starts and false when it breaks: while it is down,
    *     changes go untold
    */
-  DockerEvents(
+  public DockerEvents(
       DockerClient docker,
       String project,
       Consumer<RuntimeEvent> onEvent,
       Consumer<Boolean> onConnected) {
+    this(docker, project, ACTIONS, onEvent, onConnected);
+  }
+
+  /** Watching {@code actions} of the project's containers. */
+  public DockerEvents(
+      DockerClient docker,
+      String project,
+      List<String> actions,
+      Consumer<RuntimeEvent> onEvent,
+      Consumer<Boolean> onConnected) {
+    this.actions = List.copyOf(actions);
     this.docker = docker;
     this.project = project;
     this.onEvent = onEvent;
     this.onConnected = onConnected;
   }
 
-  void start() {
+  public void start() {
     retry.execute(this::connect);
   }
 
@@ -81,7 +95,7 @@ final class DockerEvents implements Closeable {
               .eventsCmd()
               .withEventTypeFilter(EventType.CONTAINER)
               .withLabelFilter(Map.of(Labels.PROJECT, project))
-              .withEventFilter(ACTIONS)
+              .withEventFilter(actions.toArray(String[]::new))
               .exec(callback);
     } catch (RuntimeException e) {
       callback.ended(e);

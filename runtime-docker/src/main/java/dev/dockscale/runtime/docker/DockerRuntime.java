@@ -34,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@link ContainerRuntime} on one Docker Engine, through docker-java. */
-public final class DockerRuntime implements ContainerRuntime, AutoCloseable {
+public final class DockerRuntime implements ContainerRuntime {
 
   private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
 

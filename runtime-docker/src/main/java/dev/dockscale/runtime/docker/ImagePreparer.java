@@ -2,7 +2,7 @@ package dev.dockscale.runtime.docker;
 
 import dev.dockscale.docker.Images;
 import dev.dockscale.engine.Backoff;
-import dev.dockscale.engine.ContainerRuntime.ImageState;
+import dev.dockscale.engine.ReplicaRuntime.ImageState;
 import dev.dockscale.policy.Durations;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * is reported with the fix and tried again after a back-off (30 s, doubling up to 5 min), so a
  * wrong image name never turns into a hot loop of pulls.
  */
-final class ImagePreparer implements AutoCloseable {
+public final class ImagePreparer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ImagePreparer.class);
   private static final Backoff RETRY = new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(5));
@@ -44,12 +44,12 @@ final class ImagePreparer implements AutoCloseable {
     volatile boolean running;
   }
 
-  ImagePreparer(Images images, Clock clock) {
+  public ImagePreparer(Images images, Clock clock) {
     this.images = images;
     this.clock = clock;
   }
 
-  ImageState prepare(String image) {
+  public ImageState prepare(String image) {
     Entry e = entries.computeIfAbsent(image, k -> new Entry());
     synchronized (e) {
       if (e.state != null && e.state.present()) {
@@ -96,7 +96,7 @@ final class ImagePreparer implements AutoCloseable {
   /**
    * Forgets what it knew of {@code image}: the next call checks again (after an image was removed).
    */
-  void forget(String image) {
+  public void forget(String image) {
     entries.remove(image);
   }
 
