@@ -1,12 +1,19 @@
 package dev.dockscale.cli;
 
+import com.github.dockerjava.api.DockerClient;
 import dev.dockscale.config.ConfigException;
 import dev.dockscale.config.ConfigException.Problem;
 import dev.dockscale.config.ConfigLoader;
 import dev.dockscale.config.DockscaleConfig;
+import dev.dockscale.docker.Docker;
+import dev.dockscale.runtime.swarm.SwarmLabels;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /** {@code --config FILE}, shared by the commands that read a config. */
@@ -24,8 +31,30 @@ final class ConfigOption {
    * name another.
    */
   DockscaleConfig load() {
+    return load(() -> ConfigLoader.load(file));
+  }
+
+  /**
+   * The config with, for {@code runtime: swarm}, the {@code dockscale.*} labels of the project's
+   * running Swarm services where the file does not set the key.
+   */
+  DockscaleConfig loadWithLabels() {
+    return load(() -> ConfigLoader.load(file, ConfigOption::swarmLabels));
+  }
+
+  /** The labels of the project's running Swarm services (for {@link ConfigLoader#load}). */
+  static Map<String, Map<String, String>> swarmLabels(String project) {
+    try (DockerClient docker = Docker.connect()) {
+      Docker.requireReachable(docker);
+      return SwarmLabels.read(docker, project);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private DockscaleConfig load(Supplier<DockscaleConfig> loader) {
     try {
-      return ConfigLoader.load(file);
+      return loader.get();
     } catch (ConfigException e) {
       if (!Files.exists(file)) {
         throw new ConfigException(

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ final class ConfigWatcher implements AutoCloseable {
   static final long SETTLE_MS = 300;
 
   private final Path file;
+  private final Function<Path, DockscaleConfig> load;
   private final Consumer<DockscaleConfig> apply;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -43,7 +45,13 @@ final class ConfigWatcher implements AutoCloseable {
   private volatile boolean closed;
 
   ConfigWatcher(Path file, Consumer<DockscaleConfig> apply) {
+    this(file, ConfigLoader::load, apply);
+  }
+
+  /** With {@code load} reading the file (with the Swarm services' labels, for {@code run}). */
+  ConfigWatcher(Path file, Function<Path, DockscaleConfig> load, Consumer<DockscaleConfig> apply) {
     this.file = file.toAbsolutePath().normalize();
+    this.load = load;
     this.apply = apply;
   }
 
@@ -98,7 +106,7 @@ final class ConfigWatcher implements AutoCloseable {
 
   void reload() {
     try {
-      DockscaleConfig next = ConfigLoader.load(file);
+      DockscaleConfig next = load.apply(file);
       LOG.info("config {} changed: applying it", file);
       apply.accept(next);
     } catch (ConfigException e) {

@@ -1,6 +1,7 @@
 package dev.dockscale.cli;
 
 import dev.dockscale.api.ApiServer;
+import dev.dockscale.config.ConfigLoader;
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.engine.Controller;
 import dev.dockscale.engine.ControlsFile;
@@ -34,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     logFormat.apply();
-    DockscaleConfig c = config.load();
+    DockscaleConfig c = config.loadWithLabels();
     CountDownLatch stopped = new CountDownLatch(1);
     try (Stack stack = new Stack(c, spec.commandLine().getErr()::println)) {
       if (!dryRun) {
@@ -57,7 +58,12 @@ final class RunCommand implements Callable<Integer> {
               ? null
               : ApiServer.start(
                   c, controller, Clock.systemUTC(), spec.commandLine().getErr()::println);
-      ConfigWatcher watcher = new ConfigWatcher(config.file, controller::reload);
+      // A reload reads the Swarm services' labels again, as the start did.
+      ConfigWatcher watcher =
+          new ConfigWatcher(
+              config.file,
+              file -> ConfigLoader.load(file, ConfigOption::swarmLabels),
+              controller::reload);
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(

@@ -5,11 +5,14 @@ import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.config.DockscaleConfig.MetricsSpec;
 import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.config.Sizes;
+import dev.dockscale.engine.RuntimeUnavailableException;
 import dev.dockscale.policy.Durations;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -22,13 +25,28 @@ final class ValidateCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
   @Spec CommandSpec spec;
 
+  @Option(
+      names = "--labels",
+      description =
+          "With runtime: swarm, also check the dockscale.* labels of the project's running Swarm services (read from the Docker engine), as the policy they add where the file does not speak.")
+  boolean labels;
+
   @Override
   public Integer call() {
     DockscaleConfig c;
     try {
-      c = config.load();
+      c = labels ? config.loadWithLabels() : config.load();
     } catch (ConfigException e) {
       spec.commandLine().getErr().println(e.getMessage());
+      return 1;
+    } catch (RuntimeUnavailableException e) {
+      spec.commandLine().getErr().println("labels not read: " + e.getMessage());
+      return 1;
+    }
+    if (labels && !c.onSwarm()) {
+      spec.commandLine()
+          .getErr()
+          .println("--labels reads Swarm services' labels; this config has runtime: docker");
       return 1;
     }
     var out = spec.commandLine().getOut();
@@ -48,6 +66,24 @@ final class ValidateCommand implements Callable<Integer> {
           s.path(),
           s.policy().name(),
           String.join(", ", s.policy().rules().stream().map(Object::toString).toList()));
+    }
+    if (c.onSwarm() && !labels) {
+      out.println("  runtime: swarm (validate --labels checks the running services' labels too)");
+    } else if (c.onSwarm()) {
+      out.println("  runtime: swarm, with the running services' labels where the file is silent:");
+      ConfigOption.swarmLabels(c.project())
+          .forEach(
+              (service, all) ->
+                  out.printf(
+                      "    %s: %s%n",
+                      service,
+                      String.join(
+                          ", ",
+                          new TreeMap<>(all)
+                              .entrySet().stream()
+                                  .filter(e -> e.getKey().startsWith("dockscale."))
+                                  .map(e -> e.getKey() + "=" + e.getValue())
+                                  .toList())));
     }
     MetricsSpec m = c.metrics();
     if (m.fromPrometheus()) {

@@ -28,10 +28,14 @@ final class ItProject implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicInteger();
   private Controller controller;
 
-  private ItProject(String project, int port, String yaml) {
+  private ItProject(
+      String project,
+      int port,
+      String yaml,
+      java.util.Map<String, java.util.Map<String, String>> labels) {
     this.project = project;
     this.port = port;
-    this.config = ConfigLoader.parse(project + ".yml", yaml);
+    this.config = ConfigLoader.parse(project + ".yml", yaml, labels);
     this.stack = new Stack(config, notice -> System.out.println("notice: " + notice));
   }
 
@@ -47,9 +51,22 @@ final class ItProject implements AutoCloseable {
 
   /** With more top-level settings ({@code metrics:} ...) at the end of the file. */
   static ItProject createServices(String kind, String servicesYaml, String more) {
-    String project = "dsit-" + kind + "-" + UUID.randomUUID().toString().substring(0, 6);
+    return createNamed(name(kind), servicesYaml, more, java.util.Map.of());
+  }
+
+  /** A unique project name for a test of this kind. */
+  static String name(String kind) {
+    return "dsit-" + kind + "-" + UUID.randomUUID().toString().substring(0, 6);
+  }
+
+  /** Named beforehand (to label what the test makes first), with its Swarm services' labels. */
+  static ItProject createNamed(
+      String project,
+      String servicesYaml,
+      String more,
+      java.util.Map<String, java.util.Map<String, String>> labels) {
     int port = Waits.freePort();
-    ItProject p = new ItProject(project, port, yaml(project, port, servicesYaml) + more);
+    ItProject p = new ItProject(project, port, yaml(project, port, servicesYaml) + more, labels);
     p.stack.prepareImages();
     return p;
   }

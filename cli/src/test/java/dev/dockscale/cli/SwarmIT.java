@@ -164,4 +164,88 @@ class SwarmIT extends DockerIT {
       docker.removeServiceCmd(foreignId).exec();
     }
   }
+
+  @Test
+  void aServiceFoundByItsLabelsIsScaledByThePolicyOnItsLabelsAndIsKeptOnDown() {
+    String name = ItProject.name("swlabels");
+    var docker = Docker.connect();
+    docker
+        .createNetworkCmd()
+        .withName(name + "-net")
+        .withDriver("overlay")
+        .withAttachable(true)
+        .withLabels(java.util.Map.of("dockscale.managed", "true", "dockscale.project", name))
+        .exec();
+    String mine =
+        docker
+            .createServiceCmd(
+                new ServiceSpec()
+                    .withName(name + "-mine")
+                    .withLabels(
+                        java.util.Map.of(
+                            "dockscale.project", name,
+                            "dockscale.service", "web",
+                            "dockscale.replicas.min", "2",
+                            "dockscale.replicas.max", "3",
+                            "dockscale.health.path", "/health",
+                            "owner", "the user"))
+                    .withTaskTemplate(
+                        new TaskSpec()
+                            .withContainerSpec(
+                                new ContainerSpec()
+                                    .withImage("dockscale/sample-backend:latest")
+                                    .withEnv(List.of("SERVER_NAME={{.Task.Name}}")))
+                            .withNetworks(
+                                List.of(
+                                    new com.github.dockerjava.api.model.NetworkAttachmentConfig()
+                                        .withTarget(name + "-net"))))
+                    .withEndpointSpec(
+                        new com.github.dockerjava.api.model.EndpointSpec()
+                            .withMode(
+                                com.github.dockerjava.api.model.EndpointResolutionMode.DNSRR)))
+            .exec()
+            .getId();
+    try {
+      var spec = docker.inspectServiceCmd(mine).exec().getSpec();
+      project =
+          ItProject.createNamed(
+              name,
+              """
+                web:
+                  image: dockscale/sample-backend:latest
+                  scale: { preset: classic, cpu: { up: 70, down: 20 } }
+              """,
+              "runtime: swarm\n",
+              dev.dockscale.runtime.swarm.SwarmLabels.read(docker, name));
+      assertThat(project.config.services().get("web").policy().min()).isEqualTo(2);
+      assertThat(project.config.services().get("web").health().path()).isEqualTo("/health");
+
+      project.startLoop();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> project.settledAt("web", 2) && Http.ok(project.url("/")));
+      var after = docker.inspectServiceCmd(mine).exec().getSpec();
+      assertThat(after.getMode().getReplicated().getReplicas()).isEqualTo(2);
+      assertThat(after.getTaskTemplate().getContainerSpec().getEnv())
+          .as("the user's service: only its count changed")
+          .isEqualTo(spec.getTaskTemplate().getContainerSpec().getEnv());
+      assertThat(after.getLabels()).isEqualTo(spec.getLabels());
+
+      project.stopLoop();
+      project.stack.down();
+      assertThat(docker.inspectServiceCmd(mine).exec().getSpec().getName())
+          .as("a service found by its labels, after down")
+          .isEqualTo(name + "-mine");
+    } finally {
+      docker.removeServiceCmd(mine).exec();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                docker.removeNetworkCmd(name + "-net").exec();
+                return true;
+              });
+    }
+  }
 }

@@ -3,6 +3,7 @@ package dev.dockscale.config;
 import dev.dockscale.config.ConfigException.Problem;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads {@code dockscale.yml} into a {@link DockscaleConfig}. Every problem is collected (not just
@@ -23,15 +24,22 @@ public final class ConfigLoader {
    *     directory, permission denied, not UTF-8)
    */
   public static DockscaleConfig load(Path file) {
-    String text;
+    return parse(file.toString(), text(file), base(file));
+  }
+
+  private static String text(Path file) {
     try {
-      text = TextFile.read(file, MAX_BYTES);
+      return TextFile.read(file, MAX_BYTES);
     } catch (UnreadableFileException e) {
       throw new ConfigException(
           file.toString(), List.of(new Problem("", e.line(), e.getMessage())));
     }
+  }
+
+  /** The folder a relative {@code state.dir} is taken from: the config's. */
+  private static Path base(Path file) {
     Path parent = file.toAbsolutePath().getParent();
-    return parse(file.toString(), text, parent != null ? parent : Path.of("").toAbsolutePath());
+    return parent != null ? parent : Path.of("").toAbsolutePath();
   }
 
   /** A config given as text: a relative {@code state.dir} is taken from the working directory. */
@@ -39,8 +47,41 @@ public final class ConfigLoader {
     return parse(source, yaml, Path.of("").toAbsolutePath());
   }
 
+  /**
+   * Reads and validates {@code file}; for {@code runtime: swarm}, with the {@code dockscale.*}
+   * labels {@code labels} reads off the project's running Swarm services, where the file does not
+   * set the key (see {@link ServiceLabels}).
+   */
+  public static DockscaleConfig load(Path file, LabelSource labels) {
+    String text = text(file);
+    DockscaleConfig plain = parse(file.toString(), text, base(file));
+    if (!plain.onSwarm()) {
+      return plain;
+    }
+    Map<String, Map<String, String>> found = labels.labels(plain.project());
+    return found.isEmpty() ? plain : parse(file.toString(), text, base(file), found);
+  }
+
+  /** A config given as text, with its services' labels (for tests and benchmarks). */
+  public static DockscaleConfig parse(
+      String source, String yaml, Map<String, Map<String, String>> labelsByService) {
+    return parse(source, yaml, Path.of("").toAbsolutePath(), labelsByService);
+  }
+
+  /** Where a running service's labels come from: the project's Swarm services, by service. */
+  @FunctionalInterface
+  public interface LabelSource {
+    Map<String, Map<String, String>> labels(String project);
+  }
+
   static DockscaleConfig parse(String source, String yaml, Path base) {
+    return parse(source, yaml, base, Map.of());
+  }
+
+  static DockscaleConfig parse(
+      String source, String yaml, Path base, Map<String, Map<String, String>> labels) {
     YamlTree tree = YamlTree.parse(source, yaml);
+    ServiceLabels.merge(tree, labels);
     DockscaleConfig config = ConfigReader.read(tree.root(), base);
     if (!tree.problems().isEmpty()) {
       throw tree.failure();

@@ -46,6 +46,7 @@ final class YamlTree {
 
   private final String source;
   private final List<Problem> problems = new ArrayList<>();
+  private final List<String> origins = new ArrayList<>();
   private final Map<MappingNode, Map<String, Entry>> entries = new IdentityHashMap<>();
   private Node root;
 
@@ -80,7 +81,26 @@ final class YamlTree {
   }
 
   void problem(String path, int line, String message) {
+    if (line < 0) {
+      // Written somewhere else than the file (a label): named instead of a line.
+      problems.add(new Problem(origins.get(-line - 1) + " (" + path + ")", 0, message));
+      return;
+    }
     problems.add(new Problem(path, line, message));
+  }
+
+  /**
+   * The mark of a value that comes from {@code origin} rather than the file: problems at it name
+   * the origin instead of a line.
+   */
+  Mark originMark(String origin) {
+    origins.add(origin);
+    return new Mark(origin, 0, -origins.size() - 1, 0, new int[0], 0);
+  }
+
+  /** The document's root node, for adding values from elsewhere before it is read. */
+  Node rootNode() {
+    return root;
   }
 
   ConfigException failure() {

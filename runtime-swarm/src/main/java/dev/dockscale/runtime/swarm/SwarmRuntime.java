@@ -300,10 +300,13 @@ public final class SwarmRuntime implements ServiceScheduler {
   public List<String> removeProject(String project, String network) {
     networksChecked.remove(network);
     List<String> removed = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
     for (FoundService s : services(project).values()) {
       if (s.created()) {
         removeService(s);
         removed.add("service " + s.name());
+      } else {
+        kept.add(s.name());
       }
     }
     awaitTasksGone(project);
@@ -327,7 +330,12 @@ public final class SwarmRuntime implements ServiceScheduler {
       }
     }
     Optional<Network> net = findNetwork(network);
-    if (net.isPresent() && Labels.owned(net.get().getLabels(), project)) {
+    if (net.isPresent() && !kept.isEmpty()) {
+      LOG.info(
+          "kept network {}: Swarm service(s) {} found by their labels (not created by dockscale) still use it",
+          network,
+          String.join(", ", kept));
+    } else if (net.isPresent() && Labels.owned(net.get().getLabels(), project)) {
       try {
         docker.removeNetworkCmd(net.get().getId()).exec();
         removed.add("network " + network);
