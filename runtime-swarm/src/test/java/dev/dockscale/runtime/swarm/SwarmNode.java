@@ -27,15 +27,27 @@ public final class SwarmNode implements AutoCloseable {
   }
 
   public static SwarmNode ensure(DockerClient docker) {
-    boolean bridge = bridgeExists(docker);
-    LocalNodeState state = docker.infoCmd().exec().getSwarm().getLocalNodeState();
-    if (state == LocalNodeState.ACTIVE) {
-      return new SwarmNode(docker, false, bridge);
+    if (active(docker)) {
+      return new SwarmNode(docker, false, bridgeExists(docker));
     }
+    return init(docker, "127.0.0.1");
+  }
+
+  /** Whether this engine is in a swarm already. */
+  public static boolean active(DockerClient docker) {
+    return docker.infoCmd().exec().getSwarm().getLocalNodeState() == LocalNodeState.ACTIVE;
+  }
+
+  /**
+   * A new swarm listening and advertised on {@code address} only (the Docker bridge's gateway, for
+   * a worker in a container); left on close.
+   */
+  public static SwarmNode init(DockerClient docker, String address) {
+    boolean bridge = bridgeExists(docker);
     docker
         .initializeSwarmCmd(new SwarmSpec())
-        .withListenAddr("127.0.0.1")
-        .withAdvertiseAddr("127.0.0.1")
+        .withListenAddr(address + ":2377")
+        .withAdvertiseAddr(address)
         .exec();
     return new SwarmNode(docker, true, bridge);
   }
