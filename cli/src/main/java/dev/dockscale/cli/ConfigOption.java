@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
@@ -39,7 +40,20 @@ final class ConfigOption {
    * running Swarm services where the file does not set the key.
    */
   DockscaleConfig loadWithLabels() {
-    return load(() -> ConfigLoader.load(file, ConfigOption::swarmLabels));
+    return loadWithLabels(labels -> {});
+  }
+
+  /** The same, telling {@code read} the labels it read (none for {@code runtime: docker}). */
+  DockscaleConfig loadWithLabels(Consumer<Map<String, Map<String, String>>> read) {
+    return load(
+        () ->
+            ConfigLoader.load(
+                file,
+                project -> {
+                  Map<String, Map<String, String>> labels = swarmLabels(project);
+                  read.accept(labels);
+                  return labels;
+                }));
   }
 
   /** The labels of the project's running Swarm services (for {@link ConfigLoader#load}). */

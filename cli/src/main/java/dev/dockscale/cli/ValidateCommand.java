@@ -5,8 +5,11 @@ import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.config.DockscaleConfig.MetricsSpec;
 import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.config.Sizes;
+import dev.dockscale.engine.Labels;
 import dev.dockscale.engine.RuntimeUnavailableException;
 import dev.dockscale.policy.Durations;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,6 +25,10 @@ import picocli.CommandLine.Spec;
     description = "Checks a config: exit 0 when it is valid, 1 with every problem when not.")
 final class ValidateCommand implements Callable<Integer> {
 
+  /** The labels that say whose a service is, not how to scale it: not listed as policy. */
+  private static final Set<String> IDENTITY =
+      Set.of(Labels.MANAGED, Labels.PROJECT, Labels.SERVICE, Labels.TEMPLATE);
+
   @Mixin ConfigOption config;
   @Spec CommandSpec spec;
 
@@ -34,8 +41,9 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DockscaleConfig c;
+    Map<String, Map<String, String>> read = new TreeMap<>();
     try {
-      c = labels ? config.loadWithLabels() : config.load();
+      c = labels ? config.loadWithLabels(read::putAll) : config.load();
     } catch (ConfigException e) {
       spec.commandLine().getErr().println(e.getMessage());
       return 1;
@@ -70,20 +78,21 @@ final class ValidateCommand implements Callable<Integer> {
     if (c.onSwarm() && !labels) {
       out.println("  runtime: swarm (validate --labels checks the running services' labels too)");
     } else if (c.onSwarm()) {
-      out.println("  runtime: swarm, with the running services' labels where the file is silent:");
-      ConfigOption.swarmLabels(c.project())
-          .forEach(
-              (service, all) ->
-                  out.printf(
-                      "    %s: %s%n",
-                      service,
-                      String.join(
-                          ", ",
-                          new TreeMap<>(all)
-                              .entrySet().stream()
-                                  .filter(e -> e.getKey().startsWith("dockscale."))
-                                  .map(e -> e.getKey() + "=" + e.getValue())
-                                  .toList())));
+      out.println(
+          "  runtime: swarm, with these labels of the running services where the file is silent (the file wins where both set a key):");
+      read.forEach(
+          (service, all) ->
+              out.printf(
+                  "    %s: %s%n",
+                  service,
+                  String.join(
+                      ", ",
+                      new TreeMap<>(all)
+                          .entrySet().stream()
+                              .filter(e -> e.getKey().startsWith("dockscale."))
+                              .filter(e -> !IDENTITY.contains(e.getKey()))
+                              .map(e -> e.getKey() + "=" + e.getValue())
+                              .toList())));
     }
     MetricsSpec m = c.metrics();
     if (m.fromPrometheus()) {

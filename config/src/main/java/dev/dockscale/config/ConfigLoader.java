@@ -54,12 +54,11 @@ public final class ConfigLoader {
    */
   public static DockscaleConfig load(Path file, LabelSource labels) {
     String text = text(file);
-    DockscaleConfig plain = parse(file.toString(), text, base(file));
-    if (!plain.onSwarm()) {
-      return plain;
-    }
-    Map<String, Map<String, String>> found = labels.labels(plain.project());
-    return found.isEmpty() ? plain : parse(file.toString(), text, base(file), found);
+    // The project is read first to know whose labels to ask for; then the file and the labels
+    // together, so that labels may give what the file leaves out.
+    String project = ConfigReader.swarmProject(YamlTree.parse(file.toString(), text).root());
+    Map<String, Map<String, String>> found = project == null ? Map.of() : labels.labels(project);
+    return parse(file.toString(), text, base(file), found);
   }
 
   /** A config given as text, with its services' labels (for tests and benchmarks). */

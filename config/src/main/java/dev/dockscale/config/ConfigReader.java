@@ -69,6 +69,19 @@ final class ConfigReader {
         runtime);
   }
 
+  /**
+   * The project of a config with {@code runtime: swarm}, or null (another runtime, or a project
+   * name the full read will refuse): whose Swarm services' labels to read before reading the
+   * config.
+   */
+  static String swarmProject(Node top) {
+    Node runtime = top.child("runtime");
+    Node project = top.child("project");
+    boolean swarm = !runtime.missing() && runtime.isScalar() && "swarm".equals(runtime.text());
+    String name = project.missing() ? "dockscale" : project.isScalar() ? project.text() : null;
+    return swarm && name != null && NAME.matcher(name).matches() ? name : null;
+  }
+
   /** {@code runtime}: {@code docker} (the default) or {@code swarm}. */
   private static RuntimeKind runtime(Node runtime) {
     String kind = runtime.missing() ? "docker" : runtime.text();

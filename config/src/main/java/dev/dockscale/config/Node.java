@@ -53,6 +53,10 @@ final class Node {
             && s.getScalarStyle() == ScalarStyle.PLAIN;
   }
 
+  boolean isScalar() {
+    return value instanceof ScalarNode;
+  }
+
   boolean isMap() {
     return value instanceof MappingNode;
   }

@@ -13,6 +13,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.resolver.Resolver;
 
@@ -49,6 +50,11 @@ final class ServiceLabels {
 
   /** Adds each service's labels to its map under {@code services:} of {@code tree}. */
   static void merge(YamlTree tree, Map<String, Map<String, String>> labelsByService) {
+    if (labelsByService.isEmpty()) {
+      return;
+    }
+    // Each value of its own: a label added to one service must not reach another through an anchor.
+    tree.replaceRoot(copy(tree.rootNode()));
     MappingNode services = child(tree.rootNode(), "services");
     if (services == null) {
       return;
@@ -85,6 +91,11 @@ final class ServiceLabels {
               + " is the Swarm service's own setting: change it with 'docker service update', or in dockscale.yml for a service dockscale creates");
       return;
     }
+    if (value.isBlank() || Tag.NULL.equals(RESOLVER.resolve(NodeId.scalar, value, true))) {
+      tree.problem(
+          origin, 0, "has no value: give one (e.g. dockscale.replicas.max=8), or remove it");
+      return;
+    }
     Mark mark = tree.originMark(origin);
     MappingNode at = map;
     for (String part : parts.subList(0, parts.size() - 1)) {
@@ -116,12 +127,47 @@ final class ServiceLabels {
     return node instanceof MappingNode m && value(m, key) instanceof MappingNode c ? c : null;
   }
 
+  /** The value of {@code key} in {@code map}: its own, else one a {@code <<} merge brings. */
   private static Node value(MappingNode map, String key) {
     for (NodeTuple t : map.getValue()) {
-      if (t.getKeyNode() instanceof ScalarNode k && key.equals(k.getValue())) {
+      if (t.getKeyNode() instanceof ScalarNode k
+          && !Tag.MERGE.equals(k.getTag())
+          && key.equals(k.getValue())) {
         return t.getValueNode();
       }
     }
+    for (NodeTuple t : map.getValue()) {
+      if (t.getKeyNode() instanceof ScalarNode k && Tag.MERGE.equals(k.getTag())) {
+        List<Node> merged =
+            t.getValueNode() instanceof SequenceNode s ? s.getValue() : List.of(t.getValueNode());
+        for (Node m : merged) {
+          Node found = m instanceof MappingNode mm ? value(mm, key) : null;
+          if (found != null) {
+            return found;
+          }
+        }
+      }
+    }
     return null;
+  }
+
+  /** A deep copy, every alias its own copy (the expansion is bounded when the text is read). */
+  private static Node copy(Node n) {
+    if (n instanceof MappingNode m) {
+      List<NodeTuple> tuples = new ArrayList<>();
+      m.getValue()
+          .forEach(t -> tuples.add(new NodeTuple(copy(t.getKeyNode()), copy(t.getValueNode()))));
+      return new MappingNode(
+          m.getTag(), true, tuples, m.getStartMark(), m.getEndMark(), m.getFlowStyle());
+    }
+    if (n instanceof SequenceNode s) {
+      List<Node> items = new ArrayList<>();
+      s.getValue().forEach(i -> items.add(copy(i)));
+      return new SequenceNode(
+          s.getTag(), true, items, s.getStartMark(), s.getEndMark(), s.getFlowStyle());
+    }
+    ScalarNode sc = (ScalarNode) n;
+    return new ScalarNode(
+        sc.getTag(), sc.getValue(), sc.getStartMark(), sc.getEndMark(), sc.getScalarStyle());
   }
 }

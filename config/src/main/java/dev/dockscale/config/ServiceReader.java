@@ -23,8 +23,11 @@ final class ServiceReader {
   private static final Pattern TEMPLATE = Pattern.compile("\\{\\{(.*?)}}");
   static final Pattern CPUSET = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
 
+  /** Swarm's constraint attributes: a node's id, hostname, role or platform, or a label. */
   static final Pattern PLACEMENT =
-      Pattern.compile("(node|engine)\\.[A-Za-z0-9_.-]+ ?(==|!=) ?[A-Za-z0-9_.:/-]+");
+      Pattern.compile(
+          "(node\\.(id|hostname|role|platform\\.os|platform\\.arch)|(node|engine)\\.labels\\.[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*)"
+              + " ?(==|!=) ?[A-Za-z0-9_.:/-]+");
 
   private static final int DEFAULT_PORT = 8000;
   private static final int MAX_WARM = 100;
@@ -109,7 +112,7 @@ final class ServiceReader {
       }
       if (!PLACEMENT.matcher(text).matches()) {
         item.problem(
-            "is not a placement constraint: write e.g. \"node.role==worker\" or \"node.labels.zone!=a\"");
+            "is not a placement constraint: write node.id, node.hostname, node.role, node.platform.os, node.platform.arch, node.labels.<label> or engine.labels.<label>, then == or !=, then a value, e.g. \"node.role==worker\"");
       } else {
         constraints.add(text);
       }

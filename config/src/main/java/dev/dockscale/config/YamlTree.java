@@ -103,6 +103,12 @@ final class YamlTree {
     return root;
   }
 
+  /** Takes {@code replaced} as the document (a copy with values from elsewhere), before reads. */
+  void replaceRoot(Node replaced) {
+    entries.clear();
+    root = replaced;
+  }
+
   ConfigException failure() {
     return new ConfigException(source, problems);
   }

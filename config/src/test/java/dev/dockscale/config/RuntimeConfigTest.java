@@ -47,7 +47,15 @@ class RuntimeConfigTest {
 
   @Test
   void refusesWhatIsNotAPlacementConstraint() {
-    for (String bad : List.of("node.role=worker", "role==worker", "node.role==worker; rm", "''")) {
+    for (String bad :
+        List.of(
+            "node.role=worker",
+            "role==worker",
+            "node.role==worker; rm",
+            "''",
+            "node.foo==bar",
+            "engine.role==manager",
+            "node...==x")) {
       assertThat(problems("runtime: swarm\n", "    placement: [" + bad + "]\n"))
           .as(bad)
           .contains("services.web.placement[0]: is not a placement constraint");

@@ -76,4 +76,74 @@ class ServiceLabelsTest {
                 .services())
         .containsOnlyKeys("web");
   }
+
+  @Test
+  void aLabelOfOneServiceNeverReachesAnotherThroughAnAnchorAndMergedKeysStillWin() {
+    String shared =
+        """
+        runtime: swarm
+        x-defaults: &d { replicas: { min: 2, max: 4 } }
+        services:
+          web:
+            image: app:1
+            replicas: &r { min: 1, max: 4 }
+          api:
+            image: app:1
+            path: /api
+            replicas: *r
+          merged:
+            <<: *d
+            image: app:1
+            path: /merged
+        """;
+    DockscaleConfig c =
+        ConfigLoader.parse(
+            "t.yml",
+            shared,
+            Map.of(
+                "web", Map.of("dockscale.replicas.min", "3"),
+                "merged", Map.of("dockscale.replicas.min", "3", "dockscale.drain", "7s")));
+    assertThat(c.services().get("web").policy().min()).isEqualTo(1);
+    assertThat(c.services().get("api").policy().min()).as("api shares web's anchor").isEqualTo(1);
+    assertThat(c.services().get("merged").policy().min()).as("the merged map's, kept").isEqualTo(2);
+    assertThat(c.services().get("merged").policy().max()).isEqualTo(4);
+    assertThat(c.services().get("merged").drain()).hasSeconds(7);
+  }
+
+  @Test
+  void aLabelWithoutAValueIsAProblem() {
+    for (String empty : java.util.List.of("", " ", "~", "null")) {
+      assertThat(problems(Map.of("dockscale.replicas.max", empty)))
+          .as("'%s'", empty)
+          .contains("has no value");
+    }
+  }
+
+  @Test
+  void labelsMayGiveWhatTheFileLeavesOut(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    java.nio.file.Path file = dir.resolve("dockscale.yml");
+    java.nio.file.Files.writeString(
+        file, "project: shop\nruntime: swarm\nservices:\n  web:\n    image: app:1\n");
+    java.util.List<String> asked = new java.util.ArrayList<>();
+    DockscaleConfig c =
+        ConfigLoader.load(
+            file,
+            project -> {
+              asked.add(project);
+              return Map.of(
+                  "web", Map.of("dockscale.replicas.min", "2", "dockscale.replicas.max", "6"));
+            });
+    assertThat(asked).containsExactly("shop");
+    assertThat(c.services().get("web").policy().max()).isEqualTo(6);
+    java.nio.file.Files.writeString(
+        file, "project: shop\nservices:\n  web:\n    image: app:1\n    replicas: { max: 2 }\n");
+    ConfigLoader.load(
+        file,
+        project -> {
+          asked.add("docker: " + project);
+          return Map.of();
+        });
+    assertThat(asked).as("no labels asked for runtime: docker").hasSize(1);
+  }
 }

@@ -405,9 +405,11 @@ public final class Controller implements Steering, AutoCloseable {
 
   void applyConfig(DockscaleConfig next) {
     DockscaleConfig current = config;
-    if (!next.project().equals(current.project()) || !next.balancer().equals(current.balancer())) {
+    if (!next.project().equals(current.project())
+        || !next.balancer().equals(current.balancer())
+        || next.runtime() != current.runtime()) {
       LOG.error(
-          "config reload refused: project and balancer cannot change while running (restart dockscale for that); the running config stays");
+          "config reload refused: project, balancer and runtime cannot change while running (restart dockscale for that); the running config stays");
       return;
     }
     if (!Objects.equals(next.api(), current.api())

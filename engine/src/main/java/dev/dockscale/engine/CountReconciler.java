@@ -23,9 +23,6 @@ import java.util.function.Consumer;
  */
 final class CountReconciler implements Reconciler {
 
-  /** Failed tasks this recent are shown as the service's problems. */
-  static final Duration RECENT_FAILURE = Duration.ofMinutes(1);
-
   private final String project;
   private final String network;
   private final ServiceScheduler scheduler;
@@ -82,16 +79,10 @@ final class CountReconciler implements Reconciler {
             .filter(Replica::active)
             .sorted(Comparator.comparingInt(Replica::index))
             .toList();
-    Decision decision = decider.last();
-    boolean decided = decide || decision == null;
-    int desired;
-    if (decided) {
-      decision = decider.decide(spec, Decider.views(active, readings), now);
-      desired = decision.desired();
-    } else {
-      desired = decider.repairTarget(spec);
-    }
-    recentFailures(observed, now, problems);
+    boolean decided = decide || decider.last() == null;
+    Decision decision = decider.decideIf(decided, spec, Decider.views(active, readings), now);
+    int desired = decider.desired(spec, decided);
+    taskProblems(observed, now, problems);
     LoggedDecision.Scaled scaled = null;
     if (!dryRun) {
       ServiceTemplate template = Templates.service(project, network, spec);
@@ -104,11 +95,20 @@ final class CountReconciler implements Reconciler {
               && scheduled.get().created()
               && !scheduled.get().template().equals(template.template());
       if (scheduled.isEmpty() || target != set || outdated) {
-        if (mayCreate(scheduled, problems)) {
-          scheduler.scale(template, target);
+        if (imagePresent(scheduled, outdated, problems)) {
+          try {
+            scheduler.scale(template, target);
+          } catch (RuntimeException e) {
+            if (decided) {
+              problems.add(e.getMessage());
+              decider.notCarriedOut(spec, decision, problems);
+              decider.record(spec, decision, null);
+            }
+            throw e;
+          }
           acted.add(describe(scheduled, set, target, outdated));
-          if (decided) {
-            scaled = decider.confirm(spec, decision, active.size(), target);
+          if (decided && target != set) {
+            scaled = decider.confirm(spec, decision, set, target);
           }
         } else if (decided) {
           decider.notCarriedOut(spec, decision, problems);
@@ -121,9 +121,13 @@ final class CountReconciler implements Reconciler {
     return new ServiceStatus(spec.name(), observed, decision, acted, problems);
   }
 
-  /** A service is created only from an image that is there. */
-  private boolean mayCreate(Optional<ServiceScheduler.Scheduled> now, List<String> problems) {
-    if (now.isPresent()) {
+  /**
+   * A service is created, or updated to a new template, only from an image that is there (on this
+   * node: other nodes get it from a registry).
+   */
+  private boolean imagePresent(
+      Optional<ServiceScheduler.Scheduled> now, boolean outdated, List<String> problems) {
+    if (now.isPresent() && !outdated) {
       return true;
     }
     ReplicaRuntime.ImageState image = scheduler.prepareImage(spec.image());
@@ -145,13 +149,37 @@ final class CountReconciler implements Reconciler {
     return count;
   }
 
-  /** Tasks that failed within {@link #RECENT_FAILURE}, as problems: the runtime retries them. */
-  private static void recentFailures(List<Replica> observed, Instant now, List<String> problems) {
+  /**
+   * What keeps tasks from serving, as problems: the latest failure within {@link
+   * ServiceScheduler#RECENT_FAILURE} (the runtime retries it), tasks the runtime cannot place, and
+   * running tasks with no address on the project's network (a service found by its labels that is
+   * not attached to it).
+   */
+  private void taskProblems(List<Replica> observed, Instant now, List<String> problems) {
     observed.stream()
         .filter(r -> r.state() == Replica.State.EXITED && r.exit() != Replica.Exit.NONE)
-        .filter(r -> Duration.between(r.startedAt(), now).compareTo(RECENT_FAILURE) < 0)
+        .filter(
+            r ->
+                Duration.between(r.startedAt(), now).compareTo(ServiceScheduler.RECENT_FAILURE) < 0)
         .max(Comparator.comparing(Replica::startedAt))
         .ifPresent(r -> problems.add("task " + r.name() + " " + r.exit().describe()));
+    observed.stream()
+        .filter(r -> r.state() == Replica.State.CREATED && !r.exit().error().isEmpty())
+        .findFirst()
+        .ifPresent(r -> problems.add("task " + r.name() + " is pending: " + r.exit().error()));
+    observed.stream()
+        .filter(r -> r.active() && r.state() == Replica.State.RUNNING && r.address().isEmpty())
+        .findFirst()
+        .ifPresent(
+            r ->
+                problems.add(
+                    "task "
+                        + r.name()
+                        + " has no address on network "
+                        + network
+                        + ", where the balancer reaches it: attach its service (docker service update --network-add "
+                        + network
+                        + ")"));
   }
 
   @Override

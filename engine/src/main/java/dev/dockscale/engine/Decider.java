@@ -73,9 +73,20 @@ final class Decider {
     return decision;
   }
 
-  /** What a pass on an event keeps: the last decided count (never a scale-in), at least min. */
-  int repairTarget(ServiceSpec spec) {
-    return Math.max(last.desired(), spec.policy().min());
+  /**
+   * The count of this pass: on a deciding pass (or before the first decision), the decision's; on a
+   * pass on an event, which only repairs, the last decided count (never a scale-in), within the
+   * policy's min and max as they are now. Empty when no decision was asked for.
+   */
+  int desired(ServiceSpec spec, boolean decided) {
+    return decided
+        ? last.desired()
+        : spec.policy().clamp(Math.max(last.desired(), spec.policy().min()));
+  }
+
+  /** Decides when asked to (or before any decision); the decision in force either way. */
+  Decision decideIf(boolean decide, ServiceSpec spec, List<ReplicaView> views, Instant now) {
+    return decide || last == null ? decide(spec, views, now) : last;
   }
 
   private Decision pinnedOrDecided(ServiceSpec spec, List<ReplicaView> views, Instant now) {

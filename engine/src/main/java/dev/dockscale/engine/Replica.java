@@ -24,7 +24,8 @@ import java.util.Objects;
  * @param replaces the id of the replica this one was started to replace, empty for none
  * @param protect whether scale-in may never choose it (label {@code dockscale.protect=true})
  * @param restarts how often the runtime restarted it in place
- * @param exit why it stopped, for an exited container
+ * @param exit why it stopped, for an exited container; for a task a scheduler has not started yet,
+ *     why it waits (no node fits, no such image)
  */
 public record Replica(
     String id,

@@ -110,16 +110,10 @@ final class ServiceReconciler implements Reconciler {
     }
     Sorted replicas = sort(observed, unfit.keySet());
 
-    Decision decision = decider.last();
-    int desired;
-    boolean decided = decide || decision == null;
-    if (decided) {
-      decision = decider.decide(spec, Decider.views(replicas.counting(), readings), now);
-      desired = decision.desired();
-    } else {
-      // A pass on an event only repairs: it restores the last decided count, never scales in.
-      desired = decider.repairTarget(spec);
-    }
+    boolean decided = decide || decider.last() == null;
+    Decision decision =
+        decider.decideIf(decided, spec, Decider.views(replicas.counting(), readings), now);
+    int desired = decider.desired(spec, decided);
     if (dryRun) {
       if (decided) {
         decider.record(spec, decision, null);

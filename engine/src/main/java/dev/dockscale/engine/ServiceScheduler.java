@@ -1,5 +1,6 @@
 package dev.dockscale.engine;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -9,6 +10,12 @@ import java.util.Optional;
  * replica here.
  */
 public interface ServiceScheduler extends ReplicaRuntime {
+
+  /**
+   * A task that failed this recently is observed (as an exited replica, with the runtime's error)
+   * and shown as its service's problem; older ones are history.
+   */
+  Duration RECENT_FAILURE = Duration.ofMinutes(1);
 
   /**
    * What the runtime is set to run for the service now; empty when the project has no such service

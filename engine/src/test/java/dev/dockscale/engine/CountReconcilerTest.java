@@ -146,8 +146,62 @@ class CountReconcilerTest {
     assertThat(status(controller.repair(), "web").problems())
         .containsExactly(
             "task p-web.1." + Scheduler.id(1) + " exited with code 1 (No such image: app:1)");
-    clock.advance(CountReconciler.RECENT_FAILURE);
+    clock.advance(ServiceScheduler.RECENT_FAILURE);
     assertThat(status(controller.repair(), "web").problems()).isEmpty();
+  }
+
+  @Test
+  void aScaleTheRuntimeRefusesIsRecordedAsNotCarriedOutAndStopsNoOtherService() {
+    controller(Fakes.service("web", "/", 1, 4), Fakes.service("api", "/api", 1, 4)).tick();
+    allServe();
+    scheduler.refuse.add("web");
+    metrics.defaultCpu = 90;
+    List<ServiceStatus> s = controller.tick();
+    assertThat(status(s, "web").problems()).anyMatch(p -> p.contains("refused by the fake"));
+    assertThat(scheduler.log).contains("scale api 2");
+    LoggedDecision web =
+        decisions.stream().filter(d -> d.service().equals("web")).reduce((a, b) -> b).orElseThrow();
+    assertThat(web.decision().desired()).isEqualTo(2);
+    assertThat(web.scaled()).as("nothing carried out").isNull();
+  }
+
+  @Test
+  void aTemplateUpdateIsNotAScaleAndWaitsForItsImage() {
+    controller(Fakes.service("web", "/", 1, 4)).tick();
+    allServe();
+    scheduler.services.put("web", new ServiceScheduler.Scheduled(1, "old-template"));
+    scheduler.missingImages.add("app:2");
+    controller.applyConfig(Fakes.config(Fakes.service("web", "/", "app:2", 1, 4)));
+    List<ServiceStatus> s = controller.tick();
+    assertThat(scheduler.log).containsExactly("create web 1");
+    assertThat(status(s, "web").problems()).anyMatch(p -> p.contains("app:2 not found"));
+
+    scheduler.missingImages.clear();
+    controller.tick();
+    assertThat(scheduler.log).containsExactly("create web 1", "update web 1");
+    assertThat(decisions.get(decisions.size() - 1).scaled()).as("no count changed").isNull();
+  }
+
+  @Test
+  void tasksThatWaitForANodeOrHaveNoAddressSayWhy() {
+    controller(Fakes.service("web", "/", 2, 4)).tick();
+    scheduler.pending(1, "no suitable node (insufficient resources on 1 node)");
+    scheduler.unreachable(2);
+    assertThat(status(controller.repair(), "web").problems())
+        .anyMatch(p -> p.contains("is pending: no suitable node"))
+        .anyMatch(p -> p.contains("has no address on network p-net"));
+  }
+
+  @Test
+  void aRepairingPassKeepsWithinAMaxLoweredByAReload() {
+    controller(Fakes.service("web", "/", 1, 4)).tick();
+    allServe();
+    metrics.defaultCpu = 90;
+    controller.tick();
+    controller.applyConfig(Fakes.config(Fakes.service("web", "/", 1, 1)));
+    scheduler.log.clear();
+    controller.repair();
+    assertThat(scheduler.log).as("not back to the old decision's 2").isEmpty();
   }
 
   @Test
@@ -180,6 +234,7 @@ class CountReconcilerTest {
     final Map<String, Replica> tasks = new LinkedHashMap<>();
     final Set<String> missingImages = new HashSet<>();
     final List<String> log = new ArrayList<>();
+    final Set<String> refuse = new HashSet<>();
     private int next = 1;
 
     Scheduler(ManualClock clock) {
@@ -230,6 +285,9 @@ class CountReconcilerTest {
 
     @Override
     public synchronized void scale(ServiceTemplate template, int replicas) {
+      if (refuse.contains(template.service())) {
+        throw new IllegalStateException("refused by the fake");
+      }
       Scheduled was = services.get(template.service());
       if (was == null) {
         log.add("create " + template.service() + " " + replicas);
@@ -263,6 +321,42 @@ class CountReconcilerTest {
       int n = next++;
       String id = id(n);
       tasks.put(id, task(id, service, n, Replica.State.RUNNING, false, null));
+    }
+
+    void pending(int n, String why) {
+      Replica r = tasks.get(id(n));
+      tasks.put(
+          r.id(),
+          task(
+              r.id(),
+              r.service(),
+              r.index(),
+              Replica.State.CREATED,
+              false,
+              new Replica.Exit(0, false, why)));
+    }
+
+    void unreachable(int n) {
+      Replica r = tasks.get(id(n));
+      tasks.put(
+          r.id(),
+          new Replica(
+              r.id(),
+              r.name(),
+              r.service(),
+              r.index(),
+              r.state(),
+              r.readiness(),
+              "",
+              r.createdAt(),
+              r.startedAt(),
+              false,
+              false,
+              "",
+              "",
+              false,
+              0,
+              null));
     }
 
     void fail(int n, String error) {

@@ -3,6 +3,7 @@ package dev.dockscale.runtime.swarm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
 import dev.dockscale.engine.Labels;
+import dev.dockscale.engine.RuntimeUnavailableException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +23,18 @@ public final class SwarmLabels {
       JsonNode labels = s.path("Spec").path("Labels");
       String service = labels.path(Labels.SERVICE).asText("");
       if (!service.isEmpty()) {
+        if (byService.containsKey(service)) {
+          throw new RuntimeUnavailableException(
+              "two Swarm services carry the labels "
+                  + Labels.PROJECT
+                  + "="
+                  + project
+                  + " and "
+                  + Labels.SERVICE
+                  + "="
+                  + service
+                  + "; remove the labels from all but one");
+        }
         Map<String, String> all = new HashMap<>();
         labels.fields().forEachRemaining(e -> all.put(e.getKey(), e.getValue().asText()));
         byService.put(service, all);

@@ -49,9 +49,6 @@ public final class SwarmRuntime implements ServiceScheduler {
   /** Tries of one change against changes made by others meanwhile. */
   static final int TRIES = 5;
 
-  /** A failed task this recent is reported; older ones are history. */
-  static final Duration RECENT_FAILURE = Duration.ofMinutes(1);
-
   /** How long {@code down} waits for the tasks of removed services to go. */
   static final Duration TASKS_GONE = Duration.ofSeconds(60);
 
@@ -206,7 +203,7 @@ public final class SwarmRuntime implements ServiceScheduler {
             throw new RuntimeUnavailableException(
                 "Swarm service "
                     + found.name()
-                    + " is global (one task per node): only a replicated service can be scaled; remove its dockscale labels or recreate it with --mode replicated");
+                    + " is not replicated (global: one task per node, or a job): only a replicated service can be scaled; remove its dockscale labels or recreate it with --mode replicated");
           }
           if (found.created() && !found.template().equals(template.template())) {
             return ServiceSpecs.of(api.json(), template, replicas);

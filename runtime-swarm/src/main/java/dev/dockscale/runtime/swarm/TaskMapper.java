@@ -31,9 +31,18 @@ final class TaskMapper {
    */
   static Optional<Replica> replica(
       JsonNode task, FoundService service, String network, Instant now, Duration recent) {
+    String taskId = task.path("ID").asText("");
+    if (taskId.isEmpty()) {
+      return Optional.empty();
+    }
     String state = task.path("Status").path("State").asText();
-    boolean toRun = "running".equals(task.path("DesiredState").asText());
-    Instant changed = instant(task.path("Status").path("Timestamp").asText(), now);
+    // An Engine that leaves the desired state out wants the task to run.
+    boolean toRun = "running".equals(task.path("DesiredState").asText("running"));
+    // Without a time of its own, a change is as old as the task (never "recent" by default).
+    Instant changed =
+        instant(
+            task.path("Status").path("Timestamp").asText(),
+            instant(task.path("CreatedAt").asText(), Instant.EPOCH));
     Replica.State mapped;
     if ("running".equals(state)) {
       mapped = Replica.State.RUNNING;
@@ -50,17 +59,17 @@ final class TaskMapper {
     if (!toRun && mapped == Replica.State.CREATED) {
       return Optional.empty();
     }
-    String taskId = task.path("ID").asText();
     int slot = task.path("Slot").asInt();
     JsonNode container = task.path("Status").path("ContainerStatus");
     String containerId = container.path("ContainerID").asText("");
+    String error = task.path("Status").path("Err").asText("");
+    // A task that has not started carries why it waits (no node fits, no such image) as its exit.
     Replica.Exit exit =
         mapped == Replica.State.EXITED
-            ? new Replica.Exit(
-                container.path("ExitCode").asInt(),
-                false,
-                firstOf(task.path("Status").path("Err").asText(""), state))
-            : Replica.Exit.NONE;
+            ? new Replica.Exit(container.path("ExitCode").asInt(), false, firstOf(error, state))
+            : mapped == Replica.State.CREATED && !error.isEmpty()
+                ? new Replica.Exit(0, false, error)
+                : Replica.Exit.NONE;
     return Optional.of(
         new Replica(
             containerId.isEmpty() ? taskId : containerId,
@@ -70,7 +79,7 @@ final class TaskMapper {
             mapped,
             Replica.Readiness.UNKNOWN,
             address(task, network),
-            instant(task.path("CreatedAt").asText(), now),
+            instant(task.path("CreatedAt").asText(), changed),
             changed,
             !toRun,
             false,

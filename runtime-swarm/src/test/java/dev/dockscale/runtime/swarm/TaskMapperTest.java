@@ -78,4 +78,43 @@ class TaskMapperTest {
     assertThat(r.exit()).isEqualTo(new Replica.Exit(1, false, "task: non-zero exit (1)"));
     assertThat(map("failed", "shutdown", "2026-11-27T05:58:59Z")).isEmpty();
   }
+
+  @Test
+  void aTaskThatWaitsToStartSaysWhyAndFieldsTheEngineLeftOutAreNotGuessedAsTrouble()
+      throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Replica pending =
+        TaskMapper.replica(
+                json.readTree(
+                    """
+                    {"ID": "v9dyvuf9qk47f7m5o3ovir1z9", "Slot": 1, "DesiredState": "running",
+                     "Status": {"State": "pending", "Err": "no suitable node (1 node not available)"}}
+                    """),
+                WEB,
+                "shop-net",
+                NOW,
+                Duration.ofMinutes(1))
+            .orElseThrow();
+    assertThat(pending.state()).isEqualTo(Replica.State.CREATED);
+    assertThat(pending.exit().error()).isEqualTo("no suitable node (1 node not available)");
+    assertThat(pending.draining()).as("no DesiredState: it is to run").isFalse();
+    assertThat(
+            TaskMapper.replica(
+                json.readTree("{\"ID\": \"x\", \"Status\": {\"State\": \"failed\"}}"),
+                WEB,
+                "shop-net",
+                NOW,
+                Duration.ofMinutes(1)))
+        .as("a failure of unknown time is history, not recent")
+        .isEmpty();
+    assertThat(
+            TaskMapper.replica(
+                json.readTree("{\"Status\": {\"State\": \"running\"}}"),
+                WEB,
+                "shop-net",
+                NOW,
+                Duration.ofMinutes(1)))
+        .as("no task id")
+        .isEmpty();
+  }
 }
