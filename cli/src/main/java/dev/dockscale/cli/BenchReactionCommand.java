@@ -22,9 +22,10 @@ import picocli.CommandLine.Spec;
 /**
  * How fast a load step becomes a second replica answering through nginx on 127.0.0.1, measured for
  * three ways of running in one run: metrics from the Engine's stats streams (the baseline), from
- * the cgroup tree (cold starts), and from the cgroup tree with a warm pool of one. Each mode gets
- * its own project; each step waits for the service to be back at one replica (and a full pool)
- * before the next load step.
+ * the cgroup tree (cold starts), and from the cgroup tree with a warm pool of one; with {@code
+ * --swarm}, cold starts on one Engine (the baseline) against a Swarm service's count set, with the
+ * same metrics, cadence and policy. Each mode gets its own project; each step waits for the service
+ * to be back at one replica (and a full pool) before the next load step.
  */
 @Command(
     name = "bench-reaction",
@@ -41,7 +42,13 @@ final class BenchReactionCommand implements Callable<Integer> {
       description = "load steps per mode (default: ${DEFAULT-VALUE})")
   int steps;
 
-  private record Mode(String name, boolean cgroups, int warm) {}
+  @Option(
+      names = "--swarm",
+      description =
+          "compare runtime: swarm with runtime: docker (both cold, metrics from the cgroup tree) instead; the engine must be a swarm manager (scripts/bench-reaction-swarm)")
+  boolean swarm;
+
+  private record Mode(String name, boolean cgroups, int warm, boolean swarm) {}
 
   @Override
   public Integer call() throws Exception {
@@ -51,10 +58,13 @@ final class BenchReactionCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     List<Mode> modes =
-        List.of(
-            new Mode("stats-stream", false, 0),
-            new Mode("cgroup-cold", true, 0),
-            new Mode("cgroup-warm", true, 1));
+        swarm
+            ? List.of(
+                new Mode("docker-cold", true, 0, false), new Mode("swarm-cold", true, 0, true))
+            : List.of(
+                new Mode("stats-stream", false, 0, false),
+                new Mode("cgroup-cold", true, 0, false),
+                new Mode("cgroup-warm", true, 1, false));
     List<double[]> results = new ArrayList<>();
     for (Mode mode : modes) {
       double[] seconds = run(mode, out);
@@ -77,7 +87,10 @@ final class BenchReactionCommand implements Callable<Integer> {
   private double[] run(Mode mode, PrintWriter out) throws Exception {
     String project = "dsbench-" + UUID.randomUUID().toString().substring(0, 6);
     int port = Waits.freePort();
-    DockscaleConfig config = ConfigLoader.parse(project + ".yml", yaml(project, port, mode.warm()));
+    DockscaleConfig config =
+        ConfigLoader.parse(
+            project + ".yml",
+            yaml(project, port, mode.warm()) + (mode.swarm() ? "runtime: swarm\n" : ""));
     double[] seconds = new double[steps];
     try (Stack stack = new Stack(config, line -> out.println("notice: " + line), mode.cgroups())) {
       stack.prepareImages();
