@@ -3,13 +3,12 @@ package dev.dockscale.cli;
 import dev.dockscale.config.ConfigException;
 import dev.dockscale.config.DockscaleConfig;
 import dev.dockscale.config.DockscaleConfig.MetricsSpec;
+import dev.dockscale.config.ServiceLabels;
 import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.config.Sizes;
-import dev.dockscale.engine.Labels;
 import dev.dockscale.engine.RuntimeUnavailableException;
 import dev.dockscale.policy.Durations;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,10 +23,6 @@ import picocli.CommandLine.Spec;
     version = Main.VERSION,
     description = "Checks a config: exit 0 when it is valid, 1 with every problem when not.")
 final class ValidateCommand implements Callable<Integer> {
-
-  /** The labels that say whose a service is, not how to scale it: not listed as policy. */
-  private static final Set<String> IDENTITY =
-      Set.of(Labels.MANAGED, Labels.PROJECT, Labels.SERVICE, Labels.TEMPLATE);
 
   @Mixin ConfigOption config;
   @Spec CommandSpec spec;
@@ -89,8 +84,7 @@ final class ValidateCommand implements Callable<Integer> {
                       ", ",
                       new TreeMap<>(all)
                           .entrySet().stream()
-                              .filter(e -> e.getKey().startsWith("dockscale."))
-                              .filter(e -> !IDENTITY.contains(e.getKey()))
+                              .filter(e -> ServiceLabels.isPolicy(e.getKey()))
                               .map(e -> e.getKey() + "=" + e.getValue())
                               .toList())));
     }

@@ -24,7 +24,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * by the same readers with the same messages; a problem names the label instead of a line. The file
  * wins where both speak.
  */
-final class ServiceLabels {
+public final class ServiceLabels {
 
   static final String PREFIX = "dockscale.";
 
@@ -48,6 +48,13 @@ final class ServiceLabels {
 
   private ServiceLabels() {}
 
+  /**
+   * Whether a label of a Swarm service is read as policy: {@code dockscale.*}, but not whose it is.
+   */
+  public static boolean isPolicy(String label) {
+    return label.startsWith(PREFIX) && !IDENTITY.contains(label.substring(PREFIX.length()));
+  }
+
   /** Adds each service's labels to its map under {@code services:} of {@code tree}. */
   static void merge(YamlTree tree, Map<String, Map<String, String>> labelsByService) {
     if (labelsByService.isEmpty()) {
@@ -70,15 +77,12 @@ final class ServiceLabels {
 
   private static void add(
       YamlTree tree, String service, MappingNode map, String label, String value) {
-    if (!label.startsWith(PREFIX)) {
+    if (!isPolicy(label)) {
       return;
     }
     String key = label.substring(PREFIX.length());
     String origin = "label " + label + "=" + value + " on the Swarm service of " + service;
     List<String> parts = List.of(key.split("\\.", -1));
-    if (IDENTITY.contains(key)) {
-      return;
-    }
     if (parts.stream().anyMatch(String::isEmpty)) {
       tree.problem(origin, 0, "is not a key of a service: write e.g. dockscale.replicas.max=8");
       return;

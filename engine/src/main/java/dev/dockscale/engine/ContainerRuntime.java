@@ -7,7 +7,7 @@ import java.time.Duration;
  * Engine. The engine chooses which replica goes on scale-in and takes it out of the balancer before
  * it is stopped.
  */
-public interface ContainerRuntime extends ReplicaRuntime {
+public non-sealed interface ContainerRuntime extends ReplicaRuntime {
 
   /** Creates and starts one replica. */
   Replica start(ReplicaSpec spec);

@@ -43,11 +43,6 @@ public final class Controller implements Steering, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
-  /**
-   * The action of the event a runtime's watch reports when it reconnected after losing the runtime.
-   */
-  public static final String RECONNECTED = "reconnected";
-
   /** How often metrics are read between ticks, to decide at once when a rule asks for more. */
   static final Duration SAMPLE = Duration.ofMillis(250);
 
@@ -143,11 +138,12 @@ public final class Controller implements Steering, AutoCloseable {
           controls,
           this::logDecision);
     }
+    ContainerRuntime containers = (ContainerRuntime) runtime; // sealed: the only other kind
     return new ServiceReconciler(
         config.project(),
         config.networkName(),
         spec,
-        (ContainerRuntime) runtime,
+        containers,
         clock,
         dryRun,
         actions,
@@ -308,7 +304,7 @@ public final class Controller implements Steering, AutoCloseable {
               event -> {
                 LOG.debug("event: {} {}", event.name(), event.action());
                 balancer.lookAgain();
-                if (RECONNECTED.equals(event.action())) {
+                if (ReplicaRuntime.RECONNECTED.equals(event.action())) {
                   // The runtime was away: failures meanwhile say nothing of the services' images.
                   loop.execute(() -> reconcilers.values().forEach(Reconciler::runtimeRecovered));
                 }

@@ -4,7 +4,6 @@ import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.metrics.ReplicaMetrics;
 import dev.dockscale.policy.Decision;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,11 +60,6 @@ final class CountReconciler implements Reconciler {
   }
 
   @Override
-  public void runtimeRecovered() {
-    // Nothing is kept between passes but the decisions: the runtime restarts failed tasks itself.
-  }
-
-  @Override
   public ServiceStatus reconcile(
       List<Replica> observed,
       Map<String, ReplicaMetrics> readings,
@@ -79,23 +73,23 @@ final class CountReconciler implements Reconciler {
             .filter(Replica::active)
             .sorted(Comparator.comparingInt(Replica::index))
             .toList();
-    boolean decided = decide || decider.last() == null;
-    Decision decision = decider.decideIf(decided, spec, Decider.views(active, readings), now);
-    int desired = decider.desired(spec, decided);
-    taskProblems(observed, now, problems);
+    Decider.Pass pass = decider.pass(spec, Decider.views(active, readings), decide, now);
+    Decision decision = pass.decision();
+    boolean decided = pass.decided();
+    taskProblems(observed, problems);
     LoggedDecision.Scaled scaled = null;
     if (!dryRun) {
       ServiceTemplate template = Templates.service(project, network, spec);
       Optional<ServiceScheduler.Scheduled> scheduled = scheduler.scheduled(project, spec.name());
       int set = scheduled.map(ServiceScheduler.Scheduled::replicas).orElse(0);
       // A pass on an event only repairs: it never scales in.
-      int target = decided ? desired : Math.max(desired, set);
+      int target = decided ? pass.desired() : Math.max(pass.desired(), set);
       boolean outdated =
           scheduled.isPresent()
               && scheduled.get().created()
               && !scheduled.get().template().equals(template.template());
       if (scheduled.isEmpty() || target != set || outdated) {
-        if (imagePresent(scheduled, outdated, problems)) {
+        if (mayCreateOrUpdate(scheduled, outdated, problems)) {
           try {
             scheduler.scale(template, target);
           } catch (RuntimeException e) {
@@ -123,11 +117,11 @@ final class CountReconciler implements Reconciler {
 
   /**
    * A service is created, or updated to a new template, only from an image that is there (on this
-   * node: other nodes get it from a registry).
+   * node: other nodes get it from a registry); setting a count needs no image.
    */
-  private boolean imagePresent(
-      Optional<ServiceScheduler.Scheduled> now, boolean outdated, List<String> problems) {
-    if (now.isPresent() && !outdated) {
+  private boolean mayCreateOrUpdate(
+      Optional<ServiceScheduler.Scheduled> scheduled, boolean outdated, List<String> problems) {
+    if (scheduled.isPresent() && !outdated) {
       return true;
     }
     ReplicaRuntime.ImageState image = scheduler.prepareImage(spec.image());
@@ -138,8 +132,8 @@ final class CountReconciler implements Reconciler {
   }
 
   private static String describe(
-      Optional<ServiceScheduler.Scheduled> now, int set, int target, boolean outdated) {
-    if (now.isEmpty()) {
+      Optional<ServiceScheduler.Scheduled> scheduled, int set, int target, boolean outdated) {
+    if (scheduled.isEmpty()) {
       return "created the service with " + target + " replica(s)";
     }
     String count = set == target ? "" : "set " + set + " -> " + target + " replica(s)";
@@ -150,17 +144,13 @@ final class CountReconciler implements Reconciler {
   }
 
   /**
-   * What keeps tasks from serving, as problems: the latest failure within {@link
-   * ServiceScheduler#RECENT_FAILURE} (the runtime retries it), tasks the runtime cannot place, and
-   * running tasks with no address on the project's network (a service found by its labels that is
-   * not attached to it).
+   * What keeps tasks from serving, as problems: the latest failed task the runtime reports (it
+   * retries them), a task it cannot place, and a running task with no address on the project's
+   * network (a service found by its labels that is not attached to it).
    */
-  private void taskProblems(List<Replica> observed, Instant now, List<String> problems) {
+  private void taskProblems(List<Replica> observed, List<String> problems) {
     observed.stream()
         .filter(r -> r.state() == Replica.State.EXITED && r.exit() != Replica.Exit.NONE)
-        .filter(
-            r ->
-                Duration.between(r.startedAt(), now).compareTo(ServiceScheduler.RECENT_FAILURE) < 0)
         .max(Comparator.comparing(Replica::startedAt))
         .ifPresent(r -> problems.add("task " + r.name() + " " + r.exit().describe()));
     observed.stream()
@@ -195,10 +185,5 @@ final class CountReconciler implements Reconciler {
         .sorted(Comparator.comparingInt(Replica::index))
         .map(r -> new Balancer.Backend(r.name(), r.address(), spec.port()))
         .toList();
-  }
-
-  @Override
-  public void balancerConfirmed(ServiceStatus status) {
-    // No drain timers: the runtime gives a stopping task its grace period.
   }
 }

@@ -74,19 +74,21 @@ final class Decider {
   }
 
   /**
-   * The count of this pass: on a deciding pass (or before the first decision), the decision's; on a
-   * pass on an event, which only repairs, the last decided count (never a scale-in), within the
-   * policy's min and max as they are now. Empty when no decision was asked for.
+   * One pass's decision: on a deciding pass (or before the first decision), a new one and its
+   * count; on a pass on an event, which only repairs, the last decision and its count (never a
+   * scale-in), within the policy's min and max as they are now.
+   *
+   * @param decided whether this pass decided (and so may scale in, and records its decision)
    */
-  int desired(ServiceSpec spec, boolean decided) {
-    return decided
-        ? last.desired()
-        : spec.policy().clamp(Math.max(last.desired(), spec.policy().min()));
-  }
+  record Pass(Decision decision, int desired, boolean decided) {}
 
-  /** Decides when asked to (or before any decision); the decision in force either way. */
-  Decision decideIf(boolean decide, ServiceSpec spec, List<ReplicaView> views, Instant now) {
-    return decide || last == null ? decide(spec, views, now) : last;
+  Pass pass(ServiceSpec spec, List<ReplicaView> views, boolean decide, Instant now) {
+    if (decide || last == null) {
+      Decision d = decide(spec, views, now);
+      return new Pass(d, d.desired(), true);
+    }
+    int kept = spec.policy().clamp(Math.max(last.desired(), spec.policy().min()));
+    return new Pass(last, kept, false);
   }
 
   private Decision pinnedOrDecided(ServiceSpec spec, List<ReplicaView> views, Instant now) {

@@ -81,17 +81,17 @@ final class Orphans {
   }
 
   private void retire(String service, Replica r, Instant now, Executor actions) {
-    ContainerRuntime runtime = (ContainerRuntime) this.runtime;
+    ContainerRuntime containers = (ContainerRuntime) runtime; // sealed: schedulers retire above
     if (!r.draining() && r.state() == Replica.State.RUNNING) {
       LOG.info("{}: draining {}: its service is no longer in the config", service, r.name());
-      runtime.markDraining(r);
+      containers.markDraining(r);
       drainingSince.put(r.id(), now);
     } else {
       Instant since = drainingSince.computeIfAbsent(r.id(), k -> now);
       boolean drained = Duration.between(since, now).compareTo(DRAIN) >= 0;
       if ((drained || r.state() != Replica.State.RUNNING) && stopping.add(r.id())) {
         LOG.info("{}: stopping {}: its service is no longer in the config", service, r.name());
-        CompletableFuture.runAsync(() -> runtime.stopAndRemove(r, STOP_TIMEOUT), actions)
+        CompletableFuture.runAsync(() -> containers.stopAndRemove(r, STOP_TIMEOUT), actions)
             .whenComplete((v, e) -> stopping.remove(r.id()));
       }
     }

@@ -18,8 +18,8 @@ interface Reconciler {
   /** Takes a changed spec (a reload); what is in flight goes on as it was. */
   void update(ServiceSpec changed);
 
-  /** The runtime answers again after an outage. */
-  void runtimeRecovered();
+  /** The runtime answers again after an outage (what was backed off may start over). */
+  default void runtimeRecovered() {}
 
   /**
    * One pass.
@@ -41,6 +41,6 @@ interface Reconciler {
   /** The replicas that should take traffic. */
   List<Balancer.Backend> backends(ServiceStatus status);
 
-  /** Called once the balancer routes exactly {@code status}'s backends. */
-  void balancerConfirmed(ServiceStatus status);
+  /** Called once the balancer routes exactly {@code status}'s backends (drain timers start). */
+  default void balancerConfirmed(ServiceStatus status) {}
 }

@@ -11,15 +11,17 @@ import java.util.function.Consumer;
  * call that cannot reach the runtime throws; the engine then acts on nothing until it answers
  * again.
  */
-public interface ReplicaRuntime extends AutoCloseable {
+public sealed interface ReplicaRuntime extends AutoCloseable
+    permits ContainerRuntime, ServiceScheduler {
 
   /** Creates the project's network when it is absent. */
   void ensureNetwork(String project, String network);
 
   /**
    * Every replica of the project, of every service, found by label (draining and exited ones
-   * included), with {@link Replica.Readiness#UNKNOWN} and their address on {@code network}: one
-   * observation for the whole pass.
+   * included; a scheduler's failed tasks while recent, its older ones are history), with {@link
+   * Replica.Readiness#UNKNOWN} and their address on {@code network}: one observation for the whole
+   * pass.
    */
   List<Replica> replicas(String project, String network);
 
@@ -43,8 +45,14 @@ public interface ReplicaRuntime extends AutoCloseable {
   @Override
   default void close() {}
 
-  /** Something that happened to a replica of the project. */
-  record RuntimeEvent(String containerId, String name, String action) {}
+  /**
+   * Something that happened to a replica of the project ({@code replicaId}: a container's id, on
+   * Swarm a task container's), or {@link #RECONNECTED}.
+   */
+  record RuntimeEvent(String replicaId, String name, String action) {}
+
+  /** The action of the event a watch reports when it reconnected after losing the runtime. */
+  String RECONNECTED = "reconnected";
 
   /** Where an image stands: there, on its way, or failed (with what to do). */
   record ImageState(Kind kind, String message) {

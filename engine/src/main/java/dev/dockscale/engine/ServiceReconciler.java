@@ -110,10 +110,11 @@ final class ServiceReconciler implements Reconciler {
     }
     Sorted replicas = sort(observed, unfit.keySet());
 
-    boolean decided = decide || decider.last() == null;
-    Decision decision =
-        decider.decideIf(decided, spec, Decider.views(replicas.counting(), readings), now);
-    int desired = decider.desired(spec, decided);
+    Decider.Pass pass =
+        decider.pass(spec, Decider.views(replicas.counting(), readings), decide, now);
+    Decision decision = pass.decision();
+    int desired = pass.desired();
+    boolean decided = pass.decided();
     if (dryRun) {
       if (decided) {
         decider.record(spec, decision, null);

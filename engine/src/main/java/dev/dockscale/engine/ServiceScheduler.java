@@ -1,6 +1,5 @@
 package dev.dockscale.engine;
 
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -9,13 +8,7 @@ import java.util.Optional;
  * on scale-in (each stopped within the service's grace period). The engine never starts or stops a
  * replica here.
  */
-public interface ServiceScheduler extends ReplicaRuntime {
-
-  /**
-   * A task that failed this recently is observed (as an exited replica, with the runtime's error)
-   * and shown as its service's problem; older ones are history.
-   */
-  Duration RECENT_FAILURE = Duration.ofMinutes(1);
+public non-sealed interface ServiceScheduler extends ReplicaRuntime {
 
   /**
    * What the runtime is set to run for the service now; empty when the project has no such service

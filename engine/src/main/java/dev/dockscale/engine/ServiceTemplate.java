@@ -14,12 +14,13 @@ import java.util.Objects;
  * @param image the image its tasks run
  * @param env their environment; {@code {{name}}} and {@code {{index}}} become the runtime's own
  *     task name and slot
- * @param cpus the CPU limit of each task, in cores (reserved as well)
- * @param memoryBytes the memory limit of each task (reserved as well)
+ * @param cpus the CPU limit of each task, in cores
+ * @param memoryBytes the memory limit of each task
  * @param placement the runtime's placement constraints, e.g. {@code node.role==worker}
  * @param stopGracePeriod how long a task has between SIGTERM and SIGKILL: what it has to finish the
  *     requests in flight on scale-in
- * @param template the hash of everything above that a change of updates the service for
+ * @param template the hash of the image, environment, limits, placement and grace period: a new
+ *     hash updates a service dockscale created
  */
 public record ServiceTemplate(
     String project,

@@ -116,7 +116,7 @@ class CountReconcilerTest {
   }
 
   @Test
-  void aServiceFoundByItsLabelsHasOnlyItsCountSetAndOneDockscaleCreatedIsUpdatedToItsTemplate() {
+  void aServiceFoundByItsLabelsHasOnlyItsCountSetAndOneDockscaleCreatedItsTemplateToo() {
     scheduler.adopt("web", 1);
     ServiceSpec web = Fakes.service("web", "/", 2, 4);
     controller(web).tick();
@@ -140,13 +140,13 @@ class CountReconcilerTest {
   }
 
   @Test
-  void aTaskThatFailedRecentlyIsTheServicesProblemUntilItIsHistory() {
+  void aFailedTaskTheRuntimeReportsIsTheServicesProblemUntilItIsHistory() {
     controller(Fakes.service("web", "/", 1, 2)).tick();
     scheduler.fail(1, "No such image: app:1");
     assertThat(status(controller.repair(), "web").problems())
         .containsExactly(
             "task p-web.1." + Scheduler.id(1) + " exited with code 1 (No such image: app:1)");
-    clock.advance(ServiceScheduler.RECENT_FAILURE);
+    scheduler.tasks.remove(Scheduler.id(1)); // history now: the runtime reports it no more
     assertThat(status(controller.repair(), "web").problems()).isEmpty();
   }
 

@@ -20,10 +20,8 @@ public final class NginxConfig {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
-  /** A replica: a container's name, or a Swarm task's ({@code <service>.<slot>.<task id>}). */
-  private static final Pattern REPLICA =
-      Pattern.compile(
-          "[a-z0-9][a-z0-9-]{0,62}|[A-Za-z0-9][A-Za-z0-9_-]{0,62}\\.\\d{1,9}\\.[a-z0-9]{25}");
+  /** A replica's name, which goes only into a comment: a container's, or a Swarm task's. */
+  private static final Pattern REPLICA = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
   private static final Pattern IPV4 =
       Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
@@ -84,7 +82,7 @@ public final class NginxConfig {
             throw new IllegalArgumentException(
                 "replica name '"
                     + b.name()
-                    + "' cannot go into nginx config: use lower-case letters, digits and '-'");
+                    + "' cannot go into nginx config: use up to 128 letters, digits, '_', '.' and '-'");
           }
           requireAddress(b.address());
           if (b.port() < 1 || b.port() > 65535) {

@@ -10,11 +10,13 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.RestartPolicy;
 import dev.dockscale.docker.Docker;
+import dev.dockscale.docker.DockerEvents;
+import dev.dockscale.docker.ImagePreparer;
 import dev.dockscale.docker.Images;
 import dev.dockscale.engine.ContainerRuntime;
-import dev.dockscale.engine.Controller;
 import dev.dockscale.engine.Labels;
 import dev.dockscale.engine.Replica;
+import dev.dockscale.engine.ReplicaRuntime;
 import dev.dockscale.engine.ReplicaSpec;
 import dev.dockscale.engine.RuntimeUnavailableException;
 import java.time.Clock;
@@ -233,11 +235,11 @@ public final class DockerRuntime implements ContainerRuntime {
             docker,
             project,
             e -> {
-              if (Controller.RECONNECTED.equals(e.action())) {
+              if (ReplicaRuntime.RECONNECTED.equals(e.action())) {
                 inspected.forgetAll();
                 networksChecked.clear();
               }
-              inspected.told(e.containerId(), e.action());
+              inspected.told(e.replicaId(), e.action());
               listings.changed(project);
               onEvent.accept(e);
             },

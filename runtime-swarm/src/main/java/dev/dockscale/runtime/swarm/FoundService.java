@@ -1,6 +1,7 @@
 package dev.dockscale.runtime.swarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dockscale.engine.Labels;
 
 /**
@@ -43,5 +44,12 @@ record FoundService(
 
   boolean created() {
     return !template.isEmpty();
+  }
+
+  /** Its spec as read, every field kept, with only the replica count changed. */
+  ObjectNode withReplicas(int count) {
+    ObjectNode changed = spec.deepCopy();
+    changed.withObject("/Mode/Replicated").put("Replicas", count);
+    return changed;
   }
 }

@@ -9,9 +9,10 @@ import java.util.Map;
 
 /**
  * The Swarm service spec dockscale creates a service from (Engine API {@code ServiceSpec}): the
- * template's image, environment, limits (reserved as well), placement and grace period; tasks on
- * the project's overlay network, reached by their own addresses ({@code dnsrr}: no virtual IP,
- * which needs IPVS); updates start a new task before stopping an old one.
+ * template's image, environment, limits (each reserved as well, so that Swarm places a task only
+ * where it fits), placement and grace period; tasks on the project's overlay network, reached by
+ * their own addresses ({@code dnsrr}: no virtual IP, which needs IPVS); updates start a new task
+ * before stopping an old one.
  */
 final class ServiceSpecs {
 

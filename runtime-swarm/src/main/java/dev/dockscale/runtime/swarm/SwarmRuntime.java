@@ -10,15 +10,15 @@ import com.github.dockerjava.api.model.LocalNodeState;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.SwarmInfo;
 import dev.dockscale.docker.Docker;
+import dev.dockscale.docker.DockerEvents;
+import dev.dockscale.docker.ImagePreparer;
 import dev.dockscale.docker.Images;
-import dev.dockscale.engine.Controller;
 import dev.dockscale.engine.Labels;
 import dev.dockscale.engine.Replica;
+import dev.dockscale.engine.ReplicaRuntime;
 import dev.dockscale.engine.RuntimeUnavailableException;
 import dev.dockscale.engine.ServiceScheduler;
 import dev.dockscale.engine.ServiceTemplate;
-import dev.dockscale.runtime.docker.DockerEvents;
-import dev.dockscale.runtime.docker.ImagePreparer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +45,12 @@ import org.slf4j.LoggerFactory;
 public final class SwarmRuntime implements ServiceScheduler {
 
   private static final Logger LOG = LoggerFactory.getLogger(SwarmRuntime.class);
+
+  /**
+   * A failed task this recent is reported (as an exited replica with Swarm's error); older is
+   * history.
+   */
+  static final Duration RECENT_FAILURE = Duration.ofMinutes(1);
 
   /** Tries of one change against changes made by others meanwhile. */
   static final int TRIES = 5;
@@ -208,9 +214,7 @@ public final class SwarmRuntime implements ServiceScheduler {
           if (found.created() && !found.template().equals(template.template())) {
             return ServiceSpecs.of(api.json(), template, replicas);
           }
-          ObjectNode spec = found.spec().deepCopy();
-          ((ObjectNode) spec.path("Mode").path("Replicated")).put("Replicas", replicas);
-          return spec;
+          return found.withReplicas(replicas);
         });
   }
 
@@ -283,7 +287,7 @@ public final class SwarmRuntime implements ServiceScheduler {
             project,
             ACTIONS,
             e -> {
-              if (Controller.RECONNECTED.equals(e.action())) {
+              if (ReplicaRuntime.RECONNECTED.equals(e.action())) {
                 networksChecked.clear();
               }
               onEvent.accept(e);
@@ -353,9 +357,9 @@ public final class SwarmRuntime implements ServiceScheduler {
   private void awaitTasksGone(String project) {
     Map<String, String> filter = new HashMap<>(Labels.project(project));
     filter.put(Labels.ROLE, ServiceSpecs.ROLE_TASK);
-    Instant deadline = clock.instant().plus(TASKS_GONE);
+    long deadline = System.nanoTime() + TASKS_GONE.toNanos();
     while (!docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec().isEmpty()) {
-      if (clock.instant().isAfter(deadline)) {
+      if (System.nanoTime() > deadline) {
         throw new RuntimeUnavailableException(
             "the tasks of the removed services are still there after "
                 + TASKS_GONE.toSeconds()

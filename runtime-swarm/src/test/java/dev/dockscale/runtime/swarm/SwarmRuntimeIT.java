@@ -2,7 +2,6 @@ package dev.dockscale.runtime.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.DockerClient;
 import dev.dockscale.docker.Docker;
 import dev.dockscale.docker.Images;
@@ -83,9 +82,7 @@ class SwarmRuntimeIT {
                 .withVersion(s.getVersion().getIndex())
                 .exec();
           }
-          ObjectNode spec = found.spec().deepCopy();
-          ((ObjectNode) spec.path("Mode").path("Replicated")).put("Replicas", 3);
-          return spec;
+          return found.withReplicas(3);
         });
 
     assertThat(tries).hasValue(2);
@@ -132,7 +129,6 @@ class SwarmRuntimeIT {
       long version = docker.inspectServiceCmd(created.getId()).exec().getVersion().getIndex();
       runtime.scale(template(LocalBaseImage.TAG), 1);
 
-      assertThat(runtime.scheduled(project, "foreign")).isEmpty();
       assertThat(runtime.replicas(project, project + "-net"))
           .allSatisfy(r -> assertThat(r.service()).isEqualTo("web"));
       runtime.retire(project, "foreign");

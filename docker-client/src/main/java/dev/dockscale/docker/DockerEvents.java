@@ -1,12 +1,11 @@
-package dev.dockscale.runtime.docker;
+package dev.dockscale.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
-import dev.dockscale.docker.StreamCallback;
 import dev.dockscale.engine.Backoff;
-import dev.dockscale.engine.Controller;
 import dev.dockscale.engine.Labels;
+import dev.dockscale.engine.ReplicaRuntime;
 import dev.dockscale.engine.ReplicaRuntime.RuntimeEvent;
 import java.io.Closeable;
 import java.io.IOException;
@@ -130,7 +129,7 @@ public final class DockerEvents implements Closeable {
       if (reconnect) {
         LOG.info("watching the runtime's events again");
         // Whatever happened while the stream was down: the engine looks again at once.
-        onEvent.accept(new RuntimeEvent("", "", Controller.RECONNECTED));
+        onEvent.accept(new RuntimeEvent("", "", ReplicaRuntime.RECONNECTED));
       }
     }
 

@@ -1,6 +1,5 @@
-package dev.dockscale.runtime.docker;
+package dev.dockscale.docker;
 
-import dev.dockscale.docker.Images;
 import dev.dockscale.engine.Backoff;
 import dev.dockscale.engine.ReplicaRuntime.ImageState;
 import dev.dockscale.policy.Durations;
