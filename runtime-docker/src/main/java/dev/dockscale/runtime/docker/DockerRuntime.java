@@ -13,6 +13,7 @@ import dev.dockscale.docker.Docker;
 import dev.dockscale.docker.DockerEvents;
 import dev.dockscale.docker.ImagePreparer;
 import dev.dockscale.docker.Images;
+import dev.dockscale.docker.ProjectNetworks;
 import dev.dockscale.engine.ContainerRuntime;
 import dev.dockscale.engine.Labels;
 import dev.dockscale.engine.Replica;
@@ -69,17 +70,9 @@ public final class DockerRuntime implements ContainerRuntime {
   }
 
   private void checkNetwork(String project, String network) {
-    Optional<Network> existing = findNetwork(network);
+    Optional<Network> existing = ProjectNetworks.find(docker, network);
     if (existing.isPresent()) {
-      Map<String, String> labels = existing.get().getLabels();
-      if (!Labels.owned(labels, project)) {
-        throw new RuntimeUnavailableException(
-            "network "
-                + network
-                + " exists but is not dockscale's for project "
-                + project
-                + "; remove it or choose another project name (project: in dockscale.yml)");
-      }
+      ProjectNetworks.requireOwned(existing.get(), project);
       return;
     }
     docker
@@ -89,12 +82,6 @@ public final class DockerRuntime implements ContainerRuntime {
         .withLabels(Labels.project(project))
         .exec();
     LOG.info("created network {}", network);
-  }
-
-  private Optional<Network> findNetwork(String network) {
-    return docker.listNetworksCmd().withNameFilter(network).exec().stream()
-        .filter(n -> network.equals(n.getName()))
-        .findFirst();
   }
 
   @Override
@@ -377,22 +364,8 @@ public final class DockerRuntime implements ContainerRuntime {
               }
             });
     containers.forEach(c -> removed.add("container " + c.getNames()[0].replaceFirst("^/", "")));
-    Optional<Network> net = findNetwork(network);
-    if (net.isPresent()) {
-      if (Labels.owned(net.get().getLabels(), project)) {
-        try {
-          docker.removeNetworkCmd(net.get().getId()).exec();
-          removed.add("network " + network);
-        } catch (RuntimeException e) {
-          throw new RuntimeUnavailableException(
-              "network "
-                  + network
-                  + " was kept: containers that are not dockscale's are still attached to it ("
-                  + String.valueOf(e.getMessage()).trim()
-                  + "); disconnect them, then run down again",
-              e);
-        }
-      }
+    if (ProjectNetworks.removeOwned(docker, project, network)) {
+      removed.add("network " + network);
     }
     return removed;
   }

@@ -13,6 +13,7 @@ import dev.dockscale.docker.Docker;
 import dev.dockscale.docker.DockerEvents;
 import dev.dockscale.docker.ImagePreparer;
 import dev.dockscale.docker.Images;
+import dev.dockscale.docker.ProjectNetworks;
 import dev.dockscale.engine.Labels;
 import dev.dockscale.engine.Replica;
 import dev.dockscale.engine.ReplicaRuntime;
@@ -86,17 +87,10 @@ public final class SwarmRuntime implements ServiceScheduler {
       return;
     }
     requireManager();
-    Optional<Network> existing = findNetwork(network);
+    Optional<Network> existing = ProjectNetworks.find(docker, network);
     if (existing.isPresent()) {
       Network n = existing.get();
-      if (!Labels.owned(n.getLabels(), project)) {
-        throw new RuntimeUnavailableException(
-            "network "
-                + network
-                + " exists but is not dockscale's for project "
-                + project
-                + "; remove it or choose another project name (project: in dockscale.yml)");
-      }
+      ProjectNetworks.requireOwned(n, project);
       if (!"overlay".equals(n.getDriver())) {
         throw new RuntimeUnavailableException(
             "network "
@@ -128,12 +122,6 @@ public final class SwarmRuntime implements ServiceScheduler {
               + (swarm == null ? "unknown" : swarm.getLocalNodeState())
               + "): run 'docker swarm init' (or run dockscale on a manager node), or set 'runtime: docker'");
     }
-  }
-
-  private Optional<Network> findNetwork(String network) {
-    return docker.listNetworksCmd().withNameFilter(network).exec().stream()
-        .filter(n -> network.equals(n.getName()))
-        .findFirst();
   }
 
   /** The project's services, created or found by label, by their Swarm id. */
@@ -330,25 +318,13 @@ public final class SwarmRuntime implements ServiceScheduler {
         // Stopped or removed meanwhile.
       }
     }
-    Optional<Network> net = findNetwork(network);
-    if (net.isPresent() && !kept.isEmpty()) {
+    if (!kept.isEmpty()) {
       LOG.info(
           "kept network {}: Swarm service(s) {} found by their labels (not created by dockscale) still use it",
           network,
           String.join(", ", kept));
-    } else if (net.isPresent() && Labels.owned(net.get().getLabels(), project)) {
-      try {
-        docker.removeNetworkCmd(net.get().getId()).exec();
-        removed.add("network " + network);
-      } catch (RuntimeException e) {
-        throw new RuntimeUnavailableException(
-            "network "
-                + network
-                + " was kept: something is still attached to it ("
-                + String.valueOf(e.getMessage()).trim()
-                + "); remove it, then run down again",
-            e);
-      }
+    } else if (ProjectNetworks.removeOwned(docker, project, network)) {
+      removed.add("network " + network);
     }
     return removed;
   }
