@@ -14,6 +14,7 @@ import dev.dockscale.engine.Controller;
 import dev.dockscale.engine.ReplicaRuntime;
 import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;
+import dev.dockscale.prometheus.AgentsMetricsSource;
 import dev.dockscale.prometheus.PromqlMetricsSource;
 import dev.dockscale.runtime.docker.CgroupMetricsSource;
 import dev.dockscale.runtime.docker.DockerRuntime;
@@ -100,9 +101,9 @@ public final class Stack implements AutoCloseable {
   }
 
   /**
-   * CPU and memory: from a Prometheus server when the config says so; else straight from the
-   * kernel's cgroup files, with the Engine's stats streams for what they cannot see (or the streams
-   * alone, for the benchmarks' baseline).
+   * CPU and memory: from a Prometheus server, or from every node's agent, when the config says so;
+   * else straight from the kernel's cgroup files, with the Engine's stats streams for what they
+   * cannot see (or the streams alone, for the benchmarks' baseline).
    */
   private static MetricsSource containerMetrics(
       DockscaleConfig config, boolean fromCgroups, DockerClient streamsDocker) {
@@ -110,6 +111,9 @@ public final class Stack implements AutoCloseable {
     if (m.fromPrometheus()) {
       return PromqlMetricsSource.forProject(
           m.prometheus(), config.project(), m.window(), m.staleAfter(), Clock.systemUTC());
+    }
+    if (m.fromAgents()) {
+      return AgentsMetricsSource.scraping(m.agents(), m.staleAfter(), Clock.systemUTC());
     }
     DockerStatsSource streams = new DockerStatsSource(streamsDocker, Clock.systemUTC());
     return fromCgroups ? CgroupMetricsSource.forHost(Clock.systemUTC(), streams) : streams;

@@ -94,6 +94,11 @@ final class ValidateCommand implements Callable<Integer> {
           "  metrics: CPU and memory through Prometheus at %s (rate over %s, stale after %s)%n",
           m.prometheus(), Durations.format(m.window()), Durations.format(m.staleAfter()));
     }
+    if (m.fromAgents()) {
+      out.printf(
+          "  metrics: CPU and memory from the agents %s, scraped every second (stale after %s)%n",
+          m.agents(), Durations.format(m.staleAfter()));
+    }
     return 0;
   }
 }

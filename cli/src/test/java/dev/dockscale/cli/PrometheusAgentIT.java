@@ -16,6 +16,7 @@ import dev.dockscale.metrics.MetricsSource;
 import dev.dockscale.metrics.MetricsSource.MeasuredReplica;
 import dev.dockscale.metrics.ReplicaMetrics;
 import dev.dockscale.prometheus.AgentServer;
+import dev.dockscale.prometheus.AgentsMetricsSource;
 import dev.dockscale.prometheus.ContainerExporter;
 import dev.dockscale.prometheus.EngineContainers;
 import dev.dockscale.prometheus.PromqlMetricsSource;
@@ -38,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Metrics through Prometheus: the agent serves this node's containers from the cgroup tree, a real
  * Prometheus (Debian's package) scrapes it on 127.0.0.1 every second, and the PromQL source reads
  * them back — agreeing with the cgroup reader that reads the same containers directly — and the
- * loop scales on them ({@code metrics.source: prometheus}). Skipped, saying so, where Prometheus is
- * not installed.
+ * loop scales on them ({@code metrics.source: prometheus}); and the loop scales on the agent read
+ * directly, with no server between ({@code metrics.source: agents}). The tests through Prometheus
+ * are skipped, saying so, where it is not installed.
  */
 class PrometheusAgentIT extends DockerIT {
 
@@ -70,18 +72,24 @@ class PrometheusAgentIT extends DockerIT {
       busy = start(docker, project + "-busy", labels, "while :; do :; done");
       idle = start(docker, project + "-idle", labels, "sleep 600");
       int port = Waits.freePort();
-      prometheus = prometheus(agent.start("127.0.0.1", 0), port);
+      int agentPort = agent.start("127.0.0.1", 0);
+      prometheus = prometheus(agentPort, port);
       List<MeasuredReplica> replicas =
           List.of(
               new MeasuredReplica(busy, 0.25, 64L << 20),
               new MeasuredReplica(idle, 0.25, 64L << 20));
       try (PromqlMetricsSource promql =
-          PromqlMetricsSource.forProject(
-              URI.create("http://127.0.0.1:" + port),
-              project,
-              Duration.ofSeconds(5),
-              Duration.ofSeconds(10),
-              Clock.systemUTC())) {
+              PromqlMetricsSource.forProject(
+                  URI.create("http://127.0.0.1:" + port),
+                  project,
+                  Duration.ofSeconds(5),
+                  Duration.ofSeconds(10),
+                  Clock.systemUTC());
+          AgentsMetricsSource agents =
+              AgentsMetricsSource.scraping(
+                  List.of(URI.create("http://127.0.0.1:" + agentPort)),
+                  Duration.ofSeconds(10),
+                  Clock.systemUTC())) {
         // A rate needs two scrapes in its window; the busy loop needs a few seconds of history.
         String b = busy;
         await()
@@ -97,9 +105,17 @@ class PrometheusAgentIT extends DockerIT {
         Thread.sleep(1_000);
         Map<String, ReplicaMetrics> fromCgroups = direct.read(replicas);
         Map<String, ReplicaMetrics> fromPrometheus = promql.read(replicas);
+        Map<String, ReplicaMetrics> fromAgents = agents.read(replicas);
         for (String id : List.of(busy, idle)) {
           double cpuDirect = fromCgroups.get(id).readings().get(Metric.CPU);
           double cpuPromql = fromPrometheus.get(id).readings().get(Metric.CPU);
+          double cpuAgent = fromAgents.get(id).readings().get(Metric.CPU);
+          System.out.printf(
+              "[figure] %s container: CPU %.1f %% from the agent directly (rate over 1 s)%n",
+              id.equals(busy) ? "busy" : "idle", cpuAgent);
+          assertThat(cpuAgent)
+              .as("CPU of %s from the agent", id)
+              .isCloseTo(cpuDirect, offset(10.0));
           double memDirect = fromCgroups.get(id).readings().get(Metric.MEMORY);
           double memPromql = fromPrometheus.get(id).readings().get(Metric.MEMORY);
           System.out.printf(
@@ -110,6 +126,7 @@ class PrometheusAgentIT extends DockerIT {
           assertThat(memPromql).as("memory of %s", id).isCloseTo(memDirect, offset(2.0));
         }
         assertThat(promql.troubles()).isEmpty();
+        assertThat(agents.troubles()).isEmpty();
       }
     } finally {
       stop(prometheus);
@@ -160,6 +177,42 @@ class PrometheusAgentIT extends DockerIT {
       assertThat(project.status("web").problems()).noneMatch(p -> p.contains("Prometheus"));
     } finally {
       stop(prometheus);
+      docker.close();
+    }
+  }
+
+  @Test
+  void theLoopScalesOutOnCpuReadFromTheAgentDirectly() throws Exception {
+    DockerClient docker = Docker.connect();
+    try (CgroupReader cgroups = CgroupReader.forRoot(Path.of("/sys/fs/cgroup")).orElseThrow();
+        AgentServer agent =
+            new AgentServer(
+                new ContainerExporter(new EngineContainers(docker, Clock.systemUTC()), cgroups))) {
+      int agentPort = agent.start("127.0.0.1", 0);
+      project =
+          ItProject.createServices(
+              "agents",
+              "  web:\n" + ItProject.service(1, 2, "preset: classic\ncpu: { up: 70, down: 20 }\n"),
+              "metrics:\n  source: agents\n  agents: [\"http://127.0.0.1:"
+                  + agentPort
+                  + "\"]\n  stale-after: 5s\n");
+      project.startServing(1);
+      long start = System.nanoTime();
+      try (LoadGenerator load =
+          new LoadGenerator(
+                  project.url("/cpu?ms=50"), 6, () -> 6, Duration.ofSeconds(90), 1_000_000)
+              .start()) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> project.active() >= 2 && load.byServer().size() >= 2);
+        System.out.printf(
+            "[figure] load start -> second replica serving, CPU from the agent directly (1 s"
+                + " scrapes): %.1f s%n",
+            (System.nanoTime() - start) / 1e9);
+      }
+      assertThat(project.status("web").problems()).noneMatch(p -> p.contains("agent"));
+    } finally {
       docker.close();
     }
   }

@@ -10,6 +10,7 @@ import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,28 +126,26 @@ final class ConfigReader {
   }
 
   /**
-   * {@code metrics}: {@code source: cgroups} (the default) or {@code source: prometheus} with the
-   * server's URL.
+   * {@code metrics}: {@code source: cgroups} (the default), {@code source: prometheus} with the
+   * server's URL, or {@code source: agents} with every node's agent.
    */
   private static MetricsSpec metrics(Node metrics) {
-    metrics.allow("source", "prometheus", "window", "stale-after");
+    metrics.allow("source", "prometheus", "agents", "window", "stale-after");
     if (metrics.missing()) {
       return MetricsSpec.CGROUPS;
     }
     String source = metrics.string("source", "cgroups");
-    String url = metrics.string("prometheus", null);
     switch (source) {
       case "cgroups" -> {
-        for (String key : List.of("prometheus", "window", "stale-after")) {
-          if (!metrics.child(key).missing()) {
-            metrics
-                .child(key)
-                .problem("is read only with 'source: prometheus'; add that, or remove this key");
-          }
-        }
+        readOnlyWith(metrics, "prometheus", "'source: prometheus'");
+        readOnlyWith(metrics, "window", "'source: prometheus'");
+        readOnlyWith(metrics, "agents", "'source: agents'");
+        readOnlyWith(metrics, "stale-after", "'source: prometheus' or 'source: agents'");
         return MetricsSpec.CGROUPS;
       }
       case "prometheus" -> {
+        readOnlyWith(metrics, "agents", "'source: agents'");
+        String url = metrics.string("prometheus", null);
         if (url == null) {
           metrics.problem(
               "'source: prometheus' needs the server's URL, e.g. prometheus: http://127.0.0.1:9090");
@@ -158,27 +157,68 @@ final class ConfigReader {
                 MetricsSpec.CGROUPS.window(),
                 Duration.ofSeconds(2),
                 Duration.ofMinutes(10));
-        Duration staleAfter =
-            metrics.duration(
-                "stale-after",
-                MetricsSpec.CGROUPS.staleAfter(),
-                Duration.ofSeconds(1),
-                Duration.ofMinutes(10));
-        URI server = prometheusUrl(metrics.child("prometheus"), url);
+        Duration staleAfter = staleAfter(metrics);
+        URI server =
+            baseUrl(
+                metrics.child("prometheus"),
+                url,
+                "the server's base URL, e.g. http://127.0.0.1:9090");
         return server == null ? MetricsSpec.CGROUPS : new MetricsSpec(server, window, staleAfter);
+      }
+      case "agents" -> {
+        readOnlyWith(metrics, "prometheus", "'source: prometheus'");
+        readOnlyWith(
+            metrics, "window", "'source: prometheus' (the agents' rate is over one second)");
+        Node list = metrics.child("agents");
+        if (list.missing() || !list.isList() || list.size() == 0) {
+          list.problem(
+              "'source: agents' needs every node's agent, e.g. agents: [\"http://10.0.0.5:9338\", \"http://10.0.0.6:9338\"]");
+          return MetricsSpec.CGROUPS;
+        }
+        List<URI> agents = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+          Node item = list.element(i);
+          String url = item.text();
+          URI agent =
+              url == null
+                  ? null
+                  : baseUrl(item, url, "an agent's base URL, e.g. http://10.0.0.5:9338");
+          if (agent != null) {
+            agents.add(agent);
+          }
+        }
+        Duration staleAfter = staleAfter(metrics);
+        return agents.size() == list.size()
+            ? MetricsSpec.agents(agents, staleAfter)
+            : MetricsSpec.CGROUPS;
       }
       default -> {
         metrics
             .child("source")
-            .problem("must be 'cgroups' (the default) or 'prometheus', got '" + source + "'");
+            .problem(
+                "must be 'cgroups' (the default), 'prometheus' or 'agents', got '" + source + "'");
         return MetricsSpec.CGROUPS;
       }
     }
   }
 
+  private static void readOnlyWith(Node metrics, String key, String source) {
+    if (!metrics.child(key).missing()) {
+      metrics.child(key).problem("is read only with " + source + "; add that, or remove this key");
+    }
+  }
+
+  private static Duration staleAfter(Node metrics) {
+    return metrics.duration(
+        "stale-after",
+        MetricsSpec.CGROUPS.staleAfter(),
+        Duration.ofSeconds(1),
+        Duration.ofMinutes(10));
+  }
+
   /** An http(s) URL with a host, no query or credentials; a path is the server's prefix. */
-  private static URI prometheusUrl(Node at, String url) {
-    String fix = "; write the server's base URL, e.g. http://127.0.0.1:9090";
+  private static URI baseUrl(Node at, String url, String what) {
+    String fix = "; write " + what;
     URI uri;
     try {
       uri = new URI(url);

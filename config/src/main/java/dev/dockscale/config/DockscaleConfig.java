@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -144,31 +145,52 @@ public record DockscaleConfig(
   }
 
   /**
-   * Where the replicas' CPU and memory come from: the node's cgroup tree (the default), or a
-   * Prometheus server that scrapes {@code dockscale agent} or cAdvisor on every node.
+   * Where the replicas' CPU and memory come from: the node's cgroup tree (the default), a
+   * Prometheus server that scrapes {@code dockscale agent} or cAdvisor on every node, or every
+   * node's agent scraped directly.
    *
-   * @param prometheus the server's base URL, {@code null} for the cgroup tree
-   * @param window the rate window of CPU: at least two of the server's scrape intervals
+   * @param prometheus the server's base URL, {@code null} for none
+   * @param window the rate window of CPU through Prometheus: at least two of its scrape intervals
    * @param staleAfter a series last scraped longer ago has no reading
+   * @param agents each node's agent's base URL, empty for none
    */
-  public record MetricsSpec(URI prometheus, Duration window, Duration staleAfter) {
+  public record MetricsSpec(
+      URI prometheus, Duration window, Duration staleAfter, List<URI> agents) {
 
     public MetricsSpec {
       Objects.requireNonNull(window, "window");
       Objects.requireNonNull(staleAfter, "staleAfter");
+      agents = List.copyOf(agents);
       if (window.isNegative()
           || window.isZero()
           || staleAfter.isNegative()
           || staleAfter.isZero()) {
         throw new IllegalArgumentException("window and staleAfter must be positive");
       }
+      if (prometheus != null && !agents.isEmpty()) {
+        throw new IllegalArgumentException("through Prometheus or from the agents, not both");
+      }
+    }
+
+    /** Through a Prometheus server. */
+    public MetricsSpec(URI prometheus, Duration window, Duration staleAfter) {
+      this(prometheus, window, staleAfter, List.of());
+    }
+
+    /** From the agents, scraped directly. */
+    public static MetricsSpec agents(List<URI> agents, Duration staleAfter) {
+      return new MetricsSpec(null, CGROUPS.window(), staleAfter, agents);
     }
 
     public static final MetricsSpec CGROUPS =
-        new MetricsSpec(null, Duration.ofSeconds(10), Duration.ofSeconds(15));
+        new MetricsSpec(null, Duration.ofSeconds(10), Duration.ofSeconds(15), List.of());
 
     public boolean fromPrometheus() {
       return prometheus != null;
+    }
+
+    public boolean fromAgents() {
+      return !agents.isEmpty();
     }
   }
 

@@ -50,7 +50,7 @@ class MetricsConfigTest {
   void namesTheLineFieldAndFixOfBadMetricsSettings() {
     assertThat(problems("metrics: { source: prom }\n"))
         .contains(
-            "line 5: metrics.source: must be 'cgroups' (the default) or 'prometheus', got 'prom'");
+            "line 5: metrics.source: must be 'cgroups' (the default), 'prometheus' or 'agents', got 'prom'");
     assertThat(problems("metrics: { source: prometheus }\n"))
         .contains("metrics: 'source: prometheus' needs the server's URL")
         .contains("prometheus: http://127.0.0.1:9090");
@@ -68,5 +68,31 @@ class MetricsConfigTest {
             problems("metrics: { source: prometheus, prometheus: 'http://h:9090', window: 1s }\n"))
         .contains("metrics.window: must be from 2s to 10m, got 1s");
     assertThat(problems("metrics: { source: prometheus, url: x }\n")).contains("unknown key 'url'");
+  }
+
+  @Test
+  void theAgentsScrapedDirectly() {
+    MetricsSpec m =
+        parse(
+                "metrics:\n  source: agents\n  agents: [\"http://10.0.0.5:9338\", \"http://node-2:9338\"]\n  stale-after: 5s\n")
+            .metrics();
+    assertThat(m.fromAgents()).isTrue();
+    assertThat(m.fromPrometheus()).isFalse();
+    assertThat(m.agents())
+        .containsExactly(URI.create("http://10.0.0.5:9338/"), URI.create("http://node-2:9338/"));
+    assertThat(m.staleAfter()).hasSeconds(5);
+  }
+
+  @Test
+  void namesTheFieldAndFixOfBadAgentSettings() {
+    assertThat(problems("metrics: { source: agents }\n"))
+        .contains("metrics.agents: 'source: agents' needs every node's agent");
+    assertThat(problems("metrics: { source: agents, agents: [\"ftp://h:9338\"] }\n"))
+        .contains("metrics.agents[0]: 'ftp://h:9338' must start with http:// or https://")
+        .contains("an agent's base URL");
+    assertThat(problems("metrics: { source: agents, agents: [\"http://h:9338\"], window: 5s }\n"))
+        .contains("metrics.window: is read only with 'source: prometheus'");
+    assertThat(problems("metrics: { agents: [\"http://h:9338\"] }\n"))
+        .contains("metrics.agents: is read only with 'source: agents'");
   }
 }

@@ -2,7 +2,6 @@ package dev.dockscale.prometheus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dockscale.metrics.InvalidReadingException;
 import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;
 import dev.dockscale.metrics.ReplicaMetrics;
@@ -18,12 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,21 +43,14 @@ public final class PromqlMetricsSource implements MetricsSource {
   static final Duration POLL = Duration.ofSeconds(1);
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-  /** One container's figures from one poll. */
-  record Series(double cpuCores, double memoryBytes, Instant scrapedAt) {}
-
   private final URI server;
   private final String selector;
   private final Duration window;
-  private final Duration staleAfter;
-  private final Clock clock;
   private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
   private final ScheduledExecutorService poller;
-  private volatile Map<String, Series> latest = Map.of();
+  private final SeriesReadings readings;
   private volatile String trouble = "";
-  private volatile String seriesTrouble = "";
-  private final Map<String, Instant> missingSince = new ConcurrentHashMap<>();
 
   /**
    * @param server the Prometheus server, {@code http://host:port}, or with a path prefix
@@ -75,8 +65,12 @@ public final class PromqlMetricsSource implements MetricsSource {
     this.server = path.endsWith("/") ? server : URI.create(server + "/");
     this.selector = selector;
     this.window = window;
-    this.staleAfter = staleAfter;
-    this.clock = clock;
+    this.readings =
+        new SeriesReadings(
+            staleAfter,
+            clock,
+            "at Prometheus " + this.server + " (is every node's agent or cAdvisor scraped?)",
+            "metrics.window " + window.toSeconds() + " s must hold at least two scrapes");
     this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     this.poller =
         Executors.newSingleThreadScheduledExecutor(
@@ -129,16 +123,16 @@ public final class PromqlMetricsSource implements MetricsSource {
       Map<String, Double> memory = query("max by (id) (" + Cadvisor.MEMORY + "{" + selector + "})");
       Map<String, Double> scraped =
           query("max by (id) (timestamp(" + Cadvisor.MEMORY + "{" + selector + "}))");
-      Map<String, Series> next = new HashMap<>();
+      Map<String, SeriesReadings.Series> next = new HashMap<>();
       scraped.forEach(
           (id, at) ->
               next.put(
                   id,
-                  new Series(
+                  new SeriesReadings.Series(
                       cpu.getOrDefault(id, Double.NaN),
                       memory.getOrDefault(id, Double.NaN),
                       Instant.ofEpochMilli(Math.round(at * 1000)))));
-      latest = Map.copyOf(next);
+      readings.update(next);
       trouble = "";
     } catch (IOException e) {
       trouble = "Prometheus at " + server + " did not answer: " + message(e);
@@ -191,91 +185,13 @@ public final class PromqlMetricsSource implements MetricsSource {
 
   @Override
   public Map<String, ReplicaMetrics> read(Collection<MeasuredReplica> replicas) {
-    Instant now = clock.instant();
-    Map<String, Series> series = latest;
-    Map<String, ReplicaMetrics> result = new HashMap<>();
-    int missing = 0;
-    int stale = 0;
-    int noCpu = 0;
-    Duration oldest = Duration.ZERO;
-    missingSince.keySet().retainAll(replicas.stream().map(MeasuredReplica::id).toList());
-    for (MeasuredReplica r : replicas) {
-      Series s = series.get(r.id());
-      if (s == null) {
-        // A replica just started has no series until it is scraped: only one missing for longer
-        // than stale-after is a trouble.
-        Instant since = missingSince.computeIfAbsent(r.id(), id -> now);
-        if (Duration.between(since, now).compareTo(staleAfter) > 0) {
-          missing++;
-        }
-        continue;
-      }
-      missingSince.remove(r.id());
-      Duration age = Duration.between(s.scrapedAt(), now);
-      if (age.compareTo(staleAfter) > 0) {
-        stale++;
-        oldest = age.compareTo(oldest) > 0 ? age : oldest;
-        continue;
-      }
-      Map<Metric, Double> readings = new EnumMap<>(Metric.class);
-      if (r.cpuLimitCores() > 0 && Double.isFinite(s.cpuCores())) {
-        readings.put(Metric.CPU, s.cpuCores() / r.cpuLimitCores() * 100.0);
-      } else if (r.cpuLimitCores() > 0) {
-        noCpu++;
-      }
-      if (r.memoryLimitBytes() > 0 && Double.isFinite(s.memoryBytes())) {
-        readings.put(Metric.MEMORY, s.memoryBytes() * 100.0 / r.memoryLimitBytes());
-      }
-      if (readings.isEmpty()) {
-        continue;
-      }
-      try {
-        result.put(r.id(), new ReplicaMetrics(r.id(), s.scrapedAt(), readings));
-      } catch (InvalidReadingException e) {
-        LOG.debug("{} unsampled: {}", r.id(), e.getMessage());
-      }
-    }
-    seriesTrouble = seriesTrouble(replicas.size(), missing, stale, oldest, noCpu);
-    return result;
-  }
-
-  /** What the last read found wrong with the series, "" when nothing. */
-  private String seriesTrouble(int asked, int missing, int stale, Duration oldest, int noCpu) {
-    List<String> why = new ArrayList<>();
-    if (missing > 0) {
-      why.add(
-          missing
-              + " of "
-              + asked
-              + " replica(s) have had no series for more than stale-after "
-              + staleAfter.toSeconds()
-              + " s at Prometheus "
-              + server
-              + " (is every node's agent or cAdvisor scraped?)");
-    }
-    if (stale > 0) {
-      why.add(
-          stale
-              + " replica(s) last scraped up to "
-              + oldest.toSeconds()
-              + " s ago, more than stale-after "
-              + staleAfter.toSeconds()
-              + " s (the scrape interval, or the server's clock against this one's)");
-    }
-    if (noCpu > 0) {
-      why.add(
-          noCpu
-              + " replica(s) without a CPU rate: metrics.window "
-              + window.toSeconds()
-              + " s must hold at least two scrapes");
-    }
-    return String.join("; ", why);
+    return readings.read(replicas);
   }
 
   @Override
   public List<Trouble> troubles() {
     List<Trouble> troubles = new ArrayList<>();
-    for (String why : List.of(trouble, seriesTrouble)) {
+    for (String why : List.of(trouble, readings.trouble())) {
       if (!why.isEmpty()) {
         troubles.add(new Trouble(Set.of(Metric.CPU, Metric.MEMORY), why));
       }

@@ -139,8 +139,13 @@ class ContainerExporterTest {
     }
   }
 
-  /** A container's counters where Docker's cgroupfs driver puts them on cgroup v1. */
   private void counters(String id, long cpuNanos, long usage, long inactiveFile)
+      throws IOException {
+    counters(root, id, cpuNanos, usage, inactiveFile);
+  }
+
+  /** A container's counters where Docker's cgroupfs driver puts them on cgroup v1. */
+  static void counters(Path root, String id, long cpuNanos, long usage, long inactiveFile)
       throws IOException {
     Path cpu = Files.createDirectories(root.resolve("cpuacct/docker/" + id));
     Files.writeString(cpu.resolve("cpuacct.usage"), cpuNanos + "\n");
