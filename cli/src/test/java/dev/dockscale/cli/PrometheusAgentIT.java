@@ -152,28 +152,12 @@ class PrometheusAgentIT extends DockerIT {
                 new ContainerExporter(new EngineContainers(docker, Clock.systemUTC()), cgroups))) {
       int port = Waits.freePort();
       prometheus = prometheus(agent.start("127.0.0.1", 0), port);
-      project =
-          ItProject.createServices(
-              "promql",
-              "  web:\n" + ItProject.service(1, 2, "preset: classic\ncpu: { up: 70, down: 20 }\n"),
-              "metrics:\n  source: prometheus\n  prometheus: http://127.0.0.1:"
-                  + port
-                  + "\n  window: 3s\n  stale-after: 10s\n");
-      project.startServing(1);
-      long start = System.nanoTime();
-      try (LoadGenerator load =
-          new LoadGenerator(
-                  project.url("/cpu?ms=50"), 6, () -> 6, Duration.ofSeconds(90), 1_000_000)
-              .start()) {
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .pollInterval(Duration.ofMillis(100))
-            .until(() -> project.active() >= 2 && load.byServer().size() >= 2);
-        System.out.printf(
-            "[figure] load start -> second replica serving, CPU through Prometheus (1 s scrapes,"
-                + " 3 s rate): %.1f s%n",
-            (System.nanoTime() - start) / 1e9);
-      }
+      scalesOutOnCpu(
+          "promql",
+          "metrics:\n  source: prometheus\n  prometheus: http://127.0.0.1:"
+              + port
+              + "\n  window: 3s\n  stale-after: 10s\n",
+          "through Prometheus (1 s scrapes, 3 s rate)");
       assertThat(project.status("web").problems()).noneMatch(p -> p.contains("Prometheus"));
     } finally {
       stop(prometheus);
@@ -189,31 +173,37 @@ class PrometheusAgentIT extends DockerIT {
             new AgentServer(
                 new ContainerExporter(new EngineContainers(docker, Clock.systemUTC()), cgroups))) {
       int agentPort = agent.start("127.0.0.1", 0);
-      project =
-          ItProject.createServices(
-              "agents",
-              "  web:\n" + ItProject.service(1, 2, "preset: classic\ncpu: { up: 70, down: 20 }\n"),
-              "metrics:\n  source: agents\n  agents: [\"http://127.0.0.1:"
-                  + agentPort
-                  + "\"]\n  stale-after: 5s\n");
-      project.startServing(1);
-      long start = System.nanoTime();
-      try (LoadGenerator load =
-          new LoadGenerator(
-                  project.url("/cpu?ms=50"), 6, () -> 6, Duration.ofSeconds(90), 1_000_000)
-              .start()) {
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .pollInterval(Duration.ofMillis(100))
-            .until(() -> project.active() >= 2 && load.byServer().size() >= 2);
-        System.out.printf(
-            "[figure] load start -> second replica serving, CPU from the agent directly (1 s"
-                + " scrapes): %.1f s%n",
-            (System.nanoTime() - start) / 1e9);
-      }
+      scalesOutOnCpu(
+          "agents",
+          "metrics:\n  source: agents\n  agents: [\"http://127.0.0.1:"
+              + agentPort
+              + "\"]\n  stale-after: 5s\n",
+          "from the agent directly (1 s scrapes)");
       assertThat(project.status("web").problems()).noneMatch(p -> p.contains("agent"));
     } finally {
       docker.close();
+    }
+  }
+
+  /** A service of one replica under CPU load until a second serves, with these metrics. */
+  private void scalesOutOnCpu(String kind, String metrics, String how) {
+    project =
+        ItProject.createServices(
+            kind,
+            "  web:\n" + ItProject.service(1, 2, "preset: classic\ncpu: { up: 70, down: 20 }\n"),
+            metrics);
+    project.startServing(1);
+    long start = System.nanoTime();
+    try (LoadGenerator load =
+        new LoadGenerator(project.url("/cpu?ms=50"), 6, () -> 6, Duration.ofSeconds(90), 1_000_000)
+            .start()) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> project.active() >= 2 && load.byServer().size() >= 2);
+      System.out.printf(
+          "[figure] load start -> second replica serving, CPU %s: %.1f s%n",
+          how, (System.nanoTime() - start) / 1e9);
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.dockscale.prometheus;
 
-import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;
 import dev.dockscale.metrics.ReplicaMetrics;
 import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
@@ -19,7 +18,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -159,13 +157,7 @@ public final class AgentsMetricsSource implements MetricsSource {
 
   @Override
   public List<Trouble> troubles() {
-    List<Trouble> troubles = new ArrayList<>();
-    for (String why : List.of(trouble, readings.trouble())) {
-      if (!why.isEmpty()) {
-        troubles.add(new Trouble(Set.of(Metric.CPU, Metric.MEMORY), why));
-      }
-    }
-    return troubles;
+    return readings.troubles(trouble);
   }
 
   @Override

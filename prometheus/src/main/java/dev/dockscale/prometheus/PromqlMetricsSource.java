@@ -2,7 +2,6 @@ package dev.dockscale.prometheus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dockscale.metrics.Metric;
 import dev.dockscale.metrics.MetricsSource;
 import dev.dockscale.metrics.ReplicaMetrics;
 import java.io.IOException;
@@ -15,12 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -190,13 +187,7 @@ public final class PromqlMetricsSource implements MetricsSource {
 
   @Override
   public List<Trouble> troubles() {
-    List<Trouble> troubles = new ArrayList<>();
-    for (String why : List.of(trouble, readings.trouble())) {
-      if (!why.isEmpty()) {
-        troubles.add(new Trouble(Set.of(Metric.CPU, Metric.MEMORY), why));
-      }
-    }
-    return troubles;
+    return readings.troubles(trouble);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.dockscale.prometheus;
 
 import dev.dockscale.metrics.InvalidReadingException;
 import dev.dockscale.metrics.Metric;
+import dev.dockscale.metrics.MetricsSource;
 import dev.dockscale.metrics.MetricsSource.MeasuredReplica;
 import dev.dockscale.metrics.ReplicaMetrics;
 import java.time.Clock;
@@ -13,6 +14,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,19 @@ final class SeriesReadings {
   /** What the last read found wrong with the series, "" when nothing. */
   String trouble() {
     return trouble;
+  }
+
+  /**
+   * The source's own trouble ({@code source}: its server or agents, "" for none) and the series'.
+   */
+  List<MetricsSource.Trouble> troubles(String source) {
+    List<MetricsSource.Trouble> troubles = new ArrayList<>();
+    for (String why : List.of(source, trouble)) {
+      if (!why.isEmpty()) {
+        troubles.add(new MetricsSource.Trouble(Set.of(Metric.CPU, Metric.MEMORY), why));
+      }
+    }
+    return troubles;
   }
 
   Map<String, ReplicaMetrics> read(Collection<MeasuredReplica> replicas) {
