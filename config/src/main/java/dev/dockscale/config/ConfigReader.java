@@ -100,7 +100,10 @@ final class ConfigReader {
     }
   }
 
-  /** What only one runtime can do: a warm pool and a cpuset on Docker, placement on Swarm. */
+  /**
+   * What only one runtime can do: a warm pool, a cpuset and a batch wait on Docker, placement on
+   * Swarm.
+   */
   private static void checkRuntime(
       RuntimeKind runtime, Node services, Map<String, ServiceSpec> specs) {
     for (ServiceSpec spec : specs.values()) {
@@ -117,6 +120,12 @@ final class ConfigReader {
               .child("cpuset")
               .problem(
                   "Swarm services have no cpuset; remove it, or use placement to choose nodes");
+        }
+        if (s.has("batch-wait")) {
+          s.child("batch-wait")
+              .problem(
+                  "is read only with 'runtime: docker' (Swarm starts the tasks and routes them as"
+                      + " each is ready); remove it");
         }
       } else if (!spec.placement().isEmpty()) {
         s.child("placement")

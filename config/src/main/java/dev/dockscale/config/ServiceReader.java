@@ -2,6 +2,7 @@ package dev.dockscale.config;
 
 import dev.dockscale.config.ServiceSpec.HealthSpec;
 import dev.dockscale.config.ServiceSpec.Resources;
+import dev.dockscale.policy.Change;
 import dev.dockscale.policy.ScalingPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,11 @@ final class ServiceReader {
   private static final long MAX_MEMORY = 1L << 40;
   private static final Duration TEN_MINUTES = Duration.ofMinutes(10);
   private static final Duration HOUR = Duration.ofHours(1);
+  private static final Duration MINUTE = Duration.ofMinutes(1);
+  private static final int MAX_REPLICAS = 1000;
+
+  /** Replaced at once for failing probes: a quarter of the replicas, at least one. */
+  static final Change DEFAULT_MAX_REPLACING = Change.percent(25);
 
   private ServiceReader() {}
 
@@ -57,6 +63,7 @@ final class ServiceReader {
         "drain",
         "stop-timeout",
         "startup",
+        "batch-wait",
         "placement");
     String image = s.required("image");
     if (image != null) {
@@ -74,6 +81,7 @@ final class ServiceReader {
         s.duration("stop-timeout", Duration.ofSeconds(10), Duration.ZERO, TEN_MINUTES);
     Duration startup = s.duration("startup", Duration.ofSeconds(10), Duration.ZERO, HOUR);
     int warm = s.child("replicas").integer("warm", 0, 0, MAX_WARM);
+    Duration batchWait = s.duration("batch-wait", Duration.ofSeconds(1), Duration.ZERO, MINUTE);
     List<String> placement = placement(s.child("placement"));
     if (image == null || policy == null) {
       return null;
@@ -91,6 +99,7 @@ final class ServiceReader {
         stopTimeout,
         startup,
         warm,
+        batchWait,
         placement);
   }
 
@@ -185,7 +194,15 @@ final class ServiceReader {
   }
 
   private static HealthSpec health(Node h) {
-    h.allow("path", "tcp", "interval", "timeout", "retries", "start-period", "replace-after");
+    h.allow(
+        "path",
+        "tcp",
+        "interval",
+        "timeout",
+        "retries",
+        "start-period",
+        "replace-after",
+        "max-replacing");
     String path = h.string("path", "/");
     checkPath(h.child("path"), path);
     boolean tcp = h.bool("tcp", false);
@@ -201,7 +218,34 @@ final class ServiceReader {
     Duration startPeriod = h.duration("start-period", Duration.ofSeconds(60), Duration.ZERO, HOUR);
     Duration replaceAfter =
         h.duration("replace-after", Duration.ofSeconds(30), Duration.ZERO, HOUR);
-    return new HealthSpec(path, tcp, interval, timeout, retries, startPeriod, replaceAfter);
+    Change maxReplacing = maxReplacing(h);
+    return new HealthSpec(
+        path, tcp, interval, timeout, retries, startPeriod, replaceAfter, maxReplacing);
+  }
+
+  /** {@code health.max-replacing}: replicas ({@code 2}) or a share of them ({@code 25%}). */
+  private static Change maxReplacing(Node h) {
+    Node at = h.child("max-replacing");
+    if (at.missing()) {
+      return DEFAULT_MAX_REPLACING;
+    }
+    String text = at.text();
+    Change max = null;
+    try {
+      max = text == null ? null : Change.parse(text);
+    } catch (IllegalArgumentException e) {
+      // Reported below with this key's own wording.
+    }
+    if (max == null || (max.percent() ? max.amount() > 100 : max.amount() > MAX_REPLICAS)) {
+      at.problem(
+          "'"
+              + text
+              + "' is not how many replicas may be replaced at once: write a whole number from 1 to "
+              + MAX_REPLICAS
+              + " (2) or a share from 1% to 100% (25%)");
+      return DEFAULT_MAX_REPLACING;
+    }
+    return max;
   }
 
   static void checkImage(Node at, String image) {

@@ -1,5 +1,6 @@
 package dev.dockscale.config;
 
+import dev.dockscale.policy.Change;
 import dev.dockscale.policy.ScalingPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -39,6 +40,7 @@ public record ServiceSpec(
     Duration stopTimeout,
     Duration startup,
     int warm,
+    Duration batchWait,
     List<String> placement) {
 
   public ServiceSpec {
@@ -49,6 +51,7 @@ public record ServiceSpec(
     Objects.requireNonNull(health, "health");
     Objects.requireNonNull(policy, "policy");
     placement = List.copyOf(placement);
+    Objects.requireNonNull(batchWait, "batchWait");
     if (warm < 0) {
       throw new IllegalArgumentException("warm must be >= 0, got " + warm);
     }
@@ -65,6 +68,8 @@ public record ServiceSpec(
    *
    * @param startPeriod a replica not ready this long after its start is replaced
    * @param replaceAfter a replica unhealthy this long without a break is replaced
+   * @param maxReplacing how many replicas (or what share of them) may be replaced at once for
+   *     failing their probe, so that a host too busy to answer probes is not given more starts
    */
   public record HealthSpec(
       String path,
@@ -73,7 +78,8 @@ public record ServiceSpec(
       Duration timeout,
       int retries,
       Duration startPeriod,
-      Duration replaceAfter) {}
+      Duration replaceAfter,
+      Change maxReplacing) {}
 
   /** This service with {@code policy} in place of its own. */
   public ServiceSpec withPolicy(ScalingPolicy policy) {
@@ -90,6 +96,7 @@ public record ServiceSpec(
         stopTimeout,
         startup,
         warm,
+        batchWait,
         placement);
   }
 

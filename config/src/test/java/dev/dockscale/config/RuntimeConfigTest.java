@@ -41,6 +41,8 @@ class RuntimeConfigTest {
         .contains("services.web.replicas.warm: a warm pool needs 'runtime: docker'");
     assertThat(problems("runtime: swarm\n", "    resources: { cpuset: \"0\" }\n"))
         .contains("services.web.resources.cpuset: Swarm services have no cpuset");
+    assertThat(problems("runtime: swarm\n", "    batch-wait: 2s\n"))
+        .contains("services.web.batch-wait: is read only with 'runtime: docker'");
     assertThat(problems("", "    placement: [\"node.role==worker\"]\n"))
         .contains("line 5: services.web.placement: is read only with 'runtime: swarm'");
   }

@@ -78,4 +78,32 @@ class ServiceReaderTest {
         .contains("services.web.stop-timeout: '1d' is not a duration")
         .contains("services.web.startup: must be from 0s to 1h, got 2h");
   }
+
+  @Test
+  void readsBatchWaitAndMaxReplacingWithTheirDefaults() {
+    ServiceSpec plain = ConfigLoader.parse("t.yml", web("")).services().get("web");
+    assertThat(plain.batchWait()).hasSeconds(1);
+    assertThat(plain.health().maxReplacing()).hasToString("25%");
+    ServiceSpec set =
+        ConfigLoader.parse("t.yml", web("    batch-wait: 0s\n    health: { max-replacing: 3 }\n"))
+            .services()
+            .get("web");
+    assertThat(set.batchWait()).isZero();
+    assertThat(set.health().maxReplacing().replicasFrom(100)).isEqualTo(3);
+  }
+
+  @Test
+  void refusesABadBatchWaitOrMaxReplacingSayingWhatFits() {
+    ConfigException e = problems(web("    batch-wait: 2m\n    health: { max-replacing: lots }\n"));
+    assertThat(e.getMessage())
+        .contains("line 5: services.web.batch-wait: must be from 0s to 1m, got 2m")
+        .contains(
+            "line 6: services.web.health.max-replacing: 'lots' is not how many replicas may be"
+                + " replaced at once: write a whole number from 1 to 1000 (2) or a share from 1% to"
+                + " 100% (25%)");
+    assertThat(problems(web("    health: { max-replacing: 150% }\n")).getMessage())
+        .contains("'150%' is not how many replicas may be replaced at once");
+    assertThat(problems(web("    health: { max-replacing: 0 }\n")).getMessage())
+        .contains("'0' is not how many replicas may be replaced at once");
+  }
 }

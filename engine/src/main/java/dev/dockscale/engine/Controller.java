@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -534,6 +535,11 @@ public final class Controller implements Steering, AutoCloseable {
     Observation.Seen seen = observation.look(c, specs);
 
     Map<String, List<String>> metricProblems = observation.metricProblems(specs);
+    String hostWide = prober.hostWide();
+    List<String> shared = new ArrayList<>(balancerProblems);
+    if (!hostWide.isEmpty()) {
+      shared.add("probe timeouts not counted: " + hostWide);
+    }
     List<ServiceStatus> statuses = new ArrayList<>();
     List<Balancer.Route> routes = new ArrayList<>();
     for (Reconciler reconciler : reconcilers.values()) {
@@ -541,7 +547,7 @@ public final class Controller implements Steering, AutoCloseable {
       ServiceStatus status =
           guard.run(reconciler, seen.of(spec.name()), seen.readings(), seen.probed(), decide);
       status = withProblems(status, metricProblems.getOrDefault(spec.name(), List.of()));
-      statuses.add(withProblems(status, balancerProblems));
+      statuses.add(withProblems(status, shared));
       // A service whose pass failed keeps the routes it had.
       if (!guard.failing(spec.name())) {
         lastRoutes.put(
@@ -557,10 +563,29 @@ public final class Controller implements Steering, AutoCloseable {
       orphans.retire(c.project(), seen.byService(), reconcilers.keySet(), actions);
       applyBalancer(routes, statuses, balancerProblems.isEmpty());
     }
+    wakeForHeldReplicas();
     lastStatuses = List.copyOf(statuses);
     lastReadings = seen.readings();
     notifyListeners(Duration.between(started, clock.instant()), decide, statuses);
     return statuses;
+  }
+
+  /** The hold of replicas started together ends at the latest then: a pass routes them. */
+  private Instant wakeAt;
+
+  private void wakeForHeldReplicas() {
+    Instant earliest =
+        reconcilers.values().stream()
+            .map(Reconciler::heldUntil)
+            .flatMap(Optional::stream)
+            .min(Instant::compareTo)
+            .orElse(null);
+    if (earliest == null || earliest.equals(wakeAt) || !started) {
+      return;
+    }
+    wakeAt = earliest;
+    long delay = Math.max(0, Duration.between(clock.instant(), earliest).toMillis());
+    loop.schedule(this::requestPass, delay, TimeUnit.MILLISECONDS);
   }
 
   private void notifyListeners(Duration took, boolean decide, List<ServiceStatus> statuses) {

@@ -4,6 +4,8 @@ import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.policy.Durations;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,48 +36,87 @@ final class Healer {
     return crashLoop;
   }
 
-  /** What should go, by replica id, with why (for users). */
-  Map<String, String> unfit(
-      ServiceSpec spec, List<Replica> observed, Map<String, Prober.State> probed, Instant now) {
+  /**
+   * What should go, by replica id, with why (for users). Replicas that failed their probe are taken
+   * out at most {@code health.max-replacing} at a time, counting those still being stopped, those
+   * missing from {@code wanted} and those still starting: when probes fail because the host is too
+   * busy to answer them, more starts would only make it busier. The others wait, out of the
+   * balancer, and {@code waiting} says so. Exited replicas always go.
+   *
+   * @param wanted how many replicas the service should have (its last decision)
+   */
+  Verdict unfit(
+      ServiceSpec spec,
+      List<Replica> observed,
+      Map<String, Prober.State> probed,
+      Instant now,
+      int wanted) {
     Map<String, String> unfit = new HashMap<>();
-    var health = spec.health();
+    List<Replica> failingProbes = new ArrayList<>();
+    Map<String, String> probeWhy = new HashMap<>();
+    int starting = 0;
     for (Replica r : observed) {
       if (r.draining()) {
         continue;
       }
       Prober.State p = probed.getOrDefault(r.id(), Prober.State.NONE);
-      String why = null;
       if (r.state() == Replica.State.EXITED) {
-        why = r.exit().describe();
+        unfit.put(r.id(), r.exit().describe());
       } else if (r.state() == Replica.State.CREATED
-          && olderThan(r.createdAt(), health.startPeriod(), now)) {
-        why = "created but never started within health.start-period";
-      } else if (r.readiness() == Replica.Readiness.UNKNOWN
-          && p.waitingSince() != null
-          && olderThan(p.waitingSince(), health.startPeriod(), now)) {
-        why =
-            "not ready within health.start-period "
-                + Durations.format(health.startPeriod())
-                + " (last probe: "
-                + p.detail()
-                + ")";
-      } else if (r.readiness() == Replica.Readiness.UNHEALTHY
-          && p.unhealthySince() != null
-          && olderThan(p.unhealthySince(), health.replaceAfter(), now)) {
-        why =
-            "unhealthy for health.replace-after "
-                + Durations.format(health.replaceAfter())
-                + " (last probe: "
-                + p.detail()
-                + ")";
+          && olderThan(r.createdAt(), spec.health().startPeriod(), now)) {
+        unfit.put(r.id(), "created but never started within health.start-period");
+      } else {
+        String why = probeFailure(spec, r, p, now);
+        if (why != null) {
+          failingProbes.add(r);
+          probeWhy.put(r.id(), why);
+        } else if (r.state() == Replica.State.RUNNING
+            && r.readiness() == Replica.Readiness.UNKNOWN) {
+          starting++;
+        }
       }
+    }
+    String waiting = "";
+    int active = (int) observed.stream().filter(r -> r.active() && !r.warm()).count();
+    int limit = spec.health().maxReplacing().replicasFrom(Math.max(active, wanted));
+    int beingStopped = (int) failingProbes.stream().filter(r -> failed.contains(r.id())).count();
+    int repairing = starting + beingStopped + Math.max(0, wanted - active);
+    // Those already being replaced keep their place; the oldest failures go first.
+    failingProbes.sort(
+        Comparator.comparing((Replica r) -> !failed.contains(r.id()))
+            .thenComparing(r -> since(probed.getOrDefault(r.id(), Prober.State.NONE))));
+    int budget = limit - repairing;
+    int waitingTurn = 0;
+    for (Replica r : failingProbes) {
+      if (failed.contains(r.id())) {
+        unfit.put(r.id(), probeWhy.get(r.id()));
+      } else if (budget > 0) {
+        unfit.put(r.id(), probeWhy.get(r.id()));
+        budget--;
+        repairing++;
+      } else {
+        waitingTurn++;
+      }
+    }
+    if (waitingTurn > 0) {
+      waiting =
+          waitingTurn
+              + " replica(s) failing their probe wait their turn, out of the balancer: "
+              + repairing
+              + " being replaced, at most "
+              + limit
+              + " at once (health.max-replacing "
+              + spec.health().maxReplacing()
+              + ")";
+    }
+    for (Replica r : observed) {
+      String why = unfit.get(r.id());
       if (why != null) {
-        unfit.put(r.id(), why);
         if (failed.add(r.id())) {
           crashLoop.failed(now, r.name() + " " + why);
           LOG.warn("{}: {} {}", spec.name(), r.name(), why);
         }
-      } else {
+      } else if (!r.draining()) {
         Integer seen = restarts.put(r.id(), r.restarts());
         if (seen != null && r.restarts() > seen) {
           String what = r.name() + " restarted in place after it " + r.exit().describe();
@@ -88,7 +129,38 @@ final class Healer {
         .anyMatch(r -> r.ready() && r.startedAt().isAfter(crashLoop.lastFailureAt()))) {
       crashLoop.recovered();
     }
-    return unfit;
+    return new Verdict(unfit, waiting);
+  }
+
+  /** What goes, by replica id with why; and what waits to, for users (empty when nothing). */
+  record Verdict(Map<String, String> unfit, String waiting) {}
+
+  /** Why a replica's probe says it will not serve again, or null. */
+  private static String probeFailure(ServiceSpec spec, Replica r, Prober.State p, Instant now) {
+    var health = spec.health();
+    if (r.readiness() == Replica.Readiness.UNKNOWN
+        && p.waitingSince() != null
+        && olderThan(p.waitingSince(), health.startPeriod(), now)) {
+      return "not ready within health.start-period "
+          + Durations.format(health.startPeriod())
+          + " (last probe: "
+          + p.detail()
+          + ")";
+    }
+    if (r.readiness() == Replica.Readiness.UNHEALTHY
+        && p.unhealthySince() != null
+        && olderThan(p.unhealthySince(), health.replaceAfter(), now)) {
+      return "unhealthy for health.replace-after "
+          + Durations.format(health.replaceAfter())
+          + " (last probe: "
+          + p.detail()
+          + ")";
+    }
+    return null;
+  }
+
+  private static Instant since(Prober.State p) {
+    return p.unhealthySince() != null ? p.unhealthySince() : p.waitingSince();
   }
 
   private static boolean olderThan(Instant since, Duration age, Instant now) {

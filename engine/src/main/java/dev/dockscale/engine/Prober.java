@@ -17,13 +17,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keeps the readiness of every running replica: a starting replica is probed every {@link #EAGER}
  * until it first answers (so it is seen ready within about that of listening), a ready or unhealthy
  * one every {@code health.interval}. {@code retries} failures in a row make a ready replica
  * unhealthy; one pass makes it ready again. A probe that could not be made (the probe channel is
- * down) changes nothing. Each change calls {@code onChange}, so the engine acts at once.
+ * down) changes nothing, and neither does a timeout while most replicas' last probes timed out (at
+ * least {@link #HOST_WIDE}): that is the host or the probe path too busy to answer in time, not
+ * each replica failing, and taking them all out of the balancer would serve nobody. Each change
+ * calls {@code onChange}, so the engine acts at once.
  *
  * <p>{@link #poll} starts the probes that are due; a driver calls it often (the controller every
  * {@link #EAGER}; tests by hand). At most one probe per replica is in flight.
@@ -32,10 +36,18 @@ final class Prober {
 
   static final Duration EAGER = Duration.ofMillis(100);
 
+  /** Timeouts at once, from at least half the replicas, that say the host rather than them. */
+  static final int HOST_WIDE = 3;
+
   private final ReadinessProbe probe;
   private final Clock clock;
   private final Runnable onChange;
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+
+  /** Whether each probed replica's last answer was a timeout, and how many were. */
+  private final Map<String, Boolean> lastTimedOut = new ConcurrentHashMap<>();
+
+  private final AtomicInteger timedOut = new AtomicInteger();
 
   Prober(ReadinessProbe probe, Clock clock, Runnable onChange) {
     this.probe = probe;
@@ -120,6 +132,13 @@ final class Prober {
       if (result.outcome() == Outcome.UNKNOWN) {
         return false;
       }
+      boolean timeout = result.outcome() == Outcome.TIMEOUT;
+      answered(id, timeout);
+      String hostWide = timeout ? hostWide() : "";
+      if (!hostWide.isEmpty()) {
+        detail = result.detail() + "; not counted: " + hostWide;
+        return false;
+      }
       Readiness before = readiness;
       if (result.outcome() == Outcome.PASS) {
         failures = 0;
@@ -146,6 +165,36 @@ final class Prober {
     }
   }
 
+  private void answered(String id, boolean timeout) {
+    Boolean before = lastTimedOut.put(id, timeout);
+    if (Boolean.TRUE.equals(before)) {
+      timedOut.decrementAndGet();
+    }
+    if (timeout) {
+      timedOut.incrementAndGet();
+    }
+  }
+
+  private void forget(String id) {
+    if (Boolean.TRUE.equals(lastTimedOut.remove(id))) {
+      timedOut.decrementAndGet();
+    }
+  }
+
+  /** Why timeouts now say more of the host than of the replicas, or "" when they do not. */
+  String hostWide() {
+    int out = timedOut.get();
+    int answered = lastTimedOut.size();
+    if (out < HOST_WIDE || out * 2 < answered) {
+      return "";
+    }
+    return out
+        + " of "
+        + answered
+        + " replicas' last probes timed out (the host or the probe path is too busy to answer in"
+        + " time, not this replica alone)";
+  }
+
   /**
    * Tracks exactly these replicas from now on (each with how to probe it); a replica restarted in
    * place starts over as not ready, one probed another way (a reload changed its health settings)
@@ -168,6 +217,7 @@ final class Prober {
           }
         });
     tracked.keySet().retainAll(keep);
+    lastTimedOut.keySet().stream().filter(id -> !keep.contains(id)).toList().forEach(this::forget);
     return added;
   }
 

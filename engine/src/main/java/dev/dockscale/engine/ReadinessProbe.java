@@ -22,6 +22,11 @@ public interface ReadinessProbe {
       return new Result(Outcome.FAIL, detail);
     }
 
+    /** No answer within the probe's timeout: a failure, unless most replicas time out at once. */
+    public static Result timedOut(String detail) {
+      return new Result(Outcome.TIMEOUT, detail);
+    }
+
     /** The probe itself could not be made (its channel is down): says nothing of the replica. */
     public static Result unknown(String detail) {
       return new Result(Outcome.UNKNOWN, detail);
@@ -31,6 +36,7 @@ public interface ReadinessProbe {
   enum Outcome {
     PASS,
     FAIL,
+    TIMEOUT,
     UNKNOWN
   }
 

@@ -2,8 +2,10 @@ package dev.dockscale.engine;
 
 import dev.dockscale.config.ServiceSpec;
 import dev.dockscale.metrics.ReplicaMetrics;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reconciles one service, level-triggered: one pass at a time on the loop thread, and a pass run
@@ -43,4 +45,9 @@ interface Reconciler {
 
   /** Called once the balancer routes exactly {@code status}'s backends (drain timers start). */
   default void balancerConfirmed(ServiceStatus status) {}
+
+  /** When replicas held out of the balancer must be routed at the latest: a pass is due then. */
+  default Optional<Instant> heldUntil() {
+    return Optional.empty();
+  }
 }

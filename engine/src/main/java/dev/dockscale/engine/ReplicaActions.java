@@ -40,8 +40,12 @@ final class ReplicaActions {
     this.executor = executor;
   }
 
-  /** What a batch of starts came to: how many started, and why the others did not. */
-  record Started(int count, List<String> failures) {}
+  /** What a batch of starts came to: the names of those started, and why the others did not. */
+  record Started(List<String> names, List<String> failures) {
+    int count() {
+      return names.size();
+    }
+  }
 
   ContainerRuntime.ImageState prepareImage(String image) {
     return runtime.prepareImage(image);
@@ -80,7 +84,7 @@ final class ReplicaActions {
       f.whenComplete((r, e) -> starting.remove(replica.index()));
       starts.add(f);
     }
-    int started = 0;
+    List<String> started = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     long deadline = System.nanoTime() + START_WAIT.toNanos();
     for (int i = 0; i < starts.size(); i++) {
@@ -88,7 +92,7 @@ final class ReplicaActions {
       try {
         long left = Math.max(0, deadline - System.nanoTime());
         Replica r = starts.get(i).get(left, TimeUnit.NANOSECONDS);
-        started++;
+        started.add(r.name());
         acted.add("started " + r.name() + (replica.replaces().isEmpty() ? "" : " (a replacement)"));
         LOG.info("{}: started {}", replica.service(), r.name());
       } catch (TimeoutException e) {

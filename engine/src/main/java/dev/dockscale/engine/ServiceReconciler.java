@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -34,6 +35,10 @@ final class ServiceReconciler implements Reconciler {
   private final Healer healer = new Healer();
   private final Drains drains;
   private final Decider decider;
+  private final RoutingBatch batch = new RoutingBatch();
+
+  /** Ready replicas this pass keeps out of the balancer for their batch, by name. */
+  private volatile Set<String> held = Set.of();
 
   ServiceReconciler(
       String project,
@@ -102,7 +107,16 @@ final class ServiceReconciler implements Reconciler {
     forgetAbsent(observed);
 
     actions.backgroundFailures().forEach(f -> healer.crashLoop().failed(now, f));
-    Map<String, String> unfit = dryRun ? Map.of() : healer.unfit(spec, observed, probed, now);
+    Map<String, String> unfit = Map.of();
+    if (!dryRun) {
+      Decision last = decider.last();
+      int wanted = last == null ? spec.policy().min() : last.desired();
+      Healer.Verdict verdict = healer.unfit(spec, observed, probed, now, wanted);
+      unfit = verdict.unfit();
+      if (!verdict.waiting().isEmpty()) {
+        problems.add(verdict.waiting());
+      }
+    }
     for (Replica r : observed) {
       if (unfit.containsKey(r.id())) {
         actions.stop(r, unfit.get(r.id()), spec.stopTimeout(), acted);
@@ -137,7 +151,9 @@ final class ServiceReconciler implements Reconciler {
       if (missing > 0 && mayStart) {
         // After a failure, one replica at a time: a broken image fails once per back-off.
         int count = healer.crashLoop().failures() > 0 ? 1 : missing;
-        added += start(observed, count, "", false, acted, problems);
+        ReplicaActions.Started started = start(observed, count, "", acted, problems);
+        batch.started(started.names(), spec.batchWait());
+        added += started.count();
       } else if (missing > 0 && decide) {
         decider.notCarriedOut(spec, decision, problems);
       }
@@ -168,7 +184,13 @@ final class ServiceReconciler implements Reconciler {
     if (decided) {
       decider.record(spec, decision, scaled);
     }
+    held = batch.held(observed, this::routable, now, acted);
     return new ServiceStatus(spec.name(), observed, decision, acted, problems);
+  }
+
+  @Override
+  public Optional<Instant> heldUntil() {
+    return batch.heldUntil();
   }
 
   @Override
@@ -225,21 +247,20 @@ final class ServiceReconciler implements Reconciler {
     return may;
   }
 
-  /** Starts {@code count} replicas; returns how many started. Failures feed the crash loop. */
-  private int start(
+  /** Starts {@code count} replicas and waits for them. Failures feed the crash loop. */
+  private ReplicaActions.Started start(
       List<Replica> observed,
       int count,
       String replaces,
-      boolean warm,
       List<String> acted,
       List<String> problems) {
     List<ReplicaSpec> specs =
         actions.freeIndexes(observed, count).stream()
-            .map(index -> Templates.replica(project, network, spec, index, replaces, warm))
+            .map(index -> Templates.replica(project, network, spec, index, replaces, false))
             .toList();
     ReplicaActions.Started started = actions.start(specs, acted, problems);
     started.failures().forEach(f -> healer.crashLoop().failed(clock.instant(), f));
-    return started.count();
+    return started;
   }
 
   /** Scale-in: drains {@code count} victims; returns how many were taken out. */
@@ -290,7 +311,7 @@ final class ServiceReconciler implements Reconciler {
       return;
     }
     acted.add("rolling " + old.name() + " (" + outdated.size() + " of the old template left)");
-    start(observed, 1, old.id(), false, acted, problems);
+    start(observed, 1, old.id(), acted, problems);
   }
 
   /**
@@ -330,15 +351,19 @@ final class ServiceReconciler implements Reconciler {
     drains.retain(present);
   }
 
-  /** The replicas that should take traffic: active and ready. */
+  /** The replicas that should take traffic: active and ready, and not held for their batch. */
   @Override
   public List<Balancer.Backend> backends(ServiceStatus status) {
+    Set<String> holding = held;
     return status.replicas().stream()
-        .filter(
-            r -> r.active() && r.ready() && !actions.stopping(r.id()) && !drains.leaving(r.id()))
+        .filter(r -> routable(r) && !holding.contains(r.name()))
         .sorted(Comparator.comparingInt(Replica::index))
         .map(r -> new Balancer.Backend(r.name(), r.address(), spec.port()))
         .toList();
+  }
+
+  private boolean routable(Replica r) {
+    return r.active() && r.ready() && !actions.stopping(r.id()) && !drains.leaving(r.id());
   }
 
   /** Called once the balancer routes exactly {@code status}'s backends: drain timers start now. */

@@ -53,7 +53,8 @@ final class Fakes {
             Duration.ofSeconds(1),
             3,
             Duration.ofSeconds(60),
-            Duration.ofSeconds(30)),
+            Duration.ofSeconds(30),
+            Change.percent(25)),
         new ScalingPolicy(
             "classic",
             min,
@@ -65,7 +66,55 @@ final class Fakes {
         Duration.ofSeconds(5),
         Duration.ofSeconds(2),
         warm,
+        Duration.ZERO,
         List.of());
+  }
+
+  /** {@code s} with replicas started together routed together, waiting at most {@code wait}. */
+  static ServiceSpec withBatchWait(ServiceSpec s, Duration wait) {
+    return new ServiceSpec(
+        s.name(),
+        s.image(),
+        s.port(),
+        s.env(),
+        s.resources(),
+        s.health(),
+        s.policy(),
+        s.path(),
+        s.drain(),
+        s.stopTimeout(),
+        s.startup(),
+        s.warm(),
+        wait,
+        s.placement());
+  }
+
+  /** {@code s} replacing at most {@code max} replicas at once for failing their probe. */
+  static ServiceSpec withMaxReplacing(ServiceSpec s, Change max) {
+    var h = s.health();
+    return new ServiceSpec(
+        s.name(),
+        s.image(),
+        s.port(),
+        s.env(),
+        s.resources(),
+        new ServiceSpec.HealthSpec(
+            h.path(),
+            h.tcp(),
+            h.interval(),
+            h.timeout(),
+            h.retries(),
+            h.startPeriod(),
+            h.replaceAfter(),
+            max),
+        s.policy(),
+        s.path(),
+        s.drain(),
+        s.stopTimeout(),
+        s.startup(),
+        s.warm(),
+        s.batchWait(),
+        s.placement());
   }
 
   static DockscaleConfig config(ServiceSpec... services) {
@@ -366,6 +415,10 @@ final class Fakes {
   /** A probe that passes for replicas named in {@link #serving} and fails for the others. */
   static final class Probe implements ReadinessProbe {
     final Set<String> serving = new HashSet<>();
+
+    /** Replicas whose probes time out. */
+    final Set<String> hanging = new HashSet<>();
+
     boolean channelDown;
     int probes;
 
@@ -374,6 +427,9 @@ final class Fakes {
       probes++;
       if (channelDown) {
         return CompletableFuture.completedFuture(Result.unknown("balancer down"));
+      }
+      if (hanging.contains(target.name())) {
+        return CompletableFuture.completedFuture(Result.timedOut("no answer within 1000 ms"));
       }
       return CompletableFuture.completedFuture(
           serving.contains(target.name()) ? Result.pass() : Result.fail("connection refused"));

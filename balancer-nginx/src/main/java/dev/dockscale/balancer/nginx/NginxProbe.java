@@ -151,7 +151,7 @@ public final class NginxProbe implements ReadinessProbe, AutoCloseable {
       return Result.pass();
     }
     if (cause instanceof SocketTimeoutException) {
-      return Result.fail("no answer within " + target.timeout().toMillis() + " ms");
+      return Result.timedOut("no answer within " + target.timeout().toMillis() + " ms");
     }
     if (cause instanceof ConnectException) {
       return Result.unknown("the probe gateway does not answer");

@@ -31,6 +31,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,6 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class DockerRuntime implements ContainerRuntime {
 
   private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
+
+  /** Containers removed at once by {@link #removeProject}. */
+  private static final int REMOVERS = 8;
 
   private final DockerClient docker;
   private final ImagePreparer preparer;
@@ -138,6 +145,7 @@ public final class DockerRuntime implements ContainerRuntime {
       host.withCpusetCpus(spec.cpuset());
     }
     String id;
+    long asked = System.nanoTime();
     try {
       id = create(spec, name, labels, host);
     } catch (NotFoundException e) {
@@ -158,6 +166,7 @@ public final class DockerRuntime implements ContainerRuntime {
       id = create(spec, name, labels, host);
     }
     inspected.starting(id);
+    long created = System.nanoTime();
     try {
       docker.startContainerCmd(id).exec();
     } catch (RuntimeException e) {
@@ -171,9 +180,16 @@ public final class DockerRuntime implements ContainerRuntime {
       throw new RuntimeUnavailableException(
           "the engine refused to start " + name + ": " + String.valueOf(e.getMessage()).trim(), e);
     }
+    long startReturned = System.nanoTime();
     Replica started;
     try {
       started = ReplicaMapper.replica(docker.inspectContainerCmd(id).exec(), spec.network());
+      LOG.debug(
+          "{}: created in {} ms, started in {} ms, inspected in {} ms",
+          name,
+          (created - asked) / 1_000_000,
+          (startReturned - created) / 1_000_000,
+          (System.nanoTime() - startReturned) / 1_000_000);
     } catch (RuntimeException e) {
       inspected.forget(id);
       throw e;
@@ -347,27 +363,44 @@ public final class DockerRuntime implements ContainerRuntime {
             .withShowAll(true)
             .withLabelFilter(Labels.project(project))
             .exec();
-    containers.parallelStream()
-        .forEach(
-            c -> {
-              try {
-                if ("running".equals(c.getState())) {
-                  docker.stopContainerCmd(c.getId()).withTimeout(5).exec();
-                }
-              } catch (NotFoundException | NotModifiedException ignored) {
-                // Already stopped or gone.
-              }
-              try {
-                docker.removeContainerCmd(c.getId()).withForce(true).exec();
-              } catch (NotFoundException ignored) {
-                // Gone meanwhile.
-              }
-            });
+    // Several at a time (the Engine does much of a removal in parallel), never hundreds at once.
+    ExecutorService removers = Executors.newFixedThreadPool(REMOVERS);
+    try {
+      List<Future<?>> removals = new ArrayList<>();
+      for (Container c : containers) {
+        removals.add(removers.submit(() -> stopAndRemove(c)));
+      }
+      for (Future<?> removal : removals) {
+        removal.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RuntimeUnavailableException("interrupted while removing project " + project, e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+    } finally {
+      removers.shutdownNow();
+    }
     containers.forEach(c -> removed.add("container " + c.getNames()[0].replaceFirst("^/", "")));
     if (ProjectNetworks.removeOwned(docker, project, network)) {
       removed.add("network " + network);
     }
     return removed;
+  }
+
+  private void stopAndRemove(Container c) {
+    try {
+      if ("running".equals(c.getState())) {
+        docker.stopContainerCmd(c.getId()).withTimeout(5).exec();
+      }
+    } catch (NotFoundException | NotModifiedException ignored) {
+      // Already stopped or gone.
+    }
+    try {
+      docker.removeContainerCmd(c.getId()).withForce(true).exec();
+    } catch (NotFoundException ignored) {
+      // Gone meanwhile.
+    }
   }
 
   /** Runs a change of containers; whatever it did, the next look lists them again. */
