@@ -121,6 +121,13 @@ final class ConfigReader {
               .problem(
                   "Swarm services have no cpuset; remove it, or use placement to choose nodes");
         }
+        if (spec.resources().boosted()) {
+          s.child("resources")
+              .child("startup-cpus")
+              .problem(
+                  "is read only with 'runtime: docker' (a Swarm task's limits are the service's);"
+                      + " remove it");
+        }
         if (s.has("batch-wait")) {
           s.child("batch-wait")
               .problem(

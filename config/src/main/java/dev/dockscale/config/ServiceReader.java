@@ -175,8 +175,19 @@ final class ServiceReader {
   }
 
   private static Resources resources(Node r) {
-    r.allow("cpus", "memory", "cpuset");
+    r.allow("cpus", "memory", "cpuset", "startup-cpus");
     double cpus = r.decimal("cpus", 0.5, 0.01, 1024);
+    double startupCpus = r.decimal("startup-cpus", cpus, 0.01, 1024);
+    if (startupCpus < cpus) {
+      r.child("startup-cpus")
+          .problem(
+              "must be at least resources.cpus ("
+                  + Node.fmt(cpus)
+                  + "), got "
+                  + Node.fmt(startupCpus)
+                  + ": it is what a replica may use until it is first ready, then cpus");
+      startupCpus = cpus;
+    }
     long memory = r.size("memory", DEFAULT_MEMORY);
     if (memory < MIN_MEMORY) {
       r.child("memory").problem("must be at least 6m (Docker's minimum)");
@@ -190,7 +201,7 @@ final class ServiceReader {
       r.child("cpuset")
           .problem("'" + cpuset + "' is not a cpuset: write e.g. \"0\", \"0-1\" or \"0,2\"");
     }
-    return new Resources(cpus, memory, cpuset);
+    return new Resources(cpus, memory, cpuset, startupCpus);
   }
 
   private static HealthSpec health(Node h) {

@@ -57,8 +57,23 @@ public record ServiceSpec(
     }
   }
 
-  /** Per-replica limits: CPUs (Docker's NanoCPUs), memory in bytes, and an optional cpuset. */
-  public record Resources(double cpus, long memoryBytes, String cpuset) {}
+  /**
+   * Per-replica limits: CPUs (Docker's NanoCPUs), memory in bytes, and an optional cpuset.
+   *
+   * @param startupCpus the CPUs a replica may use until it is first ready (a start-up boost), then
+   *     {@code cpus}; equal to {@code cpus} for none
+   */
+  public record Resources(double cpus, long memoryBytes, String cpuset, double startupCpus) {
+
+    /** Limits without a start-up boost. */
+    public Resources(double cpus, long memoryBytes, String cpuset) {
+      this(cpus, memoryBytes, cpuset, cpus);
+    }
+
+    public boolean boosted() {
+      return startupCpus > cpus;
+    }
+  }
 
   /**
    * Readiness, probed by dockscale from outside the replica (through the balancer's loopback-only

@@ -21,6 +21,12 @@ public non-sealed interface ContainerRuntime extends ReplicaRuntime {
    */
   Replica promote(Replica replica);
 
+  /**
+   * Ends a replica's start-up boost: a replica started with more CPUs than its limit is set to
+   * {@code cpus}. Nothing happens to one started without a boost, or already set; safe to repeat.
+   */
+  void endStartupBoost(Replica replica, double cpus);
+
   /** Marks a replica as draining, in a way that outlives a restart of dockscale. */
   void markDraining(Replica replica);
 

@@ -20,6 +20,9 @@ public final class Labels {
   /** The id of the replica a replica was started to replace. */
   public static final String REPLACES = "dockscale.replaces";
 
+  /** The CPUs a replica was started with until it is first ready (a start-up boost). */
+  public static final String STARTUP_CPUS = "dockscale.startup-cpus";
+
   /** {@code true}: scale-in never chooses this replica. */
   public static final String PROTECT = "dockscale.protect";
 

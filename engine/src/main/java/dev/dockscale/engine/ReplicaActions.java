@@ -35,6 +35,9 @@ final class ReplicaActions {
   private final Set<String> stopping = ConcurrentHashMap.newKeySet();
   private final Queue<String> failedInBackground = new ConcurrentLinkedQueue<>();
 
+  /** Replicas whose start-up boost was ended (or found to be none) this run, by id. */
+  private final Set<String> boostEnded = ConcurrentHashMap.newKeySet();
+
   ReplicaActions(ContainerRuntime runtime, Executor executor) {
     this.runtime = runtime;
     this.executor = executor;
@@ -110,6 +113,35 @@ final class ReplicaActions {
       }
     }
     return new Started(started, failures);
+  }
+
+  /**
+   * Ends these ready replicas' start-up boosts in the background (a pass never waits for it), each
+   * once per run of dockscale: the runtime knows which were started boosted.
+   */
+  void endStartupBoosts(List<Replica> ready, double cpus) {
+    for (Replica replica : ready) {
+      if (!boostEnded.add(replica.id())) {
+        continue;
+      }
+      CompletableFuture.runAsync(() -> runtime.endStartupBoost(replica, cpus), executor)
+          .whenComplete(
+              (v, e) -> {
+                if (e != null) {
+                  boostEnded.remove(replica.id());
+                  LOG.warn(
+                      "{}: could not end the start-up boost of {} (tried again next pass): {}",
+                      replica.service(),
+                      replica.name(),
+                      e.toString());
+                }
+              });
+    }
+  }
+
+  /** What is kept per replica goes with the replica. */
+  void retain(Set<String> present) {
+    boostEnded.retainAll(present);
   }
 
   /** Pauses a ready warm-pool replica; false (logged) when the runtime could not. */

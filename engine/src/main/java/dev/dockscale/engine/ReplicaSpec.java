@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param image the image it runs
  * @param env its environment, templates already filled in
  * @param cpus its CPU limit in cores
+ * @param startupCpus its CPU limit until it is first ready (a start-up boost); {@code cpus} for
+ *     none
  * @param memoryBytes its memory limit
  * @param cpuset the CPUs it may run on, empty for any
  * @param template the hash of everything above that a roll replaces replicas for
@@ -29,6 +31,7 @@ public record ReplicaSpec(
     String image,
     Map<String, String> env,
     double cpus,
+    double startupCpus,
     long memoryBytes,
     String cpuset,
     String template,
@@ -42,7 +45,13 @@ public record ReplicaSpec(
     Objects.requireNonNull(image, "image");
     env = Map.copyOf(env);
     cpuset = cpuset == null ? "" : cpuset;
+    startupCpus = Math.max(startupCpus, cpus);
     replaces = replaces == null ? "" : replaces;
+  }
+
+  /** Whether it starts with more CPUs than its limit, until it is first ready. */
+  public boolean boosted() {
+    return startupCpus > cpus;
   }
 
   /** The container name: {@code project-service-index}. */

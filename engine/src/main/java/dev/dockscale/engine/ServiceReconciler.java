@@ -107,6 +107,11 @@ final class ServiceReconciler implements Reconciler {
     forgetAbsent(observed);
 
     actions.backgroundFailures().forEach(f -> healer.crashLoop().failed(now, f));
+    if (!dryRun) {
+      actions.endStartupBoosts(
+          observed.stream().filter(r -> r.readiness() == Replica.Readiness.READY).toList(),
+          spec.resources().cpus());
+    }
     Map<String, String> unfit = Map.of();
     if (!dryRun) {
       Decision last = decider.last();
@@ -349,6 +354,7 @@ final class ServiceReconciler implements Reconciler {
     observed.forEach(r -> present.add(r.id()));
     healer.retain(present);
     drains.retain(present);
+    actions.retain(present);
   }
 
   /** The replicas that should take traffic: active and ready, and not held for their batch. */

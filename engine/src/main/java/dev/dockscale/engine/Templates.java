@@ -53,6 +53,7 @@ final class Templates {
         spec.image(),
         spec.envFor(name, index),
         spec.resources().cpus(),
+        spec.resources().startupCpus(),
         spec.resources().memoryBytes(),
         spec.resources().cpuset(),
         hash(spec),

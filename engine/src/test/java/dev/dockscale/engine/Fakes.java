@@ -89,6 +89,26 @@ final class Fakes {
         s.placement());
   }
 
+  /** {@code s} whose replicas start with {@code startupCpus} until they are first ready. */
+  static ServiceSpec withStartupCpus(ServiceSpec s, double startupCpus) {
+    var r = s.resources();
+    return new ServiceSpec(
+        s.name(),
+        s.image(),
+        s.port(),
+        s.env(),
+        new ServiceSpec.Resources(r.cpus(), r.memoryBytes(), r.cpuset(), startupCpus),
+        s.health(),
+        s.policy(),
+        s.path(),
+        s.drain(),
+        s.stopTimeout(),
+        s.startup(),
+        s.warm(),
+        s.batchWait(),
+        s.placement());
+  }
+
   /** {@code s} replacing at most {@code max} replicas at once for failing their probe. */
   static ServiceSpec withMaxReplacing(ServiceSpec s, Change max) {
     var h = s.health();
@@ -136,6 +156,10 @@ final class Fakes {
     final Set<String> missingImages = new HashSet<>();
     final Set<String> failingImages = new HashSet<>();
     final List<String> log = new ArrayList<>();
+
+    /** Replicas started with a start-up boost not ended yet (the Engine's own record of it). */
+    final Set<String> boosted = new HashSet<>();
+
     boolean down;
     int next = 1;
 
@@ -194,7 +218,15 @@ final class Fakes {
               0,
               null);
       containers.put(id, r);
-      log.add("start " + spec.name() + " " + spec.image());
+      log.add(
+          "start "
+              + spec.name()
+              + " "
+              + spec.image()
+              + (spec.boosted() ? " with " + spec.startupCpus() + " CPUs" : ""));
+      if (spec.boosted()) {
+        boosted.add(id);
+      }
       return r;
     }
 
@@ -231,6 +263,13 @@ final class Fakes {
       containers.put(r.id(), promoted);
       log.add("promote " + name);
       return promoted;
+    }
+
+    @Override
+    public synchronized void endStartupBoost(Replica replica, double cpus) {
+      if (boosted.remove(replica.id())) {
+        log.add("boost over " + replica.name() + " at " + cpus + " CPUs");
+      }
     }
 
     @Override

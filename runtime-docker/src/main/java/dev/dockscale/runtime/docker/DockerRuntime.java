@@ -45,6 +45,12 @@ public final class DockerRuntime implements ContainerRuntime {
 
   private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
 
+  /** Replicas started with a start-up boost not ended yet, by id. */
+  private final Set<String> boosted = ConcurrentHashMap.newKeySet();
+
+  /** Replicas whose boost label was seen, so that a boost is ended once per run. */
+  private final Set<String> boostSeen = ConcurrentHashMap.newKeySet();
+
   /** Containers removed at once by {@link #removeProject}. */
   private static final int REMOVERS = 8;
 
@@ -104,6 +110,12 @@ public final class DockerRuntime implements ContainerRuntime {
     Set<String> present = new HashSet<>();
     for (Container c : containers) {
       present.add(c.getId());
+      if (c.getLabels() != null
+          && c.getLabels().containsKey(Labels.STARTUP_CPUS)
+          && boostSeen.add(c.getId())) {
+        // Started boosted, maybe by an earlier run: its boost is ended (again) once it is ready.
+        boosted.add(c.getId());
+      }
       try {
         replicas.add(inspected.get(c, network, watched));
       } catch (NotFoundException gone) {
@@ -111,6 +123,8 @@ public final class DockerRuntime implements ContainerRuntime {
       }
     }
     inspected.retain(present);
+    boosted.retainAll(present);
+    boostSeen.retainAll(present);
     return replicas;
   }
 
@@ -134,10 +148,13 @@ public final class DockerRuntime implements ContainerRuntime {
     if (!spec.replaces().isEmpty()) {
       labels.put(Labels.REPLACES, spec.replaces());
     }
+    if (spec.boosted()) {
+      labels.put(Labels.STARTUP_CPUS, Double.toString(spec.startupCpus()));
+    }
     HostConfig host =
         HostConfig.newHostConfig()
             .withNetworkMode(spec.network())
-            .withNanoCPUs(Math.round(spec.cpus() * 1e9))
+            .withNanoCPUs(nanoCpus(spec.startupCpus()))
             .withMemory(spec.memoryBytes())
             .withMemorySwap(spec.memoryBytes())
             .withRestartPolicy(RestartPolicy.unlessStoppedRestart());
@@ -195,7 +212,31 @@ public final class DockerRuntime implements ContainerRuntime {
       throw e;
     }
     inspected.started(started);
+    if (spec.boosted()) {
+      boostSeen.add(id);
+      boosted.add(id);
+    }
     return started;
+  }
+
+  private static long nanoCpus(double cpus) {
+    return Math.round(cpus * 1e9);
+  }
+
+  @Override
+  public void endStartupBoost(Replica replica, double cpus) {
+    if (!boosted.remove(replica.id())) {
+      return;
+    }
+    try {
+      docker.updateContainerCmd(replica.id()).withNanoCPUs(nanoCpus(cpus)).exec();
+    } catch (NotFoundException gone) {
+      return;
+    } catch (RuntimeException e) {
+      boosted.add(replica.id());
+      throw e;
+    }
+    LOG.debug("{}: start-up boost over, {} CPUs", replica.name(), cpus);
   }
 
   private String create(
