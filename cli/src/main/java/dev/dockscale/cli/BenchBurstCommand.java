@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
  * A burst: a service of the sample backend at one replica is told to have ten (its minimum raised
  * by a config reload), and the clock runs until nginx routes to all ten, ready, for the same loop
  * starting the nine new replicas one after another (one action thread, the baseline) and all at
- * once (the engine's own pool), in one run. Each round also counts the balancer's reloads and
- * checks through nginx on 127.0.0.1 that ten replicas answer.
+ * once (the engine's own pool), and all at once with a start-up boost ({@code startup-cpus: 2}), in
+ * one run. Each round also counts the balancer's reloads and checks through nginx on 127.0.0.1 that
+ * ten replicas answer.
  */
 @Command(
     name = "bench-burst",
@@ -58,18 +59,22 @@ final class BenchBurstCommand implements Callable<Integer> {
           spec.commandLine(), "--rounds must be 1..50 and --to 2..30");
     }
     PrintWriter out = spec.commandLine().getOut();
-    List<Round> sequential = run("sequential", true, out);
-    List<Round> parallel = run("parallel", false, out);
+    List<Round> sequential = run("sequential", true, 0, out);
+    List<Round> parallel = run("parallel", false, 0, out);
+    List<Round> boosted = run("parallel, startup-cpus 2", false, 2, out);
     double base = BenchReactionCommand.percentile(seconds(sequential), 50);
     out.println();
-    out.printf("%-22s %8s %8s %10s %14s%n", "starts", "p50", "max", "vs base", "reloads/burst");
+    out.printf("%-26s %8s %8s %10s %14s%n", "starts", "p50", "max", "vs base", "reloads/burst");
     for (var row :
-        List.of(List.of("sequential (baseline)", sequential), List.of("parallel", parallel))) {
+        List.of(
+            List.of("sequential (baseline)", sequential),
+            List.of("parallel", parallel),
+            List.of("parallel, startup-cpus 2", boosted))) {
       @SuppressWarnings("unchecked")
       List<Round> r = (List<Round>) row.get(1);
       double p50 = BenchReactionCommand.percentile(seconds(r), 50);
       out.printf(
-          "%-22s %7.2fs %7.2fs %9.2fx %14.1f%n",
+          "%-26s %7.2fs %7.2fs %9.2fx %14.1f%n",
           row.get(0),
           p50,
           BenchReactionCommand.percentile(seconds(r), 100),
@@ -84,11 +89,13 @@ final class BenchBurstCommand implements Callable<Integer> {
     return rounds.stream().mapToDouble(Round::seconds).toArray();
   }
 
-  private List<Round> run(String mode, boolean oneAtATime, PrintWriter out) throws Exception {
+  private List<Round> run(String mode, boolean oneAtATime, double startupCpus, PrintWriter out)
+      throws Exception {
     String project = "dsbench-" + UUID.randomUUID().toString().substring(0, 6);
     int port = Waits.freePort();
-    DockscaleConfig one = ConfigLoader.parse(project + ".yml", yaml(project, port, 1));
-    DockscaleConfig many = ConfigLoader.parse(project + ".yml", yaml(project, port, to));
+    DockscaleConfig one = ConfigLoader.parse(project + ".yml", yaml(project, port, 1, startupCpus));
+    DockscaleConfig many =
+        ConfigLoader.parse(project + ".yml", yaml(project, port, to, startupCpus));
     ExecutorService actions = oneAtATime ? Executors.newSingleThreadExecutor() : null;
     Counting balancer = new Counting(to);
     List<Round> results = new ArrayList<>();
@@ -206,11 +213,12 @@ final class BenchBurstCommand implements Callable<Integer> {
     }
   }
 
-  static String yaml(String project, int port, int replicas) {
+  static String yaml(String project, int port, int replicas, double startupCpus) {
     return BenchReactionCommand.sampleBackend(
         project,
         port,
         "{ min: %d, max: %d }".formatted(replicas, replicas),
-        "preset: classic\ncpu: { up: 99, down: 1 }\n");
+        "preset: classic\ncpu: { up: 99, down: 1 }\n",
+        startupCpus);
   }
 }

@@ -48,7 +48,11 @@ final class BenchReactionCommand implements Callable<Integer> {
           "compare runtime: swarm with runtime: docker (both cold, metrics from the cgroup tree) instead; the engine must be a swarm manager (scripts/bench-reaction-swarm)")
   boolean swarm;
 
-  private record Mode(String name, boolean cgroups, int warm, boolean swarm) {}
+  private record Mode(String name, boolean cgroups, int warm, boolean swarm, double startupCpus) {
+    Mode(String name, boolean cgroups, int warm, boolean swarm) {
+      this(name, cgroups, warm, swarm, 0);
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -64,6 +68,7 @@ final class BenchReactionCommand implements Callable<Integer> {
             : List.of(
                 new Mode("stats-stream", false, 0, false),
                 new Mode("cgroup-cold", true, 0, false),
+                new Mode("cgroup-cold-boost", true, 0, false, 2),
                 new Mode("cgroup-warm", true, 1, false));
     List<double[]> results = new ArrayList<>();
     for (Mode mode : modes) {
@@ -90,7 +95,8 @@ final class BenchReactionCommand implements Callable<Integer> {
     DockscaleConfig config =
         ConfigLoader.parse(
             project + ".yml",
-            yaml(project, port, mode.warm()) + (mode.swarm() ? "runtime: swarm\n" : ""));
+            yaml(project, port, mode.warm(), mode.startupCpus())
+                + (mode.swarm() ? "runtime: swarm\n" : ""));
     double[] seconds = new double[steps];
     try (Stack stack = new Stack(config, line -> out.println("notice: " + line), mode.cgroups())) {
       stack.prepareImages();
@@ -134,7 +140,7 @@ final class BenchReactionCommand implements Callable<Integer> {
     return leaving == 0 && paused == warm;
   }
 
-  static String yaml(String project, int port, int warm) {
+  static String yaml(String project, int port, int warm, double startupCpus) {
     return sampleBackend(
         project,
         port,
@@ -143,7 +149,8 @@ final class BenchReactionCommand implements Callable<Integer> {
             preset: classic
             cpu: { up: 70, down: 20 }
             cooldown: { up: 1s, down: 2s }
-        """);
+        """,
+        startupCpus);
   }
 
   /**
@@ -151,6 +158,13 @@ final class BenchReactionCommand implements Callable<Integer> {
    * 127.0.0.1:{@code port}, with these {@code replicas} and {@code scale} settings.
    */
   static String sampleBackend(String project, int port, String replicas, String scale) {
+    return sampleBackend(project, port, replicas, scale, 0);
+  }
+
+  /** The same, its replicas starting with {@code startupCpus} until ready (0: no boost). */
+  static String sampleBackend(
+      String project, int port, String replicas, String scale, double startupCpus) {
+    String boost = startupCpus > 0 ? ", startup-cpus: " + startupCpus : "";
     return """
         project: %s
         interval: 1s
@@ -158,7 +172,7 @@ final class BenchReactionCommand implements Callable<Integer> {
           web:
             image: dockscale/sample-backend:latest
             env: { SERVER_NAME: "{{name}}" }
-            resources: { cpus: 0.5, memory: 256m }
+            resources: { cpus: 0.5%s, memory: 256m }
             health: { path: /health }
             replicas: %s
             scale:
@@ -168,7 +182,7 @@ final class BenchReactionCommand implements Callable<Integer> {
         balancer:
           listen: 127.0.0.1:%d
         """
-        .formatted(project, replicas, scale.stripIndent().indent(6).stripTrailing(), port);
+        .formatted(project, boost, replicas, scale.stripIndent().indent(6).stripTrailing(), port);
   }
 
   /** The p-th percentile (nearest rank); NaN when there are no values. */

@@ -12,7 +12,7 @@ class BenchConfigsTest {
   @Test
   void theReactionBenchmarksServiceScalesOnCpuBetweenOneAndTwoWithItsWarmPool() {
     ServiceSpec web =
-        ConfigLoader.parse("r.yml", BenchReactionCommand.yaml("dsbench-r", 18080, 1))
+        ConfigLoader.parse("r.yml", BenchReactionCommand.yaml("dsbench-r", 18080, 1, 0))
             .services()
             .get("web");
 
@@ -21,12 +21,19 @@ class BenchConfigsTest {
     assertThat(web.policy().max()).isEqualTo(2);
     assertThat(web.policy().rules()).hasSize(1);
     assertThat(web.policy().rules().get(0).toString()).contains("70").contains("20");
+    assertThat(web.resources().boosted()).isFalse();
+    ServiceSpec boosted =
+        ConfigLoader.parse("r.yml", BenchReactionCommand.yaml("dsbench-r", 18080, 0, 2))
+            .services()
+            .get("web");
+    assertThat(boosted.resources().startupCpus()).isEqualTo(2.0);
+    assertThat(boosted.resources().cpus()).isEqualTo(0.5);
   }
 
   @Test
   void theBurstBenchmarksServiceIsPinnedToItsCount() {
     ServiceSpec web =
-        ConfigLoader.parse("b.yml", BenchBurstCommand.yaml("dsbench-b", 18080, 10))
+        ConfigLoader.parse("b.yml", BenchBurstCommand.yaml("dsbench-b", 18080, 10, 0))
             .services()
             .get("web");
 
