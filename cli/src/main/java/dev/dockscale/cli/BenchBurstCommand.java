@@ -52,6 +52,15 @@ final class BenchBurstCommand implements Callable<Integer> {
 
   private record Round(double seconds, int reloads) {}
 
+  /** One way of bursting, in a project of its own. */
+  private record Mode(String name, boolean oneAtATime, double startupCpus) {}
+
+  private static final List<Mode> MODES =
+      List.of(
+          new Mode("sequential (baseline)", true, 0),
+          new Mode("parallel", false, 0),
+          new Mode("parallel, startup-cpus 2", false, 2));
+
   @Override
   public Integer call() throws Exception {
     if (rounds < 1 || rounds > 50 || to < 2 || to > 30) {
@@ -59,29 +68,39 @@ final class BenchBurstCommand implements Callable<Integer> {
           spec.commandLine(), "--rounds must be 1..50 and --to 2..30");
     }
     PrintWriter out = spec.commandLine().getOut();
-    List<Round> sequential = run("sequential", true, 0, out);
-    List<Round> parallel = run("parallel", false, 0, out);
-    List<Round> boosted = run("parallel, startup-cpus 2", false, 2, out);
-    double base = BenchReactionCommand.percentile(seconds(sequential), 50);
+    List<Lane> lanes = new ArrayList<>();
+    try {
+      for (Mode mode : MODES) {
+        lanes.add(new Lane(mode, out));
+      }
+      // The modes take turns, round by round, in a rotating order: a machine that speeds up or
+      // slows down during the run (it does, by tenths of a second) weighs on every mode alike.
+      for (int round = 0; round < rounds; round++) {
+        for (int i = 0; i < lanes.size(); i++) {
+          lanes.get((round + i) % lanes.size()).round(round + 1);
+        }
+      }
+    } finally {
+      for (Lane lane : lanes) {
+        lane.close();
+      }
+    }
+    double base = BenchReactionCommand.percentile(seconds(lanes.get(0).results), 50);
     out.println();
     out.printf("%-26s %8s %8s %10s %14s%n", "starts", "p50", "max", "vs base", "reloads/burst");
-    for (var row :
-        List.of(
-            List.of("sequential (baseline)", sequential),
-            List.of("parallel", parallel),
-            List.of("parallel, startup-cpus 2", boosted))) {
-      @SuppressWarnings("unchecked")
-      List<Round> r = (List<Round>) row.get(1);
-      double p50 = BenchReactionCommand.percentile(seconds(r), 50);
+    for (Lane lane : lanes) {
+      double p50 = BenchReactionCommand.percentile(seconds(lane.results), 50);
       out.printf(
           "%-26s %7.2fs %7.2fs %9.2fx %14.1f%n",
-          row.get(0),
+          lane.mode.name(),
           p50,
-          BenchReactionCommand.percentile(seconds(r), 100),
+          BenchReactionCommand.percentile(seconds(lane.results), 100),
           p50 / base,
-          r.stream().mapToInt(Round::reloads).average().orElse(0));
+          lane.results.stream().mapToInt(Round::reloads).average().orElse(0));
     }
-    out.printf("(1 -> %d replicas of the sample backend, %d rounds each)%n", to, rounds);
+    out.printf(
+        "(1 -> %d replicas of the sample backend, %d rounds each, the modes taking turns)%n",
+        to, rounds);
     return 0;
   }
 
@@ -89,52 +108,87 @@ final class BenchBurstCommand implements Callable<Integer> {
     return rounds.stream().mapToDouble(Round::seconds).toArray();
   }
 
-  private List<Round> run(String mode, boolean oneAtATime, double startupCpus, PrintWriter out)
-      throws Exception {
-    String project = "dsbench-" + UUID.randomUUID().toString().substring(0, 6);
-    int port = Waits.freePort();
-    DockscaleConfig one = ConfigLoader.parse(project + ".yml", yaml(project, port, 1, startupCpus));
-    DockscaleConfig many =
-        ConfigLoader.parse(project + ".yml", yaml(project, port, to, startupCpus));
-    ExecutorService actions = oneAtATime ? Executors.newSingleThreadExecutor() : null;
-    Counting balancer = new Counting(to);
-    List<Round> results = new ArrayList<>();
-    try (Stack stack = new Stack(one, line -> out.println("notice: " + line))) {
-      stack.prepareImages();
-      AtomicReference<ServiceStatus> latest = new AtomicReference<>();
-      try (Controller controller = stack.controller(actions, real -> balancer.in(real))) {
-        controller.onTick(all -> all.forEach(latest::set));
-        controller.start();
-        for (int round = 0; round < rounds; round++) {
-          controller.reload(one);
-          Waits.require(
-              () -> atOne(latest.get()) && replicaContainers(stack, project) == 1,
-              Duration.ofSeconds(120),
-              "the service back at one, the others removed");
-          balancer.reset();
-          long start = System.nanoTime();
-          controller.reload(many);
-          Waits.require(
-              () -> balancer.allAt.get() != 0,
-              Duration.ofSeconds(120),
-              to + " replicas behind nginx");
-          double seconds = (balancer.allAt.get() - start) / 1e9;
-          int answering = answering(port);
-          results.add(new Round(seconds, balancer.reloads.get()));
-          out.printf(
-              "  %s round %d: %d behind nginx in %.2f s, %d reload(s); %d answered through"
-                  + " nginx%n",
-              mode, round + 1, to, seconds, balancer.reloads.get(), answering);
-          out.flush();
+  /** A mode's project, loop and balancer, kept from the first round to the last. */
+  private final class Lane implements AutoCloseable {
+    final Mode mode;
+    final List<Round> results = new ArrayList<>();
+    private final PrintWriter out;
+    private final String project = "dsbench-" + UUID.randomUUID().toString().substring(0, 6);
+    private final int port = Waits.freePort();
+    private final DockscaleConfig one;
+    private final DockscaleConfig many;
+    private final ExecutorService actions;
+    private final Counting balancer = new Counting(to);
+    private final AtomicReference<ServiceStatus> latest = new AtomicReference<>();
+    private final Stack stack;
+    private final Controller controller;
+
+    Lane(Mode mode, PrintWriter out) throws Exception {
+      this.mode = mode;
+      this.out = out;
+      one = ConfigLoader.parse(project + ".yml", yaml(project, port, 1, mode.startupCpus()));
+      many = ConfigLoader.parse(project + ".yml", yaml(project, port, to, mode.startupCpus()));
+      actions = mode.oneAtATime() ? Executors.newSingleThreadExecutor() : null;
+      stack = new Stack(one, line -> out.println("notice: " + line));
+      Controller loop = null;
+      try {
+        stack.prepareImages();
+        loop = stack.controller(actions, real -> balancer.in(real));
+        loop.onTick(all -> all.forEach(latest::set));
+        loop.start();
+        controller = loop;
+        awaitOne();
+      } catch (Exception | Error e) {
+        // Nothing of a lane that could not start is left behind.
+        if (loop != null) {
+          loop.close();
         }
-      } finally {
         stack.down();
+        stack.close();
+        if (actions != null) {
+          actions.shutdownNow();
+        }
+        throw e;
+      }
+    }
+
+    /** Waits until the service is back at one and the others are removed (no removal competes). */
+    private void awaitOne() throws InterruptedException {
+      Waits.require(
+          () -> atOne(latest.get()) && replicaContainers(stack, project) == 1,
+          Duration.ofSeconds(120),
+          "the service back at one, the others removed");
+    }
+
+    void round(int round) throws Exception {
+      balancer.reset();
+      long start = System.nanoTime();
+      controller.reload(many);
+      Waits.require(
+          () -> balancer.allAt.get() != 0, Duration.ofSeconds(120), to + " replicas behind nginx");
+      double seconds = (balancer.allAt.get() - start) / 1e9;
+      int answering = answering(port);
+      results.add(new Round(seconds, balancer.reloads.get()));
+      out.printf(
+          "  %s round %d: %d behind nginx in %.2f s, %d reload(s); %d answered through nginx%n",
+          mode.name(), round, to, seconds, balancer.reloads.get(), answering);
+      out.flush();
+      controller.reload(one);
+      awaitOne();
+    }
+
+    @Override
+    public void close() {
+      try {
+        controller.close();
+        stack.down();
+      } finally {
+        stack.close();
         if (actions != null) {
           actions.shutdownNow();
         }
       }
     }
-    return results;
   }
 
   /** How many distinct replicas answer through nginx within a few seconds of requests. */

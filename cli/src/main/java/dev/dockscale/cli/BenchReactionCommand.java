@@ -70,63 +70,112 @@ final class BenchReactionCommand implements Callable<Integer> {
                 new Mode("cgroup-cold", true, 0, false),
                 new Mode("cgroup-cold-boost", true, 0, false, 2),
                 new Mode("cgroup-warm", true, 1, false));
-    List<double[]> results = new ArrayList<>();
-    for (Mode mode : modes) {
-      double[] seconds = run(mode, out);
-      results.add(seconds);
-      out.printf("%-13s %s%n", mode.name(), summary(seconds));
-      out.flush();
+    List<Lane> lanes = new ArrayList<>();
+    try {
+      for (Mode mode : modes) {
+        lanes.add(new Lane(mode, out));
+      }
+      // The modes take turns, step by step, in a rotating order: a machine that speeds up or slows
+      // down during the run weighs on every mode alike.
+      for (int step = 0; step < steps; step++) {
+        for (int i = 0; i < lanes.size(); i++) {
+          lanes.get((step + i) % lanes.size()).step(step);
+        }
+      }
+    } finally {
+      for (Lane lane : lanes) {
+        lane.close();
+      }
     }
     out.println();
-    out.printf("%-13s %8s %8s %10s%n", "mode", "p50 s", "p95 s", "p50 ratio");
-    double base = percentile(results.get(0), 50);
-    for (int i = 0; i < modes.size(); i++) {
-      double p50 = percentile(results.get(i), 50);
-      out.printf(
-          "%-13s %8.2f %8.2f %9.2fx%n",
-          modes.get(i).name(), p50, percentile(results.get(i), 95), p50 / base);
+    for (Lane lane : lanes) {
+      out.printf("%-17s %s%n", lane.mode.name(), summary(lane.seconds));
     }
+    out.println();
+    out.printf("%-17s %8s %8s %10s%n", "mode", "p50 s", "p95 s", "p50 ratio");
+    double base = percentile(lanes.get(0).seconds, 50);
+    for (Lane lane : lanes) {
+      double p50 = percentile(lane.seconds, 50);
+      out.printf(
+          "%-17s %8.2f %8.2f %9.2fx%n",
+          lane.mode.name(), p50, percentile(lane.seconds, 95), p50 / base);
+    }
+    out.println("(the modes took turns, step by step)");
     return 0;
   }
 
-  private double[] run(Mode mode, PrintWriter out) throws Exception {
-    String project = "dsbench-" + UUID.randomUUID().toString().substring(0, 6);
-    int port = Waits.freePort();
-    DockscaleConfig config =
-        ConfigLoader.parse(
-            project + ".yml",
-            yaml(project, port, mode.warm(), mode.startupCpus())
-                + (mode.swarm() ? "runtime: swarm\n" : ""));
-    double[] seconds = new double[steps];
-    try (Stack stack = new Stack(config, line -> out.println("notice: " + line), mode.cgroups())) {
-      stack.prepareImages();
-      AtomicReference<ServiceStatus> latest = new AtomicReference<>();
-      try (Controller controller = stack.controller(false)) {
-        controller.onTick(all -> all.forEach(latest::set));
-        controller.start();
-        URI cpu = URI.create("http://127.0.0.1:" + port + "/cpu?ms=50");
-        for (int step = 0; step < steps; step++) {
-          Waits.require(
-              () -> atOne(latest.get(), mode.warm()),
-              Duration.ofSeconds(120),
-              "the service back at one replica (and a full warm pool)");
-          long start = System.nanoTime();
-          try (LoadGenerator load =
-              new LoadGenerator(cpu, 6, () -> 6, Duration.ofSeconds(60), 1_000_000).start()) {
-            Waits.require(
-                () -> load.byServer().size() >= 2,
-                Duration.ofSeconds(60),
-                "a second replica answering");
-            seconds[step] = (System.nanoTime() - start) / 1e9;
-          }
-          out.printf("  %s step %d: %.2f s%n", mode.name(), step + 1, seconds[step]);
-          out.flush();
+  /** A mode's project and loop, kept from the first step to the last. */
+  private final class Lane implements AutoCloseable {
+    final Mode mode;
+    final double[] seconds = new double[steps];
+    private final PrintWriter out;
+    private final String project = "dsbench-" + UUID.randomUUID().toString().substring(0, 6);
+    private final int port = Waits.freePort();
+    private final AtomicReference<ServiceStatus> latest = new AtomicReference<>();
+    private final Stack stack;
+    private final Controller controller;
+
+    Lane(Mode mode, PrintWriter out) throws Exception {
+      this.mode = mode;
+      this.out = out;
+      DockscaleConfig config =
+          ConfigLoader.parse(
+              project + ".yml",
+              yaml(project, port, mode.warm(), mode.startupCpus())
+                  + (mode.swarm() ? "runtime: swarm\n" : ""));
+      stack = new Stack(config, line -> out.println("notice: " + line), mode.cgroups());
+      Controller loop = null;
+      try {
+        stack.prepareImages();
+        loop = stack.controller(false);
+        loop.onTick(all -> all.forEach(latest::set));
+        loop.start();
+        controller = loop;
+        awaitOne();
+      } catch (Exception | Error e) {
+        // Nothing of a lane that could not start is left behind.
+        if (loop != null) {
+          loop.close();
         }
-      } finally {
         stack.down();
+        stack.close();
+        throw e;
       }
     }
-    return seconds;
+
+    private void awaitOne() throws InterruptedException {
+      Waits.require(
+          () -> atOne(latest.get(), mode.warm()),
+          Duration.ofSeconds(120),
+          "the service back at one replica (and a full warm pool)");
+    }
+
+    void step(int step) throws Exception {
+      URI cpu = URI.create("http://127.0.0.1:" + port + "/cpu?ms=50");
+      long start = System.nanoTime();
+      try (LoadGenerator load =
+          new LoadGenerator(cpu, 6, () -> 6, Duration.ofSeconds(60), 1_000_000).start()) {
+        Waits.require(
+            () -> load.byServer().size() >= 2,
+            Duration.ofSeconds(60),
+            "a second replica answering");
+        seconds[step] = (System.nanoTime() - start) / 1e9;
+      }
+      out.printf("  %s step %d: %.2f s%n", mode.name(), step + 1, seconds[step]);
+      out.flush();
+      // Back at one before another mode's step, so that no scale-in competes with it.
+      awaitOne();
+    }
+
+    @Override
+    public void close() {
+      try {
+        controller.close();
+        stack.down();
+      } finally {
+        stack.close();
+      }
+    }
   }
 
   /** One ready serving replica, nothing leaving, and the warm pool paused and full. */
