@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
  * by a config reload), and the clock runs until nginx routes to all ten, ready, for the same loop
  * starting the nine new replicas one after another (one action thread, the baseline) and all at
  * once (the engine's own pool), and all at once with a start-up boost ({@code startup-cpus: 2}), in
- * one run. Each round also counts the balancer's reloads and checks through nginx on 127.0.0.1 that
- * ten replicas answer.
+ * one run, beside the floor of plain Docker ({@link BurstFloor}); they take turns round by round.
+ * Each round also counts the balancer's reloads and checks through nginx on 127.0.0.1 that ten
+ * replicas answer.
  */
 @Command(
     name = "bench-burst",
@@ -69,39 +70,66 @@ final class BenchBurstCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     List<Lane> lanes = new ArrayList<>();
+    BurstFloor floor = null;
+    List<Round> floorRounds = new ArrayList<>();
     try {
       for (Mode mode : MODES) {
         lanes.add(new Lane(mode, out));
       }
-      // The modes take turns, round by round, in a rotating order: a machine that speeds up or
-      // slows down during the run (it does, by tenths of a second) weighs on every mode alike.
+      floor = new BurstFloor(lanes.get(0).stack.docker(), to - 1);
+      // The modes and the floor take turns, round by round, in a rotating order: a machine that
+      // speeds up or slows down during the run (it does, by tenths of a second) weighs on all
+      // alike.
+      int turns = lanes.size() + 1;
       for (int round = 0; round < rounds; round++) {
-        for (int i = 0; i < lanes.size(); i++) {
-          lanes.get((round + i) % lanes.size()).round(round + 1);
+        for (int i = 0; i < turns; i++) {
+          int turn = (round + i) % turns;
+          if (turn < lanes.size()) {
+            lanes.get(turn).round(round + 1);
+          } else {
+            double seconds = floor.round();
+            floorRounds.add(new Round(seconds, 0));
+            out.printf(
+                "  floor (plain Docker) round %d: %d listening in %.2f s%n",
+                round + 1, to - 1, seconds);
+            out.flush();
+          }
         }
       }
     } finally {
+      if (floor != null) {
+        floor.close();
+      }
       for (Lane lane : lanes) {
         lane.close();
       }
     }
     double base = BenchReactionCommand.percentile(seconds(lanes.get(0).results), 50);
     out.println();
-    out.printf("%-26s %8s %8s %10s %14s%n", "starts", "p50", "max", "vs base", "reloads/burst");
+    out.printf("%-30s %8s %8s %10s %14s%n", "starts", "p50", "max", "vs base", "reloads/burst");
     for (Lane lane : lanes) {
-      double p50 = BenchReactionCommand.percentile(seconds(lane.results), 50);
-      out.printf(
-          "%-26s %7.2fs %7.2fs %9.2fx %14.1f%n",
-          lane.mode.name(),
-          p50,
-          BenchReactionCommand.percentile(seconds(lane.results), 100),
-          p50 / base,
-          lane.results.stream().mapToInt(Round::reloads).average().orElse(0));
+      row(out, lane.mode.name(), lane.results, base, true);
     }
+    row(out, "floor: plain Docker, no nginx", floorRounds, base, false);
     out.printf(
-        "(1 -> %d replicas of the sample backend, %d rounds each, the modes taking turns)%n",
-        to, rounds);
+        "(1 -> %d replicas of the sample backend, %d rounds each, taking turns; the floor starts"
+            + " %d containers and stops when the last one's log says it listens)%n",
+        to, rounds, to - 1);
     return 0;
+  }
+
+  private static void row(
+      PrintWriter out, String name, List<Round> rounds, double base, boolean reloads) {
+    double p50 = BenchReactionCommand.percentile(seconds(rounds), 50);
+    out.printf(
+        "%-30s %7.2fs %7.2fs %9.2fx %14s%n",
+        name,
+        p50,
+        BenchReactionCommand.percentile(seconds(rounds), 100),
+        p50 / base,
+        reloads
+            ? "%.1f".formatted(rounds.stream().mapToInt(Round::reloads).average().orElse(0))
+            : "-");
   }
 
   private static double[] seconds(List<Round> rounds) {

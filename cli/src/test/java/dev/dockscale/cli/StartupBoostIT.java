@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A start-up boost on the real engine: replicas of two services (the sample backend, and a Python
- * app that is not ours and waits 3 s before it listens) start with {@code startup-cpus} and are set
+ * app that is not ours and waits 5 s before it listens) start with {@code startup-cpus} and are set
  * to {@code cpus} once ready, each to its own service's.
  */
 class StartupBoostIT extends DockerIT {
@@ -32,17 +32,22 @@ class StartupBoostIT extends DockerIT {
               api:
                 image: %s
                 path: /api
-                env: { STARTUP_DELAY_MS: "3000" }
+                env: { STARTUP_DELAY_MS: "5000" }
                 resources: { cpus: 0.25, startup-cpus: 1, memory: 128m }
                 health: { path: /healthz }
                 replicas: { min: 1, max: 1 }
             """
                 .formatted(MultiServiceIT.FLASK));
     project.startLoop();
-    // The Python app listens only after 3 s: until then it runs with its start-up CPUs.
+    // The Python app listens only after 5 s: until then it runs with its start-up CPUs.
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(100))
+        .until(() -> nanoCpus("api").equals(List.of(1_000_000_000L)));
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> nanoCpus("api").equals(List.of(1_000_000_000L)));
     assertThat(project.status("api") == null || project.status("api").ready() == 0)
         .as("the Python app is not ready yet")
@@ -58,7 +63,7 @@ class StartupBoostIT extends DockerIT {
             () ->
                 nanoCpus("web").equals(List.of(500_000_000L, 500_000_000L))
                     && nanoCpus("api").equals(List.of(250_000_000L)));
-    assertThat(labels("web")).allMatch(l -> "2.0".equals(l.get(Labels.STARTUP_CPUS)));
+    assertThat(labels("web")).allMatch(l -> "2".equals(l.get(Labels.STARTUP_CPUS)));
     assertThat(project.status("web").problems()).isEmpty();
     assertThat(Http.ok(project.url("/"))).isTrue();
     assertThat(Http.ok(project.url("/api/healthz"))).isTrue();

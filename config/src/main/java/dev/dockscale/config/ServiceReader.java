@@ -247,7 +247,8 @@ final class ServiceReader {
     } catch (IllegalArgumentException e) {
       // Reported below with this key's own wording.
     }
-    if (max == null || (max.percent() ? max.amount() > 100 : max.amount() > MAX_REPLICAS)) {
+    if (max == null
+        || (max.percent() ? max.amount() < 1 || max.amount() > 100 : max.amount() > MAX_REPLICAS)) {
       at.problem(
           "'"
               + text

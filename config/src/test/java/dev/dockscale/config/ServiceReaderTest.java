@@ -103,6 +103,8 @@ class ServiceReaderTest {
                 + " 100% (25%)");
     assertThat(problems(web("    health: { max-replacing: 150% }\n")).getMessage())
         .contains("'150%' is not how many replicas may be replaced at once");
+    assertThat(problems(web("    health: { max-replacing: 0.5% }\n")).getMessage())
+        .contains("'0.5%' is not how many replicas may be replaced at once");
     assertThat(problems(web("    health: { max-replacing: 0 }\n")).getMessage())
         .contains("'0' is not how many replicas may be replaced at once");
   }

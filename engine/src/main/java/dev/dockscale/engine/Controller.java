@@ -536,10 +536,6 @@ public final class Controller implements Steering, AutoCloseable {
 
     Map<String, List<String>> metricProblems = observation.metricProblems(specs);
     String hostWide = prober.hostWide();
-    List<String> shared = new ArrayList<>(balancerProblems);
-    if (!hostWide.isEmpty()) {
-      shared.add("probe timeouts not counted: " + hostWide);
-    }
     List<ServiceStatus> statuses = new ArrayList<>();
     List<Balancer.Route> routes = new ArrayList<>();
     for (Reconciler reconciler : reconcilers.values()) {
@@ -547,7 +543,8 @@ public final class Controller implements Steering, AutoCloseable {
       ServiceStatus status =
           guard.run(reconciler, seen.of(spec.name()), seen.readings(), seen.probed(), decide);
       status = withProblems(status, metricProblems.getOrDefault(spec.name(), List.of()));
-      statuses.add(withProblems(status, shared));
+      statuses.add(
+          withProblems(withProblems(status, balancerProblems), timeouts(status, hostWide)));
       // A service whose pass failed keeps the routes it had.
       if (!guard.failing(spec.name())) {
         lastRoutes.put(
@@ -570,7 +567,7 @@ public final class Controller implements Steering, AutoCloseable {
     return statuses;
   }
 
-  /** The hold of replicas started together ends at the latest then: a pass routes them. */
+  /** When the pass is due that routes replicas held for their batch (loop thread only). */
   private Instant wakeAt;
 
   private void wakeForHeldReplicas() {
@@ -580,11 +577,12 @@ public final class Controller implements Steering, AutoCloseable {
             .flatMap(Optional::stream)
             .min(Instant::compareTo)
             .orElse(null);
-    if (earliest == null || earliest.equals(wakeAt) || !started) {
+    if (earliest == null || earliest.equals(wakeAt) || !started || closed) {
       return;
     }
     wakeAt = earliest;
-    long delay = Math.max(0, Duration.between(clock.instant(), earliest).toMillis());
+    // Rounded up: a pass a fraction of a millisecond early would still hold them.
+    long delay = Math.max(0, Duration.between(clock.instant(), earliest).toMillis() + 1);
     loop.schedule(this::requestPass, delay, TimeUnit.MILLISECONDS);
   }
 
@@ -632,6 +630,21 @@ public final class Controller implements Steering, AutoCloseable {
               spec.policy().max()));
     }
     return List.copyOf(views);
+  }
+
+  /** The service's replicas whose probe timeouts are not counted now, said for users. */
+  private List<String> timeouts(ServiceStatus status, String hostWide) {
+    if (hostWide.isEmpty()) {
+      return List.of();
+    }
+    List<String> names =
+        status.replicas().stream()
+            .filter(r -> prober.timingOut(r.id()))
+            .map(Replica::name)
+            .toList();
+    return names.isEmpty()
+        ? List.of()
+        : List.of("probe timeouts of " + String.join(", ", names) + " not counted: " + hostWide);
   }
 
   private static ServiceStatus withProblems(ServiceStatus s, List<String> more) {

@@ -52,63 +52,88 @@ final class Healer {
       Instant now,
       int wanted) {
     Map<String, String> unfit = new HashMap<>();
-    List<Replica> failingProbes = new ArrayList<>();
-    Map<String, String> probeWhy = new HashMap<>();
-    int starting = 0;
+    Map<Replica, String> failingProbes = new HashMap<>();
     for (Replica r : observed) {
       if (r.draining()) {
         continue;
       }
-      Prober.State p = probed.getOrDefault(r.id(), Prober.State.NONE);
       if (r.state() == Replica.State.EXITED) {
         unfit.put(r.id(), r.exit().describe());
       } else if (r.state() == Replica.State.CREATED
           && olderThan(r.createdAt(), spec.health().startPeriod(), now)) {
         unfit.put(r.id(), "created but never started within health.start-period");
       } else {
-        String why = probeFailure(spec, r, p, now);
+        String why = probeFailure(spec, r, probed.getOrDefault(r.id(), Prober.State.NONE), now);
         if (why != null) {
-          failingProbes.add(r);
-          probeWhy.put(r.id(), why);
-        } else if (r.state() == Replica.State.RUNNING
-            && r.readiness() == Replica.Readiness.UNKNOWN) {
-          starting++;
+          failingProbes.put(r, why);
         }
       }
     }
-    String waiting = "";
-    int active = (int) observed.stream().filter(r -> r.active() && !r.warm()).count();
-    int limit = spec.health().maxReplacing().replicasFrom(Math.max(active, wanted));
-    int beingStopped = (int) failingProbes.stream().filter(r -> failed.contains(r.id())).count();
-    int repairing = starting + beingStopped + Math.max(0, wanted - active);
-    // Those already being replaced keep their place; the oldest failures go first.
-    failingProbes.sort(
-        Comparator.comparing((Replica r) -> !failed.contains(r.id()))
-            .thenComparing(r -> since(probed.getOrDefault(r.id(), Prober.State.NONE))));
-    int budget = limit - repairing;
+    String waiting = takeInTurn(spec, observed, failingProbes, probed, wanted, unfit);
+    count(spec, observed, unfit, now);
+    return new Verdict(unfit, waiting);
+  }
+
+  /**
+   * Adds to {@code unfit} the replicas failing their probe that fit in {@code health.max-replacing}
+   * now, and says how many wait their turn ("" when none does).
+   */
+  private String takeInTurn(
+      ServiceSpec spec,
+      List<Replica> observed,
+      Map<Replica, String> failingProbes,
+      Map<String, Prober.State> probed,
+      int wanted,
+      Map<String, String> unfit) {
+    int beingStopped = 0;
+    List<Replica> candidates = new ArrayList<>();
+    for (var failing : failingProbes.entrySet()) {
+      if (failed.contains(failing.getKey().id())) {
+        // Taken out by an earlier pass and not gone yet: it stays taken.
+        unfit.put(failing.getKey().id(), failing.getValue());
+        beingStopped++;
+      } else {
+        candidates.add(failing.getKey());
+      }
+    }
+    int serving = (int) observed.stream().filter(Replica::active).count() - beingStopped;
+    long starting =
+        observed.stream()
+            .filter(r -> r.active() && !failingProbes.containsKey(r))
+            .filter(r -> r.state() == Replica.State.RUNNING)
+            .filter(r -> r.readiness() == Replica.Readiness.UNKNOWN)
+            .count();
+    int limit = spec.health().maxReplacing().replicasFrom(Math.max(serving, wanted));
+    long replacing = beingStopped + starting + Math.max(0, wanted - serving);
+    // The longest failing first.
+    candidates.sort(
+        Comparator.comparing((Replica r) -> since(probed.get(r.id())))
+            .thenComparing(Replica::index));
     int waitingTurn = 0;
-    for (Replica r : failingProbes) {
-      if (failed.contains(r.id())) {
-        unfit.put(r.id(), probeWhy.get(r.id()));
-      } else if (budget > 0) {
-        unfit.put(r.id(), probeWhy.get(r.id()));
-        budget--;
-        repairing++;
+    for (Replica r : candidates) {
+      if (replacing < limit) {
+        unfit.put(r.id(), failingProbes.get(r));
+        replacing++;
       } else {
         waitingTurn++;
       }
     }
-    if (waitingTurn > 0) {
-      waiting =
-          waitingTurn
-              + " replica(s) failing their probe wait their turn, out of the balancer: "
-              + repairing
-              + " being replaced, at most "
-              + limit
-              + " at once (health.max-replacing "
-              + spec.health().maxReplacing()
-              + ")";
+    if (waitingTurn == 0) {
+      return "";
     }
+    return waitingTurn
+        + " replica(s) failing their probe wait their turn, out of the balancer: "
+        + replacing
+        + " starting, being stopped or missing, at most "
+        + limit
+        + " at once (health.max-replacing "
+        + spec.health().maxReplacing()
+        + ")";
+  }
+
+  /** Counts each failure once for the crash-loop back-off, and restarts in place. */
+  private void count(
+      ServiceSpec spec, List<Replica> observed, Map<String, String> unfit, Instant now) {
     for (Replica r : observed) {
       String why = unfit.get(r.id());
       if (why != null) {
@@ -129,7 +154,6 @@ final class Healer {
         .anyMatch(r -> r.ready() && r.startedAt().isAfter(crashLoop.lastFailureAt()))) {
       crashLoop.recovered();
     }
-    return new Verdict(unfit, waiting);
   }
 
   /** What goes, by replica id with why; and what waits to, for users (empty when nothing). */

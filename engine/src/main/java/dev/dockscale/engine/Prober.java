@@ -17,17 +17,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keeps the readiness of every running replica: a starting replica is probed every {@link #EAGER}
  * until it first answers (so it is seen ready within about that of listening), a ready or unhealthy
  * one every {@code health.interval}. {@code retries} failures in a row make a ready replica
  * unhealthy; one pass makes it ready again. A probe that could not be made (the probe channel is
- * down) changes nothing, and neither does a timeout while most replicas' last probes timed out (at
- * least {@link #HOST_WIDE}): that is the host or the probe path too busy to answer in time, not
- * each replica failing, and taking them all out of the balancer would serve nobody. Each change
- * calls {@code onChange}, so the engine acts at once.
+ * down) changes nothing, and neither does a timeout while at least {@link #MIN_HOST_WIDE_TIMEOUTS},
+ * and half, of the replicas that have passed once last timed out: that is the host or the probe
+ * path too busy to answer in time, not each replica failing, and taking them all out of the
+ * balancer would serve nobody. Each change calls {@code onChange}, so the engine acts at once.
  *
  * <p>{@link #poll} starts the probes that are due; a driver calls it often (the controller every
  * {@link #EAGER}; tests by hand). At most one probe per replica is in flight.
@@ -36,18 +35,16 @@ final class Prober {
 
   static final Duration EAGER = Duration.ofMillis(100);
 
-  /** Timeouts at once, from at least half the replicas, that say the host rather than them. */
-  static final int HOST_WIDE = 3;
+  /** The fewest replicas timing out at once that can say "the host" rather than "these". */
+  static final int MIN_HOST_WIDE_TIMEOUTS = 3;
 
   private final ReadinessProbe probe;
   private final Clock clock;
   private final Runnable onChange;
   private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
 
-  /** Whether each probed replica's last answer was a timeout, and how many were. */
+  /** Whether the last answer of each replica that has passed once was a timeout, by id. */
   private final Map<String, Boolean> lastTimedOut = new ConcurrentHashMap<>();
-
-  private final AtomicInteger timedOut = new AtomicInteger();
 
   Prober(ReadinessProbe probe, Clock clock, Runnable onChange) {
     this.probe = probe;
@@ -133,8 +130,10 @@ final class Prober {
         return false;
       }
       boolean timeout = result.outcome() == Outcome.TIMEOUT;
-      answered(id, timeout);
-      String hostWide = timeout ? hostWide() : "";
+      if (readiness != Readiness.UNKNOWN && tracked.get(id) == this) {
+        lastTimedOut.put(id, timeout);
+      }
+      String hostWide = timeout && readiness != Readiness.UNKNOWN ? hostWide() : "";
       if (!hostWide.isEmpty()) {
         detail = result.detail() + "; not counted: " + hostWide;
         return false;
@@ -165,27 +164,16 @@ final class Prober {
     }
   }
 
-  private void answered(String id, boolean timeout) {
-    Boolean before = lastTimedOut.put(id, timeout);
-    if (Boolean.TRUE.equals(before)) {
-      timedOut.decrementAndGet();
-    }
-    if (timeout) {
-      timedOut.incrementAndGet();
-    }
-  }
-
-  private void forget(String id) {
-    if (Boolean.TRUE.equals(lastTimedOut.remove(id))) {
-      timedOut.decrementAndGet();
-    }
+  /** Whether this replica's last answer, once it had passed, was a timeout. */
+  boolean timingOut(String id) {
+    return Boolean.TRUE.equals(lastTimedOut.get(id));
   }
 
   /** Why timeouts now say more of the host than of the replicas, or "" when they do not. */
   String hostWide() {
-    int out = timedOut.get();
+    long out = lastTimedOut.values().stream().filter(Boolean::booleanValue).count();
     int answered = lastTimedOut.size();
-    if (out < HOST_WIDE || out * 2 < answered) {
+    if (out < MIN_HOST_WIDE_TIMEOUTS || out * 2 < answered) {
       return "";
     }
     return out
@@ -217,7 +205,7 @@ final class Prober {
           }
         });
     tracked.keySet().retainAll(keep);
-    lastTimedOut.keySet().stream().filter(id -> !keep.contains(id)).toList().forEach(this::forget);
+    lastTimedOut.keySet().retainAll(keep);
     return added;
   }
 

@@ -43,10 +43,10 @@ final class ReplicaActions {
     this.executor = executor;
   }
 
-  /** What a batch of starts came to: the names of those started, and why the others did not. */
-  record Started(List<String> names, List<String> failures) {
+  /** What a batch of starts came to: the ids of those started, and why the others did not. */
+  record Started(List<String> ids, List<String> failures) {
     int count() {
-      return names.size();
+      return ids.size();
     }
   }
 
@@ -95,7 +95,7 @@ final class ReplicaActions {
       try {
         long left = Math.max(0, deadline - System.nanoTime());
         Replica r = starts.get(i).get(left, TimeUnit.NANOSECONDS);
-        started.add(r.name());
+        started.add(r.id());
         acted.add("started " + r.name() + (replica.replaces().isEmpty() ? "" : " (a replacement)"));
         LOG.info("{}: started {}", replica.service(), r.name());
       } catch (TimeoutException e) {

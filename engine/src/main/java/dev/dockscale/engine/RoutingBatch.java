@@ -19,23 +19,23 @@ final class RoutingBatch {
 
   private final Set<String> members = new HashSet<>();
 
-  /** Members observed at least once: one never seen yet is still starting. */
+  /** Members observed at least once: one never seen yet is still starting. By id, as members. */
   private final Set<String> seen = new HashSet<>();
 
   private Instant firstReady;
   private Duration wait = Duration.ZERO;
 
-  /** Replicas started together by one pass (a single one is no batch). */
-  void started(List<String> names, Duration wait) {
-    if (names.size() < 2 || wait.isZero()) {
+  /** Replicas started together by one pass, by id (a single one is no batch). */
+  void started(List<String> ids, Duration wait) {
+    if (ids.size() < 2 || wait.isZero()) {
       return;
     }
-    members.addAll(names);
+    members.addAll(ids);
     this.wait = wait;
   }
 
   /**
-   * The ready members to keep out of the balancer now, by name, with why (for users) in {@code
+   * The ready members to keep out of the balancer now, by id, with why (for users) in {@code
    * acted}; empty once every member still starting is ready, or gone, or the wait is over.
    *
    * @param routable whether a replica would be routed were it not for the batch
@@ -45,8 +45,8 @@ final class RoutingBatch {
     if (members.isEmpty()) {
       return Set.of();
     }
-    List<Replica> batch = observed.stream().filter(r -> members.contains(r.name())).toList();
-    batch.forEach(r -> seen.add(r.name()));
+    List<Replica> batch = observed.stream().filter(r -> members.contains(r.id())).toList();
+    batch.forEach(r -> seen.add(r.id()));
     List<Replica> ready = batch.stream().filter(routable).toList();
     long starting =
         members.size()
@@ -75,7 +75,7 @@ final class RoutingBatch {
             + Durations.format(wait)
             + ")");
     Set<String> held = new HashSet<>();
-    ready.forEach(r -> held.add(r.name()));
+    ready.forEach(r -> held.add(r.id()));
     return held;
   }
 

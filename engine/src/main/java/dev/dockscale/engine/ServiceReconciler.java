@@ -37,7 +37,7 @@ final class ServiceReconciler implements Reconciler {
   private final Decider decider;
   private final RoutingBatch batch = new RoutingBatch();
 
-  /** Ready replicas this pass keeps out of the balancer for their batch, by name. */
+  /** Ready replicas this pass keeps out of the balancer for their batch, by id. */
   private volatile Set<String> held = Set.of();
 
   ServiceReconciler(
@@ -157,7 +157,7 @@ final class ServiceReconciler implements Reconciler {
         // After a failure, one replica at a time: a broken image fails once per back-off.
         int count = healer.crashLoop().failures() > 0 ? 1 : missing;
         ReplicaActions.Started started = start(observed, count, "", acted, problems);
-        batch.started(started.names(), spec.batchWait());
+        batch.started(started.ids(), spec.batchWait());
         added += started.count();
       } else if (missing > 0 && decide) {
         decider.notCarriedOut(spec, decision, problems);
@@ -362,7 +362,7 @@ final class ServiceReconciler implements Reconciler {
   public List<Balancer.Backend> backends(ServiceStatus status) {
     Set<String> holding = held;
     return status.replicas().stream()
-        .filter(r -> routable(r) && !holding.contains(r.name()))
+        .filter(r -> routable(r) && !holding.contains(r.id()))
         .sorted(Comparator.comparingInt(Replica::index))
         .map(r -> new Balancer.Backend(r.name(), r.address(), spec.port()))
         .toList();

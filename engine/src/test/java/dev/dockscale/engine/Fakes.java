@@ -267,6 +267,7 @@ final class Fakes {
 
     @Override
     public synchronized void endStartupBoost(Replica replica, double cpus) {
+      log.add("end boost " + replica.name());
       if (boosted.remove(replica.id())) {
         log.add("boost over " + replica.name() + " at " + cpus + " CPUs");
       }

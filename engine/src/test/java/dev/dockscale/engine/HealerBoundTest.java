@@ -75,8 +75,9 @@ class HealerBoundTest {
         .anyMatch(
             p ->
                 p.equals(
-                    "6 replica(s) failing their probe wait their turn, out of the balancer: 2 being"
-                        + " replaced, at most 2 at once (health.max-replacing 25%)"));
+                    "6 replica(s) failing their probe wait their turn, out of the balancer: 2"
+                        + " starting, being stopped or missing, at most 2 at once"
+                        + " (health.max-replacing 25%)"));
 
     // Their replacements are still starting (the crash-loop back-off starts one at a time):
     // nobody else goes.
@@ -92,8 +93,8 @@ class HealerBoundTest {
         .filter(r -> r.index() <= 2)
         .forEach(r -> probe.serving.add(r.name()));
     probeAfter(Prober.EAGER);
-    controller.tick();
-    assertThat(stops()).isEqualTo(4);
+    ServiceStatus after = controller.tick().get(0);
+    assertThat(stops()).as(after + "\n" + String.join("\n", runtime.log)).isEqualTo(4);
   }
 
   @Test

@@ -58,6 +58,10 @@ class StartupBoostTest {
     assertThat(runtime.log)
         .containsOnlyOnce("boost over p-web-1 at 0.5 CPUs")
         .containsOnlyOnce("boost over p-web-2 at 0.5 CPUs");
+    // The runtime is asked once per replica and run, not at every pass.
+    assertThat(runtime.log)
+        .containsOnlyOnce("end boost p-web-1")
+        .containsOnlyOnce("end boost p-web-2");
   }
 
   @Test

@@ -20,6 +20,7 @@ import dev.dockscale.engine.Replica;
 import dev.dockscale.engine.ReplicaRuntime;
 import dev.dockscale.engine.ReplicaSpec;
 import dev.dockscale.engine.RuntimeUnavailableException;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,14 +46,14 @@ public final class DockerRuntime implements ContainerRuntime {
 
   private static final Logger LOG = LoggerFactory.getLogger(DockerRuntime.class);
 
+  /** Containers removed at once by {@link #removeProject}. */
+  private static final int REMOVERS = 8;
+
   /** Replicas started with a start-up boost not ended yet, by id. */
   private final Set<String> boosted = ConcurrentHashMap.newKeySet();
 
   /** Replicas whose boost label was seen, so that a boost is ended once per run. */
   private final Set<String> boostSeen = ConcurrentHashMap.newKeySet();
-
-  /** Containers removed at once by {@link #removeProject}. */
-  private static final int REMOVERS = 8;
 
   private final DockerClient docker;
   private final ImagePreparer preparer;
@@ -149,7 +150,9 @@ public final class DockerRuntime implements ContainerRuntime {
       labels.put(Labels.REPLACES, spec.replaces());
     }
     if (spec.boosted()) {
-      labels.put(Labels.STARTUP_CPUS, Double.toString(spec.startupCpus()));
+      labels.put(
+          Labels.STARTUP_CPUS,
+          BigDecimal.valueOf(spec.startupCpus()).stripTrailingZeros().toPlainString());
     }
     HostConfig host =
         HostConfig.newHostConfig()
@@ -406,21 +409,34 @@ public final class DockerRuntime implements ContainerRuntime {
             .exec();
     // Several at a time (the Engine does much of a removal in parallel), never hundreds at once.
     ExecutorService removers = Executors.newFixedThreadPool(REMOVERS);
+    RuntimeException failed = null;
     try {
       List<Future<?>> removals = new ArrayList<>();
       for (Container c : containers) {
         removals.add(removers.submit(() -> stopAndRemove(c)));
       }
+      // Every removal is waited for: one that fails leaves the others to finish.
       for (Future<?> removal : removals) {
-        removal.get();
+        try {
+          removal.get();
+        } catch (ExecutionException e) {
+          RuntimeException cause =
+              e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+          if (failed == null) {
+            failed = cause;
+          } else {
+            failed.addSuppressed(cause);
+          }
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RuntimeUnavailableException("interrupted while removing project " + project, e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
     } finally {
-      removers.shutdownNow();
+      removers.shutdown();
+    }
+    if (failed != null) {
+      throw failed;
     }
     containers.forEach(c -> removed.add("container " + c.getNames()[0].replaceFirst("^/", "")));
     if (ProjectNetworks.removeOwned(docker, project, network)) {
