@@ -168,11 +168,7 @@ final class BenchBurstCommand implements Callable<Integer> {
         awaitOne();
       } catch (Exception | Error e) {
         // Nothing of a lane that could not start is left behind.
-        if (loop != null) {
-          loop.close();
-        }
-        stack.down();
-        stack.close();
+        stack.abandon(loop);
         if (actions != null) {
           actions.shutdownNow();
         }

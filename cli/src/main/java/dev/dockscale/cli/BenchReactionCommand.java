@@ -134,11 +134,7 @@ final class BenchReactionCommand implements Callable<Integer> {
         awaitOne();
       } catch (Exception | Error e) {
         // Nothing of a lane that could not start is left behind.
-        if (loop != null) {
-          loop.close();
-        }
-        stack.down();
-        stack.close();
+        stack.abandon(loop);
         throw e;
       }
     }

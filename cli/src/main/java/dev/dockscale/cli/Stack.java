@@ -183,6 +183,18 @@ public final class Stack implements AutoCloseable {
     return runtime.removeProject(config.project(), config.networkName());
   }
 
+  /** For a run that could not start: its loop closed, what the project made removed, closed. */
+  void abandon(Controller loop) {
+    try {
+      if (loop != null) {
+        loop.close();
+      }
+      down();
+    } finally {
+      close();
+    }
+  }
+
   @Override
   public void close() {
     List<AutoCloseable> parts = List.of(probe, metrics, runtime, docker, streamsDocker);

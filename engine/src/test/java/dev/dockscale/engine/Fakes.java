@@ -72,52 +72,23 @@ final class Fakes {
 
   /** {@code s} with replicas started together routed together, waiting at most {@code wait}. */
   static ServiceSpec withBatchWait(ServiceSpec s, Duration wait) {
-    return new ServiceSpec(
-        s.name(),
-        s.image(),
-        s.port(),
-        s.env(),
-        s.resources(),
-        s.health(),
-        s.policy(),
-        s.path(),
-        s.drain(),
-        s.stopTimeout(),
-        s.startup(),
-        s.warm(),
-        wait,
-        s.placement());
+    return copy(s, s.resources(), s.health(), wait);
   }
 
   /** {@code s} whose replicas start with {@code startupCpus} until they are first ready. */
   static ServiceSpec withStartupCpus(ServiceSpec s, double startupCpus) {
     var r = s.resources();
-    return new ServiceSpec(
-        s.name(),
-        s.image(),
-        s.port(),
-        s.env(),
+    return copy(
+        s,
         new ServiceSpec.Resources(r.cpus(), r.memoryBytes(), r.cpuset(), startupCpus),
         s.health(),
-        s.policy(),
-        s.path(),
-        s.drain(),
-        s.stopTimeout(),
-        s.startup(),
-        s.warm(),
-        s.batchWait(),
-        s.placement());
+        s.batchWait());
   }
 
   /** {@code s} replacing at most {@code max} replicas at once for failing their probe. */
   static ServiceSpec withMaxReplacing(ServiceSpec s, Change max) {
     var h = s.health();
-    return new ServiceSpec(
-        s.name(),
-        s.image(),
-        s.port(),
-        s.env(),
-        s.resources(),
+    var health =
         new ServiceSpec.HealthSpec(
             h.path(),
             h.tcp(),
@@ -126,15 +97,80 @@ final class Fakes {
             h.retries(),
             h.startPeriod(),
             h.replaceAfter(),
-            max),
+            max);
+    return copy(s, s.resources(), health, s.batchWait());
+  }
+
+  private static ServiceSpec copy(
+      ServiceSpec s,
+      ServiceSpec.Resources resources,
+      ServiceSpec.HealthSpec health,
+      Duration batchWait) {
+    return new ServiceSpec(
+        s.name(),
+        s.image(),
+        s.port(),
+        s.env(),
+        resources,
+        health,
         s.policy(),
         s.path(),
         s.drain(),
         s.stopTimeout(),
         s.startup(),
         s.warm(),
-        s.batchWait(),
+        batchWait,
         s.placement());
+  }
+
+  /** A controller over fakes and a manual clock, and the fakes it was built on. */
+  static final class Loop implements AutoCloseable {
+    final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+    final Runtime runtime = new Runtime(clock);
+    final Balancer balancer = new Balancer();
+    final Probe probe = new Probe();
+    Controller controller;
+
+    /** A new controller of these services (not started: tests drive the passes). */
+    Controller of(ServiceSpec... services) {
+      controller =
+          new Controller(
+              config(services),
+              runtime,
+              new Metrics(runtime),
+              balancer,
+              probe,
+              clock,
+              false,
+              new Direct());
+      return controller;
+    }
+
+    /** These replicas answer their probes from now on. */
+    void serve(Collection<String> names) {
+      probe.serving.addAll(names);
+    }
+
+    /** Every replica of {@code service} started so far answers its probe from now on. */
+    void serveAll(String service) {
+      runtime.containers.values().stream()
+          .filter(r -> r.service().equals(service))
+          .forEach(r -> probe.serving.add(r.name()));
+    }
+
+    /** Moves time on, lets the due probes run, then one repairing pass (what their change runs). */
+    List<ServiceStatus> probeAfter(Duration d) {
+      clock.advance(d);
+      controller.pollProbes();
+      return controller.repair();
+    }
+
+    @Override
+    public void close() {
+      if (controller != null) {
+        controller.close();
+      }
+    }
   }
 
   static DockscaleConfig config(ServiceSpec... services) {
