@@ -1,5 +1,6 @@
 package dev.dockscale.loadtest;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,9 +37,11 @@ public final class LoadGenerator implements AutoCloseable {
   private final long maxRequests;
   private final long deadlineNanos;
   private final HttpClient client;
+  private final HttpClient resendClient;
   private final ExecutorService users;
 
   private final LongAdder ok = new LongAdder();
+  private final LongAdder resent = new LongAdder();
   private final Histogram latencies = Latencies.newHistogram();
   private final Map<Integer, LongAdder> failures = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> byServer = new ConcurrentHashMap<>();
@@ -65,11 +68,8 @@ public final class LoadGenerator implements AutoCloseable {
     this.activeUsers = activeUsers;
     this.maxRequests = maxRequests;
     this.deadlineNanos = System.nanoTime() + maxDuration.toNanos();
-    this.client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    this.client = newClient();
+    this.resendClient = newClient();
     this.users =
         Executors.newFixedThreadPool(
             maxUsers,
@@ -78,6 +78,13 @@ public final class LoadGenerator implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  private static HttpClient newClient() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
   }
 
   /** Refuses any target but 127.0.0.1, written as such. */
@@ -123,7 +130,7 @@ public final class LoadGenerator implements AutoCloseable {
     long start = System.nanoTime();
     try {
       long sentAt = System.nanoTime();
-      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = sendOnceMore(request);
       long endedAt = System.nanoTime();
       if (response.statusCode() / 100 == 2) {
         latencies.recordValue((System.nanoTime() - start) / 1_000);
@@ -149,6 +156,23 @@ public final class LoadGenerator implements AutoCloseable {
         noAnswer.computeIfAbsent(cause, k -> new LongAdder()).increment();
       }
       failedAt(System.nanoTime());
+    }
+  }
+
+  /**
+   * Sends the request, and once more if the server closed it unanswered ({@link Unanswered}): on a
+   * client of its own, so not on another idle connection that the server may be closing too.
+   */
+  private HttpResponse<String> sendOnceMore(HttpRequest request)
+      throws IOException, InterruptedException {
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      if (!Unanswered.closedBeforeAnswer(e)) {
+        throw e;
+      }
+      resent.increment();
+      return resendClient.send(request, HttpResponse.BodyHandlers.ofString());
     }
   }
 
@@ -206,14 +230,23 @@ public final class LoadGenerator implements AutoCloseable {
 
   /**
    * Non-2xx answers by status; status 0 counts requests that got no answer at all (why: {@link
-   * #noAnswerCauses}). The JDK's client itself sends a request again once when a kept-alive
-   * connection was closed or reset under it (what nginx's old workers do to idle connections as it
-   * reloads), so that is not counted here.
+   * #noAnswerCauses}). A request the server closed unanswered is sent once more first ({@link
+   * #resent}), so nginx closing idle kept-alive connections as it reloads is not counted here
+   * unless the second try fails too.
    */
   public Map<Integer, Long> failures() {
     Map<Integer, Long> copy = new java.util.TreeMap<>();
     failures.forEach((k, v) -> copy.put(k, v.sum()));
     return copy;
+  }
+
+  /**
+   * Requests sent once more because the server closed their connection before any byte of an answer
+   * (see {@link Unanswered}); each is counted once, in {@link #ok} or {@link #failures}, by how its
+   * second try ended.
+   */
+  public long resent() {
+    return resent.sum();
   }
 
   /** Why requests got no answer at all (status 0), by exception; the first 20 kinds. */

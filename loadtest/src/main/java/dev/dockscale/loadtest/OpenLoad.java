@@ -51,15 +51,18 @@ public final class OpenLoad implements AutoCloseable {
   private final Duration timeout;
   private final Duration slo;
   private final int maxInFlight;
+  private final boolean resend;
   private final Semaphore inFlight;
   private final ExecutorService callbacks;
   private final HttpClient client;
+  private final HttpClient resendClient;
   private final Thread dispatcher;
 
   private final LongAdder sent = new LongAdder();
   private final LongAdder ok = new LongAdder();
   private final LongAdder timeouts = new LongAdder();
   private final LongAdder dropped = new LongAdder();
+  private final LongAdder resent = new LongAdder();
   private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
   private final Histogram latencies = Latencies.newHistogram();
   private final Histogram sendLag = Latencies.newHistogram();
@@ -73,6 +76,7 @@ public final class OpenLoad implements AutoCloseable {
     this.timeout = b.timeout;
     this.slo = b.slo;
     this.maxInFlight = b.maxInFlight;
+    this.resend = b.resend;
     this.inFlight = new Semaphore(b.maxInFlight);
     this.callbacks =
         Executors.newFixedThreadPool(
@@ -82,14 +86,18 @@ public final class OpenLoad implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(b.timeout)
-            .executor(callbacks)
-            .build();
+    this.client = newClient(b.timeout, callbacks);
+    this.resendClient = newClient(b.timeout, callbacks);
     this.dispatcher = new Thread(this::dispatch, "open-load-dispatch");
     dispatcher.setDaemon(true);
+  }
+
+  private static HttpClient newClient(Duration connectTimeout, ExecutorService callbacks) {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(connectTimeout)
+        .executor(callbacks)
+        .build();
   }
 
   /** A load on {@code target}, which must be a loopback address. */
@@ -125,17 +133,31 @@ public final class OpenLoad implements AutoCloseable {
       }
       sendLag.recordValue(Math.max(0, System.nanoTime() - intended) / 1_000);
       sent.increment();
-      client
-          .sendAsync(request, HttpResponse.BodyHandlers.discarding())
-          .whenComplete(
-              (response, error) -> {
-                try {
-                  record(intended, response, error);
-                } finally {
-                  inFlight.release();
-                }
-              });
+      send(request, intended, false);
     }
+  }
+
+  /**
+   * Sends the request, and once more if the server closed it unanswered ({@link Unanswered}), on a
+   * client of its own so not on another idle connection the server may be closing too. It stays in
+   * flight, and its latency runs from its intended time, until the last try ends.
+   */
+  private void send(HttpRequest request, long intended, boolean again) {
+    (again ? resendClient : client)
+        .sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        .whenComplete(
+            (response, error) -> {
+              if (resend && !again && !stopped && Unanswered.closedBeforeAnswer(error)) {
+                resent.increment();
+                send(request, intended, true);
+                return;
+              }
+              try {
+                record(intended, response, error);
+              } finally {
+                inFlight.release();
+              }
+            });
   }
 
   private void record(long intended, HttpResponse<Void> response, Throwable error) {
@@ -181,6 +203,7 @@ public final class OpenLoad implements AutoCloseable {
         timeoutsNow,
         droppedNow,
         sentNow - answered,
+        resent.sum(),
         Latencies.of(latenciesNow),
         Latencies.of(sendLag.copy()),
         slo,
@@ -230,6 +253,7 @@ public final class OpenLoad implements AutoCloseable {
     private Duration slo = Duration.ofMillis(500);
     private Arrivals.Spacing spacing = Arrivals.Spacing.POISSON;
     private long seed = 1;
+    private boolean resend = true;
 
     private Builder(URI target) {
       this.target = target;
@@ -293,6 +317,15 @@ public final class OpenLoad implements AutoCloseable {
     public Builder poisson(long seed) {
       this.spacing = Arrivals.Spacing.POISSON;
       this.seed = seed;
+      return this;
+    }
+
+    /**
+     * Counts a request the server closed unanswered as failed at once instead of sending it once
+     * more ({@link Unanswered}), as {@code wrk} does: what a client that never resends sees.
+     */
+    public Builder neverResend() {
+      this.resend = false;
       return this;
     }
 

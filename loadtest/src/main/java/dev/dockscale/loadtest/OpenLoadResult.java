@@ -17,6 +17,10 @@ import java.util.TreeMap;
  * @param dropped arrivals not sent because the cap on requests in flight was reached: demand the
  *     client could not even offer, which a closed loop would have silently never sent
  * @param inFlight requests sent and not yet answered
+ * @param resent requests sent once more because the server closed their connection before any byte
+ *     of an answer, as nginx does to idle kept-alive connections when it reloads ({@link
+ *     Unanswered}); each is counted once, in {@code ok}, {@code failures} or {@code timeouts}, by
+ *     how its second try ended
  * @param latencies of the 2xx answers, from each request's intended send time (so time spent
  *     waiting behind a late client counts: no coordinated omission)
  * @param sendLag how late the client sent each request after its intended time: if this grows, the
@@ -32,6 +36,7 @@ public record OpenLoadResult(
     long timeouts,
     long dropped,
     long inFlight,
+    long resent,
     Latencies latencies,
     Latencies sendLag,
     Duration slo,
@@ -39,7 +44,7 @@ public record OpenLoadResult(
 
   public OpenLoadResult {
     failures = Map.copyOf(failures);
-    if (sent < 0 || ok < 0 || timeouts < 0 || dropped < 0 || inFlight < 0) {
+    if (sent < 0 || ok < 0 || timeouts < 0 || dropped < 0 || inFlight < 0 || resent < 0) {
       throw new IllegalArgumentException("counts must not be negative");
     }
     if (ok + failed(failures) + timeouts + inFlight != sent) {
@@ -75,7 +80,7 @@ public record OpenLoadResult(
   public String toString() {
     return String.format(
         "arrivals %d, sent %d, ok %d, failed %d %s, timeouts %d, dropped at the client %d, in"
-            + " flight %d; latency %s; %.1f %% of arrivals answered 2xx within %d ms; send lag"
+            + " flight %d, sent once more %d; latency %s; %.1f %% of arrivals answered 2xx within %d ms; send lag"
             + " p99 %.1f ms",
         arrivals(),
         sent,
@@ -85,6 +90,7 @@ public record OpenLoadResult(
         timeouts,
         dropped,
         inFlight,
+        resent,
         latencies,
         100 * withinSlo,
         slo.toMillis(),

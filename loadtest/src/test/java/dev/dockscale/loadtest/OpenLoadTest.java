@@ -154,6 +154,58 @@ class OpenLoadTest {
   }
 
   @Test
+  void aRequestClosedUnansweredIsSentOnceMoreAndCountedApart() throws Exception {
+    // Evenly spaced, one at a time: the first two connections are reset before any answer (the
+    // JDK's client tries the first request twice itself), so the load sends that one once more.
+    try (Dropping server = new Dropping(1, 2);
+        OpenLoad load =
+            OpenLoad.to(server.uri())
+                .rate(ArrivalRate.constant(20))
+                .lasting(Duration.ofMillis(250))
+                .evenlySpaced()
+                .start()) {
+      OpenLoadResult result = load.awaitResult();
+      assertThat(result.sent()).isEqualTo(4);
+      assertThat(result.ok()).isEqualTo(4);
+      assertThat(result.failures()).isEmpty();
+      assertThat(result.resent()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aLoadThatNeverResendsCountsARequestClosedUnansweredAsFailed() throws Exception {
+    try (Dropping server = new Dropping(1, 2);
+        OpenLoad load =
+            OpenLoad.to(server.uri())
+                .rate(ArrivalRate.constant(20))
+                .lasting(Duration.ofMillis(250))
+                .evenlySpaced()
+                .neverResend()
+                .start()) {
+      OpenLoadResult result = load.awaitResult();
+      assertThat(result.ok()).isEqualTo(3);
+      assertThat(result.failures()).containsOnlyKeys("IOException").containsValue(1L);
+      assertThat(result.resent()).isZero();
+    }
+  }
+
+  @Test
+  void aRequestClosedUnansweredTwiceIsAFailure() throws Exception {
+    try (Dropping server = new Dropping(1);
+        OpenLoad load =
+            OpenLoad.to(server.uri())
+                .rate(ArrivalRate.constant(20))
+                .lasting(Duration.ofMillis(150))
+                .evenlySpaced()
+                .start()) {
+      OpenLoadResult result = load.awaitResult();
+      assertThat(result.ok()).isZero();
+      assertThat(result.failed()).isEqualTo(result.sent()).isEqualTo(3);
+      assertThat(result.resent()).isEqualTo(3);
+    }
+  }
+
+  @Test
   void countsFailuresByStatusAndExceptionAndTimeoutsApart() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
     try (FakeServer server =
