@@ -162,8 +162,9 @@ final class DemoCommand implements Callable<Integer> {
             Thread.sleep(config.interval().toMillis());
           }
           out.printf(
-              "done: %d requests served, %d failed %s, answered by %s%n",
-              gen.ok(), gen.failed(), gen.failures(), gen.byServer());
+              "done: %d requests served, %d failed %s, %d sent once more (closed unanswered as nginx"
+                  + " reloaded), answered by %s%n",
+              gen.ok(), gen.failed(), gen.failures(), gen.resent(), gen.byServer());
         }
       }
       Runtime.getRuntime().removeShutdownHook(cleanup);

@@ -96,8 +96,8 @@ class ComposeIT {
               (System.nanoTime() - loadStart) / 1e9);
           load.close();
           System.out.printf(
-              "[figure] compose: %d ok, %d failed, by replica %s%n",
-              load.ok(), load.failed(), load.byServer());
+              "[figure] compose: %d ok, %d failed, %d sent once more, by replica %s%n",
+              load.ok(), load.failed(), load.resent(), load.byServer());
           assertThat(load.failures())
               .as("non-2xx answers under load (no answer: %s)", load.noAnswerCauses())
               .isEmpty();

@@ -62,8 +62,9 @@ class DaemonRestartIT extends DockerIT {
     load.close();
     long outside = load.failureTimes().stream().filter(t -> t < stop || t > recovered).count();
     System.out.printf(
-        "[figure] requests around the daemon restart: %d ok, %d failed %s, %d outside the outage%n",
-        load.ok(), load.failed(), load.failures(), outside);
+        "[figure] requests around the daemon restart: %d ok, %d failed %s, %d outside the outage;"
+            + " %d sent once more%n",
+        load.ok(), load.failed(), load.failures(), outside, load.resent());
     assertThat(outside).as("failed requests before the daemon stopped or after recovery").isZero();
     assertThat(project.latest.get().decision().desired()).isEqualTo(2);
   }

@@ -95,8 +95,9 @@ class FaultsIT extends DockerIT {
             w.fault(), (w.to() - w.from()) / 1e9, n);
       }
       System.out.printf(
-          "[figure] faults under load: %d ok, %d failed %s, %d of them outside the windows%n",
-          load.ok(), load.failed(), load.failures(), outside.size());
+          "[figure] faults under load: %d ok, %d failed %s, %d of them outside the windows; %d sent"
+              + " once more%n",
+          load.ok(), load.failed(), load.failures(), outside.size(), load.resent());
       assertThat(outside).as("failed requests outside the hang and balancer windows").isEmpty();
       assertThat(load.ok()).isPositive();
     }

@@ -100,8 +100,8 @@ class HotReloadIT extends DockerIT {
 
       load.close();
       System.out.printf(
-          "[figure] requests during the roll: %d ok, %d failed %s%n",
-          load.ok(), load.failed(), load.failures());
+          "[figure] requests during the roll: %d ok, %d failed %s, %d sent once more%n",
+          load.ok(), load.failed(), load.failures(), load.resent());
       assertThat(load.failures())
           .as("non-2xx answers during the roll (no answer: %s)", load.noAnswerCauses())
           .isEmpty();

@@ -46,8 +46,8 @@ class ScalingIT extends DockerIT {
         project.awaitTicks(10);
         load.close();
         System.out.printf(
-            "[figure] cpu load: %d ok, %d failed, by replica %s%n",
-            load.ok(), load.failed(), load.byServer());
+            "[figure] cpu load: %d ok, %d failed, %d sent once more, by replica %s%n",
+            load.ok(), load.failed(), load.resent(), load.byServer());
         assertThat(load.failures())
             .as("non-2xx answers under load (no answer: %s)", load.noAnswerCauses())
             .isEmpty();

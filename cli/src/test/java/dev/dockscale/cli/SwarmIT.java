@@ -117,8 +117,8 @@ class SwarmIT extends DockerIT {
           project.awaitTicks(5);
           load.close();
           System.out.printf(
-              "[figure] swarm: /api load %d ok, %d failed, by task %s%n",
-              load.ok(), load.failed(), load.byServer());
+              "[figure] swarm: /api load %d ok, %d failed, %d sent once more, by task %s%n",
+              load.ok(), load.failed(), load.resent(), load.byServer());
           assertThat(load.failures())
               .as("non-2xx answers on /api under load (no answer: %s)", load.noAnswerCauses())
               .isEmpty();

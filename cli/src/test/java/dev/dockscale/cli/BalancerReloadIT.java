@@ -1,0 +1,85 @@
+package dev.dockscale.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.dockscale.loadtest.ArrivalRate;
+import dev.dockscale.loadtest.LoadGenerator;
+import dev.dockscale.loadtest.OpenLoad;
+import dev.dockscale.loadtest.OpenLoadResult;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * nginx reloaded 150 times under load, the way dockscale reloads it on every scale event (a HUP to
+ * its container): old workers finish what they hold and close their idle kept-alive connections,
+ * and a request sent on one of those at that moment gets no answer. A client that sends such a GET
+ * once more, as browsers do, sees no failed request; one that never does counts them, side by side
+ * in the same run.
+ */
+class BalancerReloadIT extends DockerIT {
+
+  private static final int RELOADS = 150;
+
+  @Test
+  void reloadsUnderLoadFailNoRequestOfAClientThatResendsAnUnansweredGet() {
+    project =
+        ItProject.create(
+            "reload",
+            """
+                image: dockscale/sample-backend:latest
+                env: { SERVER_NAME: "{{name}}" }
+                resources: { cpus: 0.5, memory: 256m }
+                health: { path: /health }
+                replicas: { min: 2, max: 2 }
+            """);
+    project.startServing(2);
+    String balancer = project.containerId(project.config.balancerName());
+
+    try (LoadGenerator closed =
+            new LoadGenerator(project.url("/"), 8, () -> 8, Duration.ofMinutes(3), 10_000_000)
+                .start();
+        OpenLoad open = steady(OpenLoad.to(project.url("/")));
+        OpenLoad neverResending = steady(OpenLoad.to(project.url("/")).neverResend())) {
+      for (int i = 0; i < RELOADS; i++) {
+        project.stack.docker().killContainerCmd(balancer).withSignal("HUP").exec();
+        // The next reload once the new workers have answered some requests.
+        long before = closed.ok();
+        await().atMost(Duration.ofSeconds(10)).until(() -> closed.ok() >= before + 20);
+      }
+      closed.close();
+      open.close();
+      neverResending.close();
+      OpenLoadResult resending = open.result();
+      OpenLoadResult plain = neverResending.result();
+      System.out.printf(
+          "[figure] %d nginx reloads under load: closed loop %d ok, %d failed, %d sent once more;"
+              + " open load %d ok, %d failed, %d sent once more; the same open load never"
+              + " resending: %d failed %s%n",
+          RELOADS,
+          closed.ok(),
+          closed.failed(),
+          closed.resent(),
+          resending.ok(),
+          resending.failed() + resending.timeouts(),
+          resending.resent(),
+          plain.failed() + plain.timeouts(),
+          plain.failures());
+      assertThat(closed.failures())
+          .as("failed requests of the closed loop (no answer: %s)", closed.noAnswerCauses())
+          .isEmpty();
+      assertThat(resending.failed() + resending.timeouts())
+          .as("failed requests of the open load: %s", resending)
+          .isZero();
+      assertThat(plain.timeouts()).as("timeouts without resending: %s", plain).isZero();
+      assertThat(plain.failures().keySet())
+          .as("without resending, only requests closed unanswered fail: %s", plain)
+          .isSubsetOf("IOException");
+      assertThat(closed.ok()).isGreaterThan(RELOADS * 20L);
+    }
+  }
+
+  private static OpenLoad steady(OpenLoad.Builder load) {
+    return load.rate(ArrivalRate.constant(200)).lasting(Duration.ofMinutes(3)).start();
+  }
+}
