@@ -10,12 +10,13 @@ import java.util.Map;
  *
  * <pre>
  * OpenLoadRun &lt;step|spike|ramp&gt; &lt;http://127.0.0.1:PORT/path&gt; [key=value...]
- *     [inflight=N] [seed=N]
+ *     [inflight=N] [seed=N] [resend=yes|no]
  * </pre>
  *
  * {@code inflight} caps the requests in flight (default 512), {@code seed} seeds the Poisson
- * arrivals (default 1). Exit status 0 after a run (whatever the server answered), 2 for bad
- * arguments.
+ * arrivals (default 1), {@code resend=no} counts a request the server closed unanswered as failed
+ * instead of sending it once more (default yes; {@link Unanswered}). Exit status 0 after a run
+ * (whatever the server answered), 2 for bad arguments.
  */
 public final class OpenLoadRun {
 
@@ -25,7 +26,7 @@ public final class OpenLoadRun {
     if (args.length < 2) {
       System.err.println(
           "usage: openload-run <step|spike|ramp> <http://127.0.0.1:PORT/path> [key=value...]"
-              + " [inflight=N] [seed=N]");
+              + " [inflight=N] [seed=N] [resend=yes|no]");
       System.exit(2);
     }
     OpenLoad.Builder load;
@@ -41,8 +42,13 @@ public final class OpenLoadRun {
       }
       int inFlight = Integer.parseInt(settings.getOrDefault("inflight", "512"));
       long seed = Long.parseLong(settings.getOrDefault("seed", "1"));
+      String resend = settings.getOrDefault("resend", "yes");
+      if (!resend.equals("yes") && !resend.equals("no")) {
+        throw new IllegalArgumentException("resend must be yes or no, not '" + resend + "'");
+      }
       settings.remove("inflight");
       settings.remove("seed");
+      settings.remove("resend");
       profile = Profile.of(args[0], args[1], settings);
       load =
           OpenLoad.to(profile.target())
@@ -52,6 +58,7 @@ public final class OpenLoadRun {
               .slo(profile.slo())
               .maxInFlight(inFlight);
       load = profile.randomized() ? load.poisson(seed) : load.evenlySpaced();
+      load = resend.equals("no") ? load.neverResend() : load;
     } catch (IllegalArgumentException e) {
       System.err.println("openload-run: " + e.getMessage());
       System.exit(2);
