@@ -43,10 +43,14 @@ class BalancerReloadIT extends DockerIT {
         OpenLoad neverResending = steady(OpenLoad.to(project.url("/")).neverResend())) {
       for (int i = 0; i < RELOADS; i++) {
         project.stack.docker().killContainerCmd(balancer).withSignal("HUP").exec();
-        // The next reload once the new workers have answered some requests.
+        // The next reload after 20 more answers (about 0.1 s here), as in a run of scale events.
         long before = closed.ok();
         await().atMost(Duration.ofSeconds(10)).until(() -> closed.ok() >= before + 20);
       }
+      // The last reload's old workers done closing (a couple of seconds here) before the loads
+      // stop.
+      long afterLast = closed.ok();
+      await().atMost(Duration.ofSeconds(30)).until(() -> closed.ok() >= afterLast + 400);
       closed.close();
       open.close();
       neverResending.close();
@@ -71,11 +75,12 @@ class BalancerReloadIT extends DockerIT {
       assertThat(resending.failed() + resending.timeouts())
           .as("failed requests of the open load: %s", resending)
           .isZero();
+      // How many requests the reloads closed unanswered varies from run to run (1 to 22 in four):
+      // a figure, not asserted. What is asserted is that none failed for a client that resends.
       assertThat(plain.timeouts()).as("timeouts without resending: %s", plain).isZero();
       assertThat(plain.failures().keySet())
           .as("without resending, only requests closed unanswered fail: %s", plain)
           .isSubsetOf("IOException");
-      assertThat(closed.ok()).isGreaterThan(RELOADS * 20L);
     }
   }
 

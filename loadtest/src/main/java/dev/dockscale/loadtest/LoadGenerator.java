@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -160,19 +161,22 @@ public final class LoadGenerator implements AutoCloseable {
   }
 
   /**
-   * Sends the request, and once more if the server closed it unanswered ({@link Unanswered}): on a
-   * client of its own, so not on another idle connection that the server may be closing too.
+   * Sends the request, and once more, within what is left of its timeout, if the server closed it
+   * unanswered ({@link Unanswered}).
    */
   private HttpResponse<String> sendOnceMore(HttpRequest request)
       throws IOException, InterruptedException {
+    long sentAt = System.nanoTime();
     try {
       return client.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      if (!Unanswered.closedBeforeAnswer(e)) {
+      Optional<HttpRequest> again =
+          Unanswered.closedBeforeAnswer(e) ? Unanswered.again(request, sentAt) : Optional.empty();
+      if (again.isEmpty()) {
         throw e;
       }
       resent.increment();
-      return resendClient.send(request, HttpResponse.BodyHandlers.ofString());
+      return resendClient.send(again.get(), HttpResponse.BodyHandlers.ofString());
     }
   }
 

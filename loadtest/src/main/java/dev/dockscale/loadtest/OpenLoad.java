@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
@@ -138,18 +139,23 @@ public final class OpenLoad implements AutoCloseable {
   }
 
   /**
-   * Sends the request, and once more if the server closed it unanswered ({@link Unanswered}), on a
-   * client of its own so not on another idle connection the server may be closing too. It stays in
-   * flight, and its latency runs from its intended time, until the last try ends.
+   * Sends the request, and once more, within what is left of its timeout, if the server closed it
+   * unanswered ({@link Unanswered}). It stays in flight, and its latency runs from its intended
+   * time, until the last try ends.
    */
   private void send(HttpRequest request, long intended, boolean again) {
+    long sentAt = System.nanoTime();
     (again ? resendClient : client)
         .sendAsync(request, HttpResponse.BodyHandlers.discarding())
         .whenComplete(
             (response, error) -> {
-              if (resend && !again && !stopped && Unanswered.closedBeforeAnswer(error)) {
+              Optional<HttpRequest> next =
+                  resend && !again && Unanswered.closedBeforeAnswer(error)
+                      ? Unanswered.again(request, sentAt)
+                      : Optional.empty();
+              if (next.isPresent()) {
                 resent.increment();
-                send(request, intended, true);
+                send(next.get(), intended, true);
                 return;
               }
               try {
@@ -322,7 +328,7 @@ public final class OpenLoad implements AutoCloseable {
 
     /**
      * Counts a request the server closed unanswered as failed at once instead of sending it once
-     * more ({@link Unanswered}), as {@code wrk} does: what a client that never resends sees.
+     * more ({@link Unanswered}): what a client that never does, as {@code wrk}, sees.
      */
     public Builder neverResend() {
       this.resend = false;

@@ -19,8 +19,8 @@ import java.util.TreeMap;
  * @param inFlight requests sent and not yet answered
  * @param resent requests sent once more because the server closed their connection before any byte
  *     of an answer, as nginx does to idle kept-alive connections when it reloads ({@link
- *     Unanswered}); each is counted once, in {@code ok}, {@code failures} or {@code timeouts}, by
- *     how its second try ended
+ *     Unanswered}); each is counted once, in {@code ok}, {@code failures}, {@code timeouts} or
+ *     {@code inFlight}, by how its second try ended so far
  * @param latencies of the 2xx answers, from each request's intended send time (so time spent
  *     waiting behind a late client counts: no coordinated omission)
  * @param sendLag how late the client sent each request after its intended time: if this grows, the
@@ -80,8 +80,8 @@ public record OpenLoadResult(
   public String toString() {
     return String.format(
         "arrivals %d, sent %d, ok %d, failed %d %s, timeouts %d, dropped at the client %d, in"
-            + " flight %d, sent once more %d; latency %s; %.1f %% of arrivals answered 2xx within %d ms; send lag"
-            + " p99 %.1f ms",
+            + " flight %d, sent once more %d; latency %s; %.1f %% of arrivals answered 2xx"
+            + " within %d ms; send lag p99 %.1f ms",
         arrivals(),
         sent,
         ok,

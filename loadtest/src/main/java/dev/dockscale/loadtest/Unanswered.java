@@ -1,25 +1,27 @@
 package dev.dockscale.loadtest;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.http.HttpTimeoutException;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 
 /**
- * Which failed request is sent once more: a GET whose connection the server closed or reset before
- * a single byte of an answer.
+ * Which failed request is sent once more: one whose connection the server closed or reset before a
+ * single byte of an answer. The loads send only GETs, which HTTP lets a client send again (RFC
+ * 9110, 9.2.2).
  *
  * <p>An nginx reload closes every idle kept-alive connection of its old workers at once; a request
- * sent on one of them at that moment gets no answer. The JDK's client resends such a request, once,
- * on another pooled connection when it had one, and that one may be closing too; on a new
- * connection it does not resend at all. Browsers, Go's {@code net/http} and OkHttp resend a GET in
- * that case (RFC 9110, 9.2.2: idempotent requests may be retried), so the loads do the same, once
- * more, and count it apart ({@code resent}) instead of calling it a failed request. Nothing else is
- * resent: a refused connection, a timeout, a reset in the middle of an answer or any status code is
- * what it is.
+ * sent on one of them at that moment gets no answer. The JDK's client sends such a request again by
+ * itself, once, and on a busy client the connection it takes for that may be closing too. Browsers,
+ * Go's {@code net/http} and OkHttp send a GET again in that case, so the loads do, once more, on a
+ * client kept for that (its connections serve only such second tries), and count it apart ({@code
+ * resent}) instead of calling it a failed request. Nothing else is sent again: a refused
+ * connection, a timeout, a reset in the middle of an answer or any status code is what it is.
  *
- * <p>The JDK says "header parser received no bytes" for exactly that case (in 11 through 25); were
- * it to change its words, nothing would be resent and the figures would count these again.
+ * <p>The JDK says "header parser received no bytes" for exactly that case (17 and 25 were read);
+ * were it to change its words, nothing would be sent again and the figures would count these as
+ * failed again.
  */
 final class Unanswered {
 
@@ -27,14 +29,24 @@ final class Unanswered {
 
   private Unanswered() {}
 
-  /** True when the server closed the connection before any byte of an answer to a GET. */
+  /** True when the server closed the connection before any byte of an answer. */
   static boolean closedBeforeAnswer(Throwable error) {
     Throwable cause =
         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     return cause instanceof IOException
-        && !(cause instanceof HttpTimeoutException)
-        && !(cause instanceof ConnectException)
         && cause.getMessage() != null
         && cause.getMessage().contains(NO_BYTES);
+  }
+
+  /**
+   * The request to send once more, with what is left of its timeout since it was first sent at
+   * {@code firstSentNanos} ({@link System#nanoTime}); empty when nothing is left.
+   */
+  static Optional<HttpRequest> again(HttpRequest first, long firstSentNanos) {
+    Duration left = first.timeout().orElseThrow().minusNanos(System.nanoTime() - firstSentNanos);
+    if (left.isNegative() || left.isZero()) {
+      return Optional.empty();
+    }
+    return Optional.of(HttpRequest.newBuilder(first, (name, value) -> true).timeout(left).build());
   }
 }

@@ -21,6 +21,7 @@ final class Dropping implements AutoCloseable {
   private final ServerSocket socket;
   private final Thread acceptor;
   private final long maxDrops;
+  private final String beforeReset;
   // Each connection on a thread of its own: a client may keep one open while it opens another.
   private final ExecutorService connections =
       Executors.newCachedThreadPool(
@@ -37,7 +38,13 @@ final class Dropping implements AutoCloseable {
 
   /** Stops dropping after {@code maxDrops}. */
   Dropping(int closeOn, long maxDrops) throws IOException {
+    this(closeOn, maxDrops, "");
+  }
+
+  /** Writes {@code beforeReset}, the start of an answer, before each reset. */
+  Dropping(int closeOn, long maxDrops, String beforeReset) throws IOException {
     this.maxDrops = maxDrops;
+    this.beforeReset = beforeReset;
     socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     acceptor =
         new Thread(
@@ -78,6 +85,8 @@ final class Dropping implements AutoCloseable {
       }
       if (n == closeOn && dropped.get() < maxDrops) {
         dropped.incrementAndGet();
+        out.write(beforeReset.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
         c.setSoLinger(true, 0);
         return;
       }

@@ -25,6 +25,7 @@ class LoadGeneratorTest {
         awaitFinished(load);
         assertThat(load.ok()).isEqualTo(20);
         assertThat(load.failures()).isEmpty();
+        assertThat(load.resent()).isZero();
         assertThat(server.dropped).hasValueGreaterThan(5);
       }
     }
@@ -67,6 +68,18 @@ class LoadGeneratorTest {
   }
 
   @Test
+  void aConnectionResetInTheMiddleOfAnAnswerIsAFailureNeverSentAgain() throws Exception {
+    try (Dropping server = new Dropping(1, Long.MAX_VALUE, "HTTP/1.1 200 OK\r\n")) {
+      try (LoadGenerator load =
+          new LoadGenerator(server.uri(), 1, () -> 1, Duration.ofSeconds(20), 2).start()) {
+        awaitFinished(load);
+        assertThat(load.failures()).containsEntry(0, 2L);
+        assertThat(load.resent()).isZero();
+      }
+    }
+  }
+
+  @Test
   void nothingListeningIsAFailureSaidAsSuch() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -78,6 +91,7 @@ class LoadGeneratorTest {
       awaitFinished(load);
       assertThat(load.failures()).containsEntry(0, 2L);
       assertThat(load.noAnswerCauses().keySet()).allMatch(c -> c.startsWith("ConnectException"));
+      assertThat(load.resent()).isZero();
     }
   }
 
