@@ -40,10 +40,14 @@ final class Unanswered {
 
   /**
    * The request to send once more, with what is left of its timeout since it was first sent at
-   * {@code firstSentNanos} ({@link System#nanoTime}); empty when nothing is left.
+   * {@code firstSentNanos} ({@link System#nanoTime}); empty when nothing is left. A request without
+   * a timeout is sent again as it is.
    */
   static Optional<HttpRequest> again(HttpRequest first, long firstSentNanos) {
-    Duration left = first.timeout().orElseThrow().minusNanos(System.nanoTime() - firstSentNanos);
+    if (first.timeout().isEmpty()) {
+      return Optional.of(first);
+    }
+    Duration left = first.timeout().get().minusNanos(System.nanoTime() - firstSentNanos);
     if (left.isNegative() || left.isZero()) {
       return Optional.empty();
     }
