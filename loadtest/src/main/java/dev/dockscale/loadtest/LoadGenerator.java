@@ -247,7 +247,7 @@ public final class LoadGenerator implements AutoCloseable {
   /**
    * Requests sent once more because the server closed their connection before any byte of an answer
    * (see {@link Unanswered}); each is counted once, in {@link #ok} or {@link #failures}, by how its
-   * second try ended.
+   * second try ended, or is still in flight.
    */
   public long resent() {
     return resent.sum();
