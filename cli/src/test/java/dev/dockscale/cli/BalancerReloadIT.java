@@ -23,16 +23,7 @@ class BalancerReloadIT extends DockerIT {
 
   @Test
   void reloadsUnderLoadFailNoRequestOfAClientThatResendsAnUnansweredGet() {
-    project =
-        ItProject.create(
-            "reload",
-            """
-                image: dockscale/sample-backend:latest
-                env: { SERVER_NAME: "{{name}}" }
-                resources: { cpus: 0.5, memory: 256m }
-                health: { path: /health }
-                replicas: { min: 2, max: 2 }
-            """);
+    project = ItProject.create("reload", ItProject.service(2, 2, "preset: classic\n"));
     project.startServing(2);
     String balancer = project.containerId(project.config.balancerName());
 
